@@ -1,0 +1,1 @@
+"""Channel adapters, one module per channel, all behind ``connectors.base.Channel``."""
