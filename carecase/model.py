@@ -90,6 +90,7 @@ class Case:
     customer_id: int
     status: str = "open"
     fault: str = "unknown"
+    third_party: str | None = None
     language: str | None = None
     incident: str | None = None
     agent: str | None = None

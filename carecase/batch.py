@@ -1,0 +1,255 @@
+"""One engine batch's working set: loaded in a few queries, decided in memory, written once.
+
+``load`` fetches, for all the batch's new messages at once, the candidate customers
+(through the ``customer_keys`` blocking index), e-mail thread hits and open or recently
+closed cases. Messages are then decided one by one against that in-memory view (so a
+customer created by the batch's first message is found by its third), and ``write``
+stores everything with pipelined ``executemany`` calls: a handful of round trips a batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from carecase import classify, evidence, identity, incidents
+from carecase.config import Settings
+from carecase.model import Case, Classification, Message, Outgoing
+from carecase.store.queries import Q
+
+MAX_KEY_FANOUT = 50  # a blocking key shared by more customers is too common to load
+
+
+def rules_for(settings: Settings) -> classify.Rules:
+    chans = settings.channels
+    own = {chans.facebook.page_id, chans.x.user_id, chans.x.username,
+           f"@{chans.x.username}" if chans.x.username else ""}
+    return classify.Rules(
+        default_language=settings.business.language,
+        own_ids=frozenset(i for i in own if i),
+        own_emails=frozenset({settings.business.email.lower(),
+                              chans.email.from_address.lower()}),
+        account_patterns=tuple(settings.care.account_patterns),
+    )
+
+
+def _refs(msg: Message) -> list[str]:
+    """The e-mail ids a message answers (In-Reply-To, References)."""
+    if msg.channel != "email":
+        return []
+    refs = [r for r in msg.raw.get("references", []) if isinstance(r, str)]
+    return [r for r in (msg.parent_id, *reversed(refs)) if r]
+
+
+class BatchState:
+    def __init__(self, settings: Settings, now: datetime) -> None:
+        self.settings, self.now = settings, now
+        self.rules = rules_for(settings)
+        self.pattern = settings.care.order_pattern or identity.ORDER_PATTERN
+        self.thresholds = identity.Thresholds(settings.matching.merge_threshold,
+                                              settings.matching.suggest_threshold)
+        self.directory = identity.Directory()
+        self.key_counts: dict[str, int] = {}
+        self.keys: dict[int, list[str]] = {}
+        self.threads: dict[str, tuple[int, int | None]] = {}  # e-mail id -> customer, case
+        self.names: dict[int, str | None] = {}
+        self.languages: dict[int, str | None] = {}
+        self.open: dict[int, Case] = {}  # customer -> open case
+        self.recent: dict[int, Case] = {}  # customer -> recently closed case
+        self.cases: dict[int, Case] = {}
+        self.dirty_customers: set[int] = set()
+        self.new_cases: set[int] = set()
+        self.dirty_cases: set[int] = set()
+        self.rows: dict[str, list[dict[str, Any]]] = {
+            k: [] for k in ("identities", "messages", "events", "outbox", "evidence",
+                            "incidents")}
+        self._ids: dict[str, list[int]] = {"customers": [], "cases": []}
+        self._conn: psycopg.Connection | None = None
+
+    @classmethod
+    def load(cls, conn: psycopg.Connection, settings: Settings,
+             new: list[tuple[int, Message]], now: datetime) -> BatchState:
+        state = cls(settings, now)
+        state._conn = conn
+        for mid, msg in new:
+            state.keys[mid] = identity.blocking_keys(msg, state.pattern)
+        keys = sorted({k for ks in state.keys.values() for k in ks})
+        state.key_counts = {r["key"]: r["n"] for r in conn.execute(Q["key_counts"],
+                                                                  {"keys": keys})}
+        selective = [k for k in keys if 0 < state.key_counts.get(k, 0) <= MAX_KEY_FANOUT]
+        customers = {r["customer_id"] for r in conn.execute(Q["key_customers"],
+                                                            {"keys": selective})}
+        refs = sorted({r for _, m in new for r in _refs(m)})
+        for r in conn.execute(Q["thread_hits"], {"ids": refs}) if refs else ():
+            state.threads[r["external_id"]] = (r["customer_id"], r["case_id"])
+            customers.add(r["customer_id"])
+        for r in conn.execute(Q["load_customers"], {"ids": sorted(customers)}):
+            state.directory.add(_profile(r))
+            state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
+        since = now - timedelta(days=settings.care.reopen_within_days)
+        for r in conn.execute(Q["load_cases"], {"customers": sorted(customers),
+                                                "since": since}):
+            case = Case(**r)
+            state.cases[case.id] = case
+            target = state.open if case.status in ("open", "waiting") else state.recent
+            target.setdefault(case.customer_id, case)
+        return state
+
+    # -- deciding --------------------------------------------------------------
+    def match(self, message_id: int, msg: Message) -> identity.Decision:
+        for ref in _refs(msg):
+            if ref in self.threads:
+                return identity.Decision("merge", self.threads[ref][0], 1.0,
+                                         (f"reply in the e-mail thread of <{ref}>",))
+        candidates = self.directory.candidates(self.keys[message_id])
+        return identity.decide(msg, candidates, self.thresholds,
+                               name_frequency=lambda key: self.key_counts.get(key, 0))
+
+    def customer(self, decision: identity.Decision, msg: Message) -> int:
+        """The customer id the message belongs to (created if new), profile updated."""
+        if decision.action == "merge" and decision.customer_id is not None:
+            cid = decision.customer_id
+        else:
+            cid = self._next_id("customers")
+            self.names[cid] = msg.author.name
+        base = self.directory.get(cid) or identity.Profile(customer_id=cid)
+        self.directory.add(identity.profile_with(base, msg, self.pattern))
+        self.dirty_customers.add(cid)
+        if not self.names.get(cid) and msg.author.name:
+            self.names[cid] = msg.author.name
+        for kind, value in identity.identities_of(msg, self.pattern):
+            self.rows["identities"].append({"customer": cid, "kind": kind, "value": value})
+        if msg.channel == "email":
+            self.threads[msg.external_id] = (cid, None)
+        return cid
+
+    def case_for(self, customer: int, msg: Message, cls: Classification,
+                 decision: identity.Decision) -> tuple[Case | None, str | None]:
+        """The case the message joins, reopens or opens (or none: praise, machines)."""
+        if cls.machine is None and len(msg.text) >= 20:
+            self.languages[customer] = cls.language
+        thread_case = next((self.threads[r][1] for r in _refs(msg)
+                            if r in self.threads and self.threads[r][1]), None)
+        case = self.open.get(customer)
+        how = "joined" if case else None
+        if case is None and thread_case in self.cases:
+            case, how = self.cases[thread_case], "joined"
+        wants = cls.machine is None and (cls.kind in ("complaint", "question")
+                                         or bool(cls.moderation))
+        if case is None and wants:
+            case = self.recent.pop(customer, None)
+            if case is not None:
+                case = replace(case, status="open", closed_at=None)
+                self.dirty_cases.add(case.id)
+                how = "reopened"
+            else:
+                case = Case(id=self._next_id("cases"), customer_id=customer,
+                            language=cls.language, opened_at=min(msg.created_at, self.now))
+                self.new_cases.add(case.id)
+                how = "opened"
+            self.open[customer] = self.cases[case.id] = case
+            self.event(case.id, how, {"message": f"{msg.channel}:{msg.external_id}"})
+        if case is not None and msg.channel == "email":
+            self.threads[msg.external_id] = (customer, case.id)
+        if case is not None and case.incident is None and how in ("opened", "reopened"):
+            topic = incidents.incident_for(msg.text, msg.created_at, self.settings)
+            if topic:
+                key, title = topic
+                case = replace(case, incident=key)
+                self.open[customer] = self.cases[case.id] = case
+                self.rows["incidents"].append({"key": key, "title": title})
+                self.dirty_cases.add(case.id)
+        return case, how
+
+    def set_message(self, mid: int, customer: int, case: int | None,
+                    cls: Classification) -> None:
+        self.rows["messages"].append({
+            "id": mid, "customer": customer, "case": case, "language": cls.language,
+            "kind": cls.kind, "sentiment": cls.sentiment, "moderation": list(cls.moderation),
+            "machine": cls.machine})
+
+    def event(self, case_id: int, kind: str, detail: dict[str, Any],
+              actor: str = "carecase") -> None:
+        self.rows["events"].append({"case": case_id, "kind": kind, "actor": actor,
+                                    "detail": Jsonb(detail), "at": self.now})
+
+    def archive(self, mid: int, case_id: int | None, msg: Message,
+                reasons: tuple[str, ...]) -> None:
+        record = evidence.record(msg, reasons, self.now)
+        self.rows["evidence"].append({"case": case_id, "message": mid, **record,
+                                      "raw": Jsonb(record["raw"])})
+
+    def queue(self, out: Outgoing) -> None:
+        self.rows["outbox"].append(outbox_row(out, self.now))
+
+    def name_of(self, customer: int) -> str | None:
+        return self.names.get(customer)
+
+    def email_of(self, customer: int) -> str | None:
+        profile = self.directory.get(customer)
+        emails = sorted(v for k, v in (profile.identities if profile else ()) if k == "email")
+        return emails[0] if emails else None
+
+    def _next_id(self, table: str) -> int:
+        if not self._ids[table]:
+            assert self._conn is not None
+            # customers: one query for the batch (ids are internal, gaps are harmless);
+            # cases: one at a time, since agents read and type their numbers
+            n = max(len(self.keys), 1) if table == "customers" else 1
+            self._ids[table] = [r["id"] for r in self._conn.execute(
+                Q[f"next_{table}_ids"], {"n": n})]
+        return self._ids[table].pop(0)
+
+    # -- writing ---------------------------------------------------------------
+    def write(self, conn: psycopg.Connection) -> None:
+        with conn.cursor() as cur:
+            customers = [self.directory.get(c) for c in sorted(self.dirty_customers)]
+            cur.executemany(Q["upsert_customer"], [
+                {"id": p.customer_id, "name": self.names.get(p.customer_id),
+                 "language": self.languages.get(p.customer_id), "profile": Jsonb(_json(p))}
+                for p in customers if p])
+            cur.executemany(Q["insert_key"], [
+                {"key": k, "customer": p.customer_id}
+                for p in customers if p for k in identity.profile_keys(p)])
+            cur.executemany(Q["insert_identity"], self.rows["identities"])
+            cur.executemany(Q["insert_incident"], self.rows["incidents"])
+            cur.executemany(Q["upsert_case"], [
+                _case_row(self.cases[c]) for c in sorted(self.new_cases | self.dirty_cases)])
+            cur.executemany(Q["update_message"], self.rows["messages"])
+            cur.executemany(Q["insert_event"], self.rows["events"])
+            cur.executemany(Q["insert_outbox"], self.rows["outbox"])
+            cur.executemany(Q["insert_evidence"], self.rows["evidence"])
+
+
+def outbox_row(out: Outgoing, now: datetime) -> dict[str, Any]:
+    return {"key": out.key, "case": out.case_id, "channel": out.channel,
+            "action": out.action, "template": out.template, "language": out.language,
+            "target": out.target, "recipient": out.recipient, "subject": out.subject,
+            "body": out.body, "html": out.html, "headers": Jsonb(out.headers),
+            "not_before": out.not_before or now}
+
+
+def _case_row(case: Case) -> dict[str, Any]:
+    return {"id": case.id, "customer": case.customer_id, "status": case.status,
+            "language": case.language, "incident": case.incident,
+            "opened_at": case.opened_at, "closed_at": case.closed_at}
+
+
+def _profile(row: dict[str, Any]) -> identity.Profile:
+    p = row["profile"] or {}
+    last = p.get("last_seen")
+    return identity.Profile(
+        customer_id=row["id"], names=tuple(p.get("names", ())),
+        identities=frozenset((k, v) for k, v in row["identities"] or ()),
+        handles=tuple(p.get("handles", ())),
+        last_seen=datetime.fromisoformat(last) if last else None,
+        texts=tuple(p.get("texts", ())), never_merge=frozenset(row["never_merge"] or ()))
+
+
+def _json(p: identity.Profile) -> dict[str, Any]:
+    return {"names": list(p.names), "handles": list(p.handles), "texts": list(p.texts),
+            "last_seen": p.last_seen.isoformat() if p.last_seen else None}

@@ -1,0 +1,201 @@
+"""Agents' operations on cases: read-outs, notes, settings, link and split, the board.
+
+``show`` and ``list_cases`` return plain dicts: the ``--json`` contract of design.md.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from carecase.errors import InputError, NotFound
+from carecase.model import CASE_STATUSES, FAULTS
+from carecase.store.queries import Q
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def list_cases(db: Any, *, status: str | None = None, limit: int = 1000) -> list[dict]:
+    if status is not None and status not in CASE_STATUSES:
+        raise InputError(f"status {status!r} is not one of {', '.join(CASE_STATUSES)}")
+    with db.connection() as conn:
+        rows = conn.execute(Q["list_cases"], {"status": status, "limit": limit}).fetchall()
+    return [{**r, "opened_at": _iso(r["opened_at"]), "closed_at": _iso(r["closed_at"]),
+             "first_response_at": _iso(r["first_response_at"])} for r in rows]
+
+
+def show(db: Any, case_id: int) -> dict[str, Any]:
+    with db.connection() as conn:
+        case = conn.execute(Q["get_case"], {"id": case_id}).fetchone()
+        if case is None:
+            raise NotFound(f"there is no case {case_id}")
+        customer = conn.execute(Q["get_customer"], {"id": case["customer_id"]}).fetchone()
+        idents = conn.execute(Q["customer_identities"], {"id": case["customer_id"]}).fetchall()
+        messages = conn.execute(Q["case_messages"], {"id": case_id}).fetchall()
+        events = conn.execute(Q["case_events"], {"id": case_id}).fetchall()
+        outbox = conn.execute(Q["case_outbox"], {"id": case_id}).fetchall()
+    return {
+        "id": case["id"], "status": case["status"], "fault": case["fault"],
+        "third_party": case["third_party"], "incident": case["incident"],
+        "agent": case["agent"], "gesture": case["gesture"], "language": case["language"],
+        "customer": {"id": customer["id"], "name": customer["name"],
+                     "identities": [{"kind": i["kind"], "value": i["value"]} for i in idents]},
+        "messages": [{"channel": m["channel"], "external_id": m["external_id"],
+                      "created_at": _iso(m["created_at"]), "public": m["public"],
+                      "text": m["text"], "direction": m["direction"], "kind": m["kind"],
+                      "language": m["language"], "moderation": m["moderation"],
+                      "machine": m["machine"]} for m in messages],
+        "events": [{"kind": e["kind"], "actor": e["actor"], "at": _iso(e["at"]),
+                    "detail": e["detail"]} for e in events],
+        "outbox": [{"key": o["key"], "channel": o["channel"], "action": o["action"],
+                    "status": o["status"], "attempts": o["attempts"],
+                    "last_error": o["last_error"]} for o in outbox],
+        "opened_at": _iso(case["opened_at"]),
+        "first_response_at": _iso(case["first_response_at"]),
+        "last_update_at": _iso(case["last_update_at"]),
+        "closed_at": _iso(case["closed_at"]),
+    }
+
+
+def add_note(db: Any, case_id: int, text: str, *, for_customer: bool = False,
+             author: str = "agent") -> None:
+    """A note on the case; customer-facing notes go into the next status update (P7)."""
+    if not text.strip():
+        raise InputError("the note is empty")
+    with db.connection() as conn, conn.transaction():
+        _require(conn, case_id)
+        conn.execute(Q["insert_event"], {"case": case_id, "kind": "noted", "actor": author,
+                                         "detail": Jsonb({"text": text,
+                                                          "for_customer": for_customer}),
+                                         "at": datetime.now(UTC)})
+
+
+def set_case(db: Any, case_id: int, *, fault: str | None = None, agent: str | None = None,
+             incident: str | None = None, gesture: str | None = None,
+             third_party: str | None = None, actor: str = "agent") -> None:
+    """Set what the templates need: fault (P5), agent, incident (P6), gesture (P10)."""
+    if fault is not None and fault not in FAULTS:
+        raise InputError(f"fault {fault!r} is not one of {', '.join(FAULTS)}")
+    changes = {k: v for k, v in (("fault", fault), ("agent", agent), ("incident", incident),
+                                 ("gesture", gesture), ("third_party", third_party))
+               if v is not None}
+    if not changes:
+        raise InputError("nothing to set: give --fault, --agent, --incident, --gesture "
+                         "or --third-party")
+    with db.connection() as conn, conn.transaction():
+        _require(conn, case_id)
+        if incident is not None:
+            conn.execute(Q["insert_incident"], {"key": incident, "title": incident})
+        conn.execute(Q["set_case"], {"id": case_id, **{k: changes.get(k) for k in (
+            "fault", "agent", "incident", "gesture", "third_party")}})
+        conn.execute(Q["insert_event"], {"case": case_id, "kind": "updated", "actor": actor,
+                                         "detail": Jsonb(changes), "at": datetime.now(UTC)})
+
+
+def link(db: Any, case_id: int, other_id: int, *, actor: str = "agent") -> None:
+    """Merge case ``other_id`` (and its customer) into ``case_id``; undone by ``split``."""
+    if case_id == other_id:
+        raise InputError("a case cannot be linked to itself")
+    with db.connection() as conn, conn.transaction():
+        keep, gone = _require(conn, case_id), _require(conn, other_id)
+        conn.execute(Q["move_messages"], {"from": other_id, "to": case_id,
+                                          "customer": keep["customer_id"]})
+        conn.execute(Q["move_outbox"], {"from": other_id, "to": case_id})
+        conn.execute(Q["close_linked"], {"id": other_id})
+        if keep["customer_id"] != gone["customer_id"]:
+            conn.execute(Q["move_identities"], {"from": gone["customer_id"],
+                                                "to": keep["customer_id"]})
+        now = datetime.now(UTC)
+        detail = {"from_case": other_id, "from_customer": gone["customer_id"]}
+        conn.execute(Q["insert_event"], {"case": case_id, "kind": "linked", "actor": actor,
+                                         "detail": Jsonb(detail), "at": now})
+        conn.execute(Q["insert_event"], {"case": other_id, "kind": "linked_into",
+                                         "actor": actor, "detail": Jsonb({"case": case_id}),
+                                         "at": now})
+
+
+def split(db: Any, case_id: int, message: str, *, actor: str = "agent") -> int:
+    """Move a message (``channel:external_id`` or its id) and its author out into a new
+    customer and case; the two customers are never merged automatically again."""
+    with db.connection() as conn, conn.transaction():
+        case = _require(conn, case_id)
+        row = conn.execute(Q["find_case_message"], {"case": case_id, "ref": message}).fetchone()
+        if row is None:
+            raise NotFound(f"case {case_id} has no message {message!r}")
+        author = row["author"] or {}
+        new_customer = conn.execute(Q["new_customer"], {"name": author.get("name")}
+                                    ).fetchone()["id"]
+        new_case = conn.execute(Q["new_case"], {"customer": new_customer,
+                                                "language": row["language"],
+                                                "opened_at": row["created_at"]}
+                                ).fetchone()["id"]
+        conn.execute(Q["move_author_messages"], {"case": case_id, "to_case": new_case,
+                                                 "customer": new_customer,
+                                                 "channel": row["channel"],
+                                                 "author": Jsonb(author), "id": row["id"]})
+        conn.execute(Q["move_author_identities"], {"from": case["customer_id"],
+                                                   "to": new_customer, "case": new_case})
+        a, b = sorted((case["customer_id"], new_customer))
+        conn.execute(Q["never_merge"], {"a": a, "b": b})
+        now = datetime.now(UTC)
+        for cid, kind, detail in ((case_id, "split", {"message": message, "to_case": new_case}),
+                                  (new_case, "split_from", {"case": case_id})):
+            conn.execute(Q["insert_event"], {"case": cid, "kind": kind, "actor": actor,
+                                             "detail": Jsonb(detail), "at": now})
+    return new_case
+
+
+def board(db: Any, settings: Any, *, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The open-case board: case, customer, channels, age, SLA, last update."""
+    now = now or datetime.now(UTC)
+    target = timedelta(minutes=settings.care.first_response_minutes)
+    with db.connection() as conn:
+        rows = conn.execute(Q["board"]).fetchall()
+    out = []
+    for r in rows:
+        answered = r["first_response_at"]
+        waited = (answered or now) - r["opened_at"]
+        sla = ("breached" if waited > target else "met") if answered or waited > target \
+            else "pending"
+        out.append({"case": r["id"], "customer": r["name"] or f"customer {r['customer_id']}",
+                    "channels": ", ".join(r["channels"] or []), "status": r["status"],
+                    "age": _age(now - r["opened_at"]), "sla": sla,
+                    "incident": r["incident"] or "",
+                    "last_update": _iso(r["last_update_at"]) or "never"})
+    return out
+
+
+def _age(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours // 24}d {hours % 24}h" if hours >= 24 else f"{hours}h {delta.seconds // 60 % 60}m"
+
+
+def _require(conn: Any, case_id: int) -> dict[str, Any]:
+    row = conn.execute(Q["get_case"], {"id": case_id}).fetchone()
+    if row is None:
+        raise NotFound(f"there is no case {case_id}")
+    return row
+
+
+def sla_watch(db: Any, settings: Any, *, now: datetime | None = None) -> Any:
+    """Flag open cases past the first-response target (P3), once each."""
+    from carecase.report import Report
+
+    now = now or datetime.now(UTC)
+    report = Report("sla-watch")
+    deadline = now - timedelta(minutes=settings.care.first_response_minutes)
+    with db.connection() as conn, conn.transaction():
+        for row in conn.execute(Q["sla_breaches"], {"now": now, "deadline": deadline}):
+            waited = int((now - row["opened_at"]).total_seconds() // 60)
+            conn.execute(Q["insert_event"], {"case": row["id"], "kind": "sla_breached",
+                                             "actor": "carecase", "at": now,
+                                             "detail": Jsonb({"waited_minutes": waited})})
+            report.events.append(("carecase.case.sla-breached", row["id"],
+                                  {"waited_minutes": waited}))
+            report.add("breached")
+    report.add("open", len(board(db, settings, now=now)))
+    return report

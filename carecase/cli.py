@@ -1,0 +1,314 @@
+"""The ``carecase`` command: every flow's work, once, from the shell (design.md).
+
+Commands run the same functions the Prefect flows run. Errors are ``CarecaseError``s,
+printed as one line that says what to do, with exit status 1 (2 for bad usage).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carecase.errors import CarecaseError
+
+app = typer.Typer(help="Multichannel customer care on PostgreSQL and Prefect.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+cases_app = typer.Typer(help="Look at and act on cases.", no_args_is_help=True)
+evidence_app = typer.Typer(help="The moderation archive.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(cases_app, name="cases")
+app.add_typer(evidence_app, name="evidence")
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _app():
+    from carecase.bootstrap import open_app
+
+    with open_app() as opened:
+        yield opened
+
+
+def _print_report(report: Any) -> None:
+    table = Table(title=report.name)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for row in report.rows():
+        table.add_row(row["what"], str(row["count"]))
+    out.print(table)
+    for line in report.details[:50]:
+        out.print(f"  {line}", highlight=False, markup=False)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (safe to run again)."""
+    from carecase.bootstrap import open_app
+    from carecase.store import migrate
+
+    with open_app(upgrade=False) as opened, opened.db.connection() as conn:
+        applied = migrate.upgrade(conn)
+        version = migrate.current(conn)
+    names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "nothing to apply"
+    out.print(f"database at version {version}: {names}")
+
+
+@app.command("import")
+def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+            batch_size: int = 500) -> None:
+    """Run the engine on normalised messages from a JSONL file (one per line)."""
+    from rich.progress import Progress
+
+    from carecase import engine, importer
+    from carecase.report import Report
+
+    bad = Report("import")
+
+    def good_lines():
+        for number, item in importer.read(file):
+            if isinstance(item, CarecaseError):
+                bad.add("bad lines")
+                err.print(f"{file}:{number}: skipped: {item}", highlight=False, markup=False)
+            else:
+                yield item
+
+    with _app() as opened, Progress(console=err, transient=True) as progress:
+        task = progress.add_task("importing messages", total=None)
+        report = engine.import_messages(
+            opened.db, opened.settings, good_lines(), batch_size=batch_size,
+            progress=lambda n: progress.update(task, advance=n))
+    report.merge(bad)
+    _print_report(report)
+
+
+@app.command()
+def ingest(channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None
+           ) -> None:
+    """One polling pass over every enabled channel (or one)."""
+    from carecase import engine
+    from carecase.bootstrap import make_channels
+
+    with _app() as opened:
+        channels = make_channels(opened.settings, only=channel)
+        if not channels:
+            raise CarecaseError("no channel is enabled: set enabled = true under "
+                                "[channels.NAME] in carecase.toml")
+        for name, conn in channels.items():
+            try:
+                _print_report(engine.ingest(opened.db, opened.settings, conn, account=name))
+            finally:
+                conn.close()
+
+
+@app.command()
+def dispatch(limit: int = 200) -> None:
+    """Send what is due in the outbox."""
+    from carecase import dispatch as dispatching
+    from carecase.bootstrap import make_channels
+
+    with _app() as opened:
+        channels = make_channels(opened.settings)
+        try:
+            _print_report(dispatching.dispatch(opened.db, opened.settings, channels,
+                                               worker=f"cli-{os.getpid()}", limit=limit))
+        finally:
+            for conn in channels.values():
+                conn.close()
+
+
+@app.command("status-updates")
+def status_updates(on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD")] = None
+                   ) -> None:
+    """The daily status-update pass, now (idempotent per local day)."""
+    from carecase import updates
+
+    day = date.fromisoformat(on) if on else None
+    with _app() as opened:
+        _print_report(updates.status_updates(opened.db, opened.settings, on=day))
+
+
+@cases_app.command("list")
+def cases_list(status: str | None = None,
+               as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The cases, optionally of one status."""
+    from carecase import cases
+
+    with _app() as opened:
+        rows = cases.list_cases(opened.db, status=status)
+    if as_json:
+        _json(rows)
+        return
+    table = Table()
+    for col in ("id", "status", "customer", "channels", "messages", "fault", "incident",
+                "opened_at"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["id"]), r["status"], r["customer"] or "",
+                      ", ".join(r["channels"] or []), str(r["messages"]), r["fault"],
+                      r["incident"] or "", (r["opened_at"] or "")[:16])
+    out.print(table)
+
+
+@cases_app.command("show")
+def cases_show(case_id: int, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """One case with its customer, messages, events (merge evidence) and outbox."""
+    from carecase import cases
+
+    with _app() as opened:
+        data = cases.show(opened.db, case_id)
+    if as_json:
+        _json(data)
+        return
+    c = data["customer"]
+    out.print(f"[bold]case {data['id']}[/] {data['status']} · fault {data['fault']} · "
+              f"customer {c['name']} ({', '.join(i['kind'] + ':' + i['value'] for i in c['identities'])})")
+    for m in data["messages"]:
+        out.print(f"  {m['created_at'][:16]} {m['direction']} {m['channel']}: "
+                  f"{m['text'][:100]!r}", highlight=False, markup=False)
+    for e in data["events"]:
+        out.print(f"  {e['at'][:16]} {e['kind']} by {e['actor']}: "
+                  f"{json.dumps(e['detail'], ensure_ascii=False)}", highlight=False,
+                  markup=False)
+    for o in data["outbox"]:
+        out.print(f"  outbox {o['key']}: {o['status']} ({o['attempts']} attempts)",
+                  highlight=False, markup=False)
+
+
+@cases_app.command("note")
+def cases_note(case_id: int, text: str,
+               for_customer: Annotated[bool, typer.Option("--for-customer")] = False,
+               author: str = "agent") -> None:
+    """Add a note; --for-customer notes go into the next status update."""
+    from carecase import cases
+
+    with _app() as opened:
+        cases.add_note(opened.db, case_id, text, for_customer=for_customer, author=author)
+    out.print(f"noted on case {case_id}")
+
+
+@cases_app.command("set")
+def cases_set(case_id: int, fault: str | None = None, agent: str | None = None,
+              incident: str | None = None, gesture: str | None = None,
+              third_party: str | None = None) -> None:
+    """Set the fault, agent, incident, goodwill gesture or third party of a case."""
+    from carecase import cases
+
+    with _app() as opened:
+        cases.set_case(opened.db, case_id, fault=fault, agent=agent, incident=incident,
+                       gesture=gesture, third_party=third_party)
+    out.print(f"case {case_id} updated")
+
+
+@cases_app.command("link")
+def cases_link(case_id: int, other_case_id: int) -> None:
+    """Merge OTHER_CASE_ID into CASE_ID (same customer)."""
+    from carecase import cases
+
+    with _app() as opened:
+        cases.link(opened.db, case_id, other_case_id)
+    out.print(f"case {other_case_id} linked into {case_id}")
+
+
+@cases_app.command("split")
+def cases_split(case_id: int, message: str) -> None:
+    """Move MESSAGE (channel:external_id) and its author into a case of their own."""
+    from carecase import cases
+
+    with _app() as opened:
+        new = cases.split(opened.db, case_id, message)
+    out.print(f"split into case {new}")
+
+
+@cases_app.command("close")
+def cases_close(case_id: int, agent: Annotated[str, typer.Option()],
+                happened: Annotated[str, typer.Option()], done: Annotated[str, typer.Option()],
+                fault: str | None = None, gesture: str | None = None,
+                note: str | None = None) -> None:
+    """Close with a personal follow-up and a public resolution note (P8, P9)."""
+    from carecase import closing
+
+    with _app() as opened:
+        _print_report(closing.close_case(opened.db, opened.settings, case_id, agent=agent,
+                                         happened=happened, done=done, fault=fault,
+                                         gesture=gesture, note=note))
+
+
+@cases_app.command("rerun")
+def cases_rerun(case_id: int) -> None:
+    """Re-classify and re-match a case's messages; re-queue failed sends."""
+    from carecase import rerun
+
+    with _app() as opened:
+        _print_report(rerun.rerun_case(opened.db, opened.settings, case_id))
+
+
+@evidence_app.command("verify")
+def evidence_verify() -> None:
+    """Check every moderation archive against its SHA-256."""
+    from carecase import evidence
+    from carecase.store.queries import Q
+
+    bad = total = 0
+    with _app() as opened, opened.db.connection() as conn:
+        for row in conn.execute(Q["all_evidence"]):
+            total += 1
+            if not evidence.verify(row):
+                bad += 1
+                err.print(f"evidence {row['id']} (message {row['message_id']}) does not match "
+                          "its SHA-256", highlight=False)
+    out.print(f"{total} archives checked, {bad} altered")
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sandbox() -> None:
+    """Start the local fake channel APIs (and an IMAP/SMTP pair) until Ctrl-C."""
+    from sandbox.run import main as run_sandbox
+
+    run_sandbox()
+
+
+@app.command()
+def serve() -> None:
+    """Serve all deployments from this process, with their schedules."""
+    from flows.serve import serve_all
+
+    serve_all()
+
+
+@app.command()
+def demo() -> None:
+    """The whole story on this machine: database, Prefect UI, sandbox channels, flows."""
+    from flows.demo import run_demo
+
+    run_demo()
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("CARECASE_LOG_LEVEL", "WARNING"))
+    try:
+        app()
+    except CarecaseError as exc:
+        err.print(f"carecase: {exc}", highlight=False, markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

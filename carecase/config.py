@@ -1,0 +1,252 @@
+"""Typed settings from ``carecase.toml`` and ``CARECASE_*`` environment variables.
+
+Lookup: the file named by ``CARECASE_CONFIG``, else ``./carecase.toml``, else
+``$CARECASE_HOME/carecase.toml``, else built-in defaults. Any key can be overridden from
+the environment with ``__`` between levels: ``CARECASE_CARE__WEEKDAYS_ONLY=true``,
+``CARECASE_CHANNELS__EMAIL__IMAP_PORT=1143``. ``CARECASE_DATABASE_URL`` and
+``CARECASE_HOME`` are read directly.
+
+Secrets are never settings: a channel names the environment variable (``*_env``) or
+Prefect Secret block (``*_block``) that holds one, and ``resolve_secret`` loads it at run
+time. A bad file fails with the key and the problem named.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from carecase.errors import ConfigError
+
+ENV_PREFIX = "CARECASE_"
+DIRECT_ENV = {"CARECASE_DATABASE_URL", "CARECASE_HOME", "CARECASE_CONFIG"}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Business(_Section):
+    name: str = "Our shop"
+    signature: str = "The customer care team"
+    email: str = "care@example.com"
+    phone: str = ""
+    timezone: str = "Europe/Stockholm"
+    language: Literal["da", "sv", "nb", "en"] = "sv"
+    message_id_domain: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Care(_Section):
+    status_update_time: time = time(17, 0)
+    weekdays_only: bool = False
+    skip_opened_within_hours: float = Field(3.0, ge=0)
+    first_response_minutes: int = Field(60, gt=0)
+    reopen_within_days: int = Field(7, ge=0)
+    moderation_action: Literal["hide", "delete"] = "hide"
+    approval: bool = False
+    thank_praise: bool = True
+    account_patterns: tuple[str, ...] = ()
+    order_pattern: str | None = None
+    max_attempts: int = Field(5, ge=1)
+
+
+class Matching(_Section):
+    merge_threshold: float = Field(0.9, gt=0, le=1)
+    suggest_threshold: float = Field(0.6, gt=0, le=1)
+
+
+class Channel(_Section):
+    enabled: bool = False
+    thank_praise: bool | None = None  # None: follow care.thank_praise
+
+
+class EmailChannel(Channel):
+    imap_host: str = "127.0.0.1"
+    imap_port: int = 993
+    imap_ssl: bool = True
+    imap_starttls: bool = False
+    username: str = ""
+    password_env: str | None = None
+    password_block: str | None = None
+    folder: str = "INBOX"
+    processed_folder: str | None = None
+    max_message_bytes: int = 25 * 1024 * 1024
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 465
+    smtp_ssl: bool = True
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password_env: str | None = None
+    smtp_password_block: str | None = None
+    from_address: str = "care@example.com"
+    from_name: str | None = None
+    rate_limit_per_hour: int = 10
+
+
+class FacebookChannel(Channel):
+    base_url: str = "https://graph.facebook.com"
+    api_version: str = "v25.0"
+    page_id: str = ""
+    token_env: str | None = None
+    token_block: str | None = None
+
+
+class XChannel(Channel):
+    base_url: str = "https://api.twitter.com"
+    user_id: str = ""
+    username: str = ""
+    search_query: str | None = None
+    read_dms: bool = False
+    monthly_read_budget: int | None = None
+    monthly_post_budget: int | None = None
+    bearer_token_env: str | None = None
+    bearer_token_block: str | None = None
+    consumer_key_env: str | None = None
+    consumer_secret_env: str | None = None
+    access_token_env: str | None = None
+    access_token_secret_env: str | None = None
+
+
+class TrustpilotChannel(Channel):
+    base_url: str = "https://api.trustpilot.com"
+    business_unit_id: str = ""
+    business_user_id: str = ""
+    api_key_env: str | None = None
+    api_key_block: str | None = None
+    api_secret_env: str | None = None
+    api_secret_block: str | None = None
+
+
+class GoogleChannel(Channel):
+    base_url: str = "https://mybusiness.googleapis.com"
+    account_id: str = ""
+    location_id: str = ""
+    token_env: str | None = None
+    token_block: str | None = None
+
+
+class Channels(_Section):
+    email: EmailChannel = EmailChannel()
+    facebook: FacebookChannel = FacebookChannel()
+    x: XChannel = XChannel()
+    trustpilot: TrustpilotChannel = TrustpilotChannel()
+    google: GoogleChannel = GoogleChannel()
+
+    def enabled(self) -> dict[str, Channel]:
+        return {name: ch for name in CHANNEL_NAMES if (ch := getattr(self, name)).enabled}
+
+
+CHANNEL_NAMES = ("email", "facebook", "x", "trustpilot", "google")
+
+
+class Settings(_Section):
+    business: Business = Business()
+    care: Care = Care()
+    matching: Matching = Matching()
+    channels: Channels = Channels()
+    database_url: str | None = None
+    home: Path = Field(default_factory=lambda: default_home())
+    source: str = "defaults"  # where the settings came from, for messages
+
+
+def default_home() -> Path:
+    """The per-user data folder (XDG), unless CARECASE_HOME says otherwise."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "carecase"
+
+
+def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the TOML file and the environment; raises ConfigError naming the key."""
+    env = os.environ if env is None else env
+    home = Path(env["CARECASE_HOME"]) if env.get("CARECASE_HOME") else default_home()
+    file = _find_file(path, env, home)
+    data: dict[str, Any] = {}
+    if file is not None:
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
+        except OSError as exc:
+            raise ConfigError(f"{file}: cannot read it: {exc.strerror}") from exc
+    for name, value in env.items():
+        if name.startswith(ENV_PREFIX) and name not in DIRECT_ENV:
+            _set_path(data, name[len(ENV_PREFIX):].lower().split("__"), value)
+    data["home"] = home
+    data["source"] = str(file) if file else "defaults"
+    if env.get("CARECASE_DATABASE_URL"):
+        data["database_url"] = env["CARECASE_DATABASE_URL"]
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"{data['source']}: {key}: {first['msg']} (got {first.get('input')!r})"
+        ) from exc
+
+
+def _find_file(path: str | Path | None, env: Mapping[str, str], home: Path) -> Path | None:
+    if path or env.get("CARECASE_CONFIG"):
+        file = Path(path or env["CARECASE_CONFIG"])
+        if not file.is_file():
+            raise ConfigError(f"config file {file} does not exist")
+        return file
+    for candidate in (Path("carecase.toml"), home / "carecase.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _set_path(data: dict[str, Any], parts: list[str], value: str) -> None:
+    for part in parts[:-1]:
+        data = data.setdefault(part, {})
+    data[parts[-1]] = value
+
+
+BlockLoader = Callable[[str], str]
+
+
+def resolve_secret(
+    section: BaseModel, name: str, *, env: Mapping[str, str] | None = None,
+    block_loader: BlockLoader | None = None, required: bool = True,
+) -> str | None:
+    """Load the secret ``name`` of a channel section from its ``name_env``/``name_block``.
+
+    The error names the reference (variable or block), never a value.
+    """
+    env = os.environ if env is None else env
+    var = getattr(section, f"{name}_env", None)
+    block = getattr(section, f"{name}_block", None)
+    if var:
+        if env.get(var):
+            return env[var]
+        if not block:
+            raise ConfigError(f"the environment variable {var} (for {name}) is not set")
+    if block:
+        if block_loader is None:
+            raise ConfigError(f"{name} comes from the Prefect Secret block {block!r}, "
+                              "which can only be read inside a Prefect run")
+        return block_loader(block)
+    if required:
+        raise ConfigError(f"no secret reference for {name}: set {name}_env or {name}_block")
+    return None

@@ -1,0 +1,138 @@
+"""Send what is due in the outbox, once.
+
+A worker claims due rows in one statement (``FOR UPDATE SKIP LOCKED``), commits the claim,
+then sends each row and records the outcome. Any number of workers can run. A row whose
+earlier attempt may have reached the channel (a retry, or a claim left by a crashed
+worker) is first looked for on the channel (``find_sent``: e-mail by Message-ID, public
+replies on the thread), so a crash between a send and its record never sends twice.
+Retryable failures back off exponentially up to ``care.max_attempts``; then the row
+stays ``failed``, visible on its case.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from carecase.config import Settings
+from carecase.errors import CarecaseError
+from carecase.model import Outgoing
+from carecase.report import Report
+from carecase.store.queries import Q
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+FIRST_RESPONSES = {"public_ack", "private_ack", "moderation_notice", "reply"}
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min… capped at one hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def to_outgoing(row: dict[str, Any]) -> Outgoing:
+    return Outgoing(key=row["key"], channel=row["channel"], action=row["action"],
+                    body=row["body"], case_id=row["case_id"], template=row["template"],
+                    language=row["language"], target=row["target"],
+                    recipient=row["recipient"], subject=row["subject"], html=row["html"],
+                    headers=dict(row["headers"] or {}), id=row["id"],
+                    attempts=row["attempts"])
+
+
+def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker: str,
+             limit: int = 200, now: datetime | None = None) -> Report:
+    """Claim and send up to ``limit`` due rows for the given channels."""
+    report = Report("dispatch")
+    now = now or datetime.now(UTC)
+    with db.connection() as conn, conn.transaction():
+        rows = conn.execute(Q["claim_due"], {"now": now, "lease": now - LEASE, "limit": limit,
+                                             "worker": worker,
+                                             "channels": sorted(channels)}).fetchall()
+    report.add("claimed", len(rows))
+    blocked: dict[str, datetime] = {}  # channel -> rate limited until
+    for row in rows:
+        out = to_outgoing(row)
+        if out.channel in blocked:
+            _retry(db, out, blocked[out.channel], "rate limited", report, count=False)
+            continue
+        try:
+            external_id = _send(channels[out.channel], out, retry=row["retry"], report=report)
+        except CarecaseError as exc:
+            retry_at = getattr(exc, "retry_at", None)
+            if getattr(exc, "retryable", False) and out.attempts < settings.care.max_attempts:
+                until = retry_at or datetime.now(UTC) + backoff(out.attempts)
+                if retry_at:
+                    blocked[out.channel] = retry_at
+                _retry(db, out, until, str(exc), report)
+            else:
+                _fail(db, out, str(exc), report)
+            continue
+        except Exception as exc:  # a bug or an unmapped library error: retry, visibly
+            log.exception("sending %s failed", out.key)
+            if out.attempts < settings.care.max_attempts:
+                _retry(db, out, datetime.now(UTC) + backoff(out.attempts),
+                       f"{type(exc).__name__}: {exc}", report)
+            else:
+                _fail(db, out, f"{type(exc).__name__}: {exc}", report)
+            continue
+        _record(db, out, external_id, report)
+    return report
+
+
+def _send(channel: Any, out: Outgoing, *, retry: bool, report: Report) -> str | None:
+    if retry:
+        found = channel.find_sent(out)
+        if found is not None:
+            report.add("recognised")  # sent before a crash: record it, don't send again
+            return found
+    return channel.send(out)
+
+
+def _record(db: Any, out: Outgoing, external_id: str | None, report: Report) -> None:
+    now = datetime.now(UTC)
+    with db.connection() as conn, conn.transaction():
+        done = conn.execute(Q["mark_sent"], {"id": out.id, "external_id": external_id,
+                                             "now": now}).rowcount
+        if not done:
+            return  # our lease expired and another worker took over
+        report.add("sent")
+        if out.case_id is None:
+            return
+        if out.template in FIRST_RESPONSES or out.action in ("reply", "send", "private_reply"):
+            conn.execute(Q["first_response"], {"case": out.case_id, "now": now})
+        if external_id and out.action in ("reply", "send", "private_reply", "post"):
+            conn.execute(Q["insert_sent_message"], {
+                "channel": out.channel, "external_id": external_id, "case": out.case_id,
+                "thread_id": out.target, "parent_id": out.target, "text": out.body,
+                "subject": out.subject, "now": now,
+                "public": out.action in ("reply", "post"),
+                "raw": Jsonb({"outbox_key": out.key, "template": out.template})})
+        conn.execute(Q["insert_event"], {
+            "case": out.case_id, "kind": "sent", "actor": "carecase", "at": now,
+            "detail": Jsonb({"key": out.key, "channel": out.channel, "action": out.action,
+                             "template": out.template, "external_id": external_id})})
+
+
+def _retry(db: Any, out: Outgoing, until: datetime, error: str, report: Report,
+           count: bool = True) -> None:
+    with db.connection() as conn:
+        conn.execute(Q["mark_retry" if count else "mark_deferred"],
+                     {"id": out.id, "not_before": until, "error": error})
+    report.add("retrying" if count else "deferred")
+
+
+def _fail(db: Any, out: Outgoing, error: str, report: Report) -> None:
+    now = datetime.now(UTC)
+    with db.connection() as conn, conn.transaction():
+        conn.execute(Q["mark_failed"], {"id": out.id, "error": error})
+        if out.case_id is not None:
+            conn.execute(Q["insert_event"], {
+                "case": out.case_id, "kind": "send_failed", "actor": "carecase", "at": now,
+                "detail": Jsonb({"key": out.key, "channel": out.channel, "error": error,
+                                 "attempts": out.attempts})})
+    report.add("failed")
+    report.details.append(f"{out.key}: failed after {out.attempts} attempts: {error}")

@@ -1,0 +1,120 @@
+"""``carecase import FILE.jsonl``: normalised messages, one JSON object per line.
+
+The shape is design.md's "Message import" contract. Lines are read one at a time (a
+100k-line file never sits in memory); a bad line is reported with its number and
+reason and skipped, the others are imported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from carecase.errors import InputError
+from carecase.model import CHANNELS, Author, Message
+
+REQUIRED = ("channel", "external_id", "text", "created_at")
+KNOWN = {*REQUIRED, "thread_id", "parent_id", "author", "public", "url", "rating",
+         "order_ref", "raw", "subject", "label"}
+
+
+def read(path: str | Path) -> Iterator[tuple[int, Message | InputError]]:
+    """(line number, message) for good lines, (line number, error) for bad ones."""
+    with open(path, encoding="utf-8", errors="strict", newline="") as handle:
+        yield from read_stream(handle)
+
+
+def read_stream(handle: IO[str]) -> Iterator[tuple[int, Message | InputError]]:
+    number = 0
+    while True:
+        number += 1
+        try:
+            line = handle.readline()
+        except UnicodeDecodeError as exc:
+            yield number, InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            return  # the stream position is lost: stop rather than guess
+        if not line:
+            return
+        if not line.strip():
+            continue
+        try:
+            yield number, parse(json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield number, InputError(f"not valid JSON: {exc.msg} (column {exc.colno})")
+        except InputError as exc:
+            yield number, exc
+
+
+def parse(obj: Any) -> Message:
+    """One normalised message from its JSON object; InputError says what is wrong."""
+    if not isinstance(obj, dict):
+        raise InputError(f"expected a JSON object, got {type(obj).__name__}")
+    missing = [k for k in REQUIRED if obj.get(k) is None]
+    if missing:
+        raise InputError(f"missing {', '.join(missing)}")
+    unknown = sorted(set(obj) - KNOWN)
+    if unknown:
+        raise InputError(f"unknown field(s) {', '.join(unknown)}")
+    channel = obj["channel"]
+    if channel not in CHANNELS:
+        raise InputError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    rating = obj.get("rating")
+    if rating is not None and (not isinstance(rating, int) or isinstance(rating, bool)
+                               or not 1 <= rating <= 5):
+        raise InputError(f"rating must be a whole number 1-5 or null, got {rating!r}")
+    public = obj.get("public", True)
+    if not isinstance(public, bool):
+        raise InputError(f"public must be true or false, got {public!r}")
+    raw = obj.get("raw") or {}
+    if not isinstance(raw, dict):
+        raise InputError("raw must be a JSON object")
+    return Message(
+        channel=channel, external_id=_str(obj, "external_id", required=True),
+        text=_str(obj, "text", required=True), created_at=_time(obj["created_at"]),
+        author=_author(obj.get("author")), thread_id=_str(obj, "thread_id"),
+        parent_id=_str(obj, "parent_id"), public=public, url=_str(obj, "url"),
+        rating=rating, order_ref=_str(obj, "order_ref"), raw=raw,
+        subject=_str(obj, "subject"),
+    )
+
+
+def _str(obj: dict[str, Any], key: str, required: bool = False) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) and key != "text":
+        return str(value)  # numeric ids are common in exports
+    if not isinstance(value, str):
+        raise InputError(f"{key} must be a string, got {type(value).__name__}")
+    if required and key == "external_id" and not value.strip():
+        raise InputError("external_id is empty")
+    return value
+
+
+def _time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise InputError(f"created_at must be an ISO 8601 string, got {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"created_at {value!r} is not an ISO 8601 time") from None
+    if parsed.tzinfo is None:
+        raise InputError(f"created_at {value!r} has no time zone (add Z or +01:00)")
+    return parsed
+
+
+def _author(value: Any) -> Author:
+    if value is None:
+        return Author()
+    if not isinstance(value, dict):
+        raise InputError("author must be a JSON object")
+    fields = {}
+    for key in ("id", "name", "handle", "email"):
+        v = value.get(key)
+        if v is not None and not isinstance(v, str | int):
+            raise InputError(f"author.{key} must be a string")
+        fields[key] = str(v) if v is not None else None
+    return Author(**fields)

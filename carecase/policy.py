@@ -1,0 +1,183 @@
+"""What to do about a new message: pure decisions, returned as data (P1-P5, P11, P15, P16).
+
+Nothing is sent here. Each ``Outgoing`` carries an idempotency key derived from what
+triggered it, so deciding twice queues once. Wording comes from the templates
+(render.py); which template, in which language, to whom, is decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from carecase import render
+from carecase.config import Settings
+from carecase.model import Case, Classification, Message, Outgoing
+
+PUBLIC_CHANNELS = ("facebook", "x", "trustpilot", "google")
+# Channels where a public reply to the message itself is possible.
+REPLYABLE = {"facebook", "x", "trustpilot", "google"}
+HIDEABLE = {"facebook", "x"}  # review sites do not let a business hide a review
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Everything a decision depends on."""
+
+    message: Message
+    message_id: int
+    customer_id: int
+    classification: Classification
+    case: Case | None
+    case_is_new: bool  # opened or reopened by this message
+    customer_name: str | None
+    customer_email: str | None
+    now: datetime
+
+
+@dataclass
+class Actions:
+    outgoing: list[Outgoing] = field(default_factory=list)
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    archive: tuple[str, ...] = ()  # moderation reasons: archive evidence before hiding
+
+
+def context(settings: Settings, *, case: Case | None, customer_name: str | None,
+            channel: str, now: datetime, **extra: Any) -> dict[str, Any]:
+    """The template context for a case (shared by decisions, status updates, closing)."""
+    biz = settings.business
+    name = (customer_name or "").strip()
+    return render.base_context(
+        business={"name": biz.name, "signature": biz.signature, "email": biz.email,
+                  "phone": biz.phone},
+        customer={"name": name, "first_name": name.split()[0] if name else ""},
+        case={"id": case.id if case else 0, "fault": case.fault if case else "unknown",
+              "incident": case.incident if case else None,
+              "gesture": case.gesture if case else None,
+              "third_party": case.third_party if case else None},
+        agent=case.agent if case else None,
+        channel=channel,
+        status_time=settings.care.status_update_time.strftime("%H:%M"),
+        next_update=render.format_when(next_update_at(settings, now), _lang(case, settings),
+                                       biz.timezone),
+        **extra,
+    )
+
+
+def next_update_at(settings: Settings, now: datetime) -> datetime:
+    """The next status-update time after ``now``, in the business's time zone."""
+    tz = settings.business.tz
+    local = now.astimezone(tz)
+    at = local.replace(hour=settings.care.status_update_time.hour,
+                       minute=settings.care.status_update_time.minute, second=0, microsecond=0)
+    if at <= local:
+        at += timedelta(days=1)
+    while settings.care.weekdays_only and at.weekday() >= 5:
+        at += timedelta(days=1)
+    return at
+
+
+def _lang(case: Case | None, settings: Settings) -> str:
+    lang = case.language if case and case.language else settings.business.language
+    return lang if lang in render.LANGUAGES else settings.business.language
+
+
+def decide(s: Situation, settings: Settings) -> Actions:
+    """The actions for one new inbound message."""
+    msg, cls, actions = s.message, s.classification, Actions()
+    if cls.machine:  # P16: stored, never answered
+        actions.events.append(("ignored", {"message": msg.external_id, "why": cls.machine}))
+        return actions
+    lang = cls.language if cls.language in render.LANGUAGES else settings.business.language
+    ctx = context(settings, case=s.case, customer_name=s.customer_name, channel=msg.channel,
+                  now=s.now)
+    if cls.moderation:
+        _moderate(s, settings, lang, ctx, actions)
+        return actions
+    if cls.kind == "praise" and s.case is None:
+        channel_cfg = getattr(settings.channels, msg.channel, None)
+        thank = getattr(channel_cfg, "thank_praise", None)
+        if msg.public and msg.channel in REPLYABLE and (
+            thank if thank is not None else settings.care.thank_praise
+        ):
+            actions.outgoing.append(_reply(s, "thank_you", lang, ctx, key=f"thanks:{msg.channel}:"
+                                           f"{msg.external_id}"))
+        return actions
+    if s.case is None:
+        return actions
+    if msg.public and msg.channel in REPLYABLE:
+        thread = msg.thread_id or msg.external_id
+        ctx_pub = {**ctx, "emailed": bool(s.customer_email)}
+        actions.outgoing.append(_reply(s, "public_ack", lang, ctx_pub,
+                                       key=f"ack:{msg.channel}:{thread}:{s.customer_id}"))
+    if s.case_is_new:
+        private = _private(s, settings, "private_ack", lang, ctx,
+                           key=f"private-ack:{s.case.id}:{s.message_id}", automatic=True)
+        if private:
+            actions.outgoing.append(private)
+    return actions
+
+
+def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],
+              actions: Actions) -> None:
+    """P1/P2: archive first, then hide (or delete), then tell the author why, privately."""
+    msg, reasons = s.message, s.classification.moderation
+    actions.archive = reasons
+    actions.events.append(("moderated", {"message": msg.external_id, "reasons": list(reasons),
+                                         "action": settings.care.moderation_action}))
+    if msg.public and msg.channel in HIDEABLE:
+        actions.outgoing.append(Outgoing(
+            key=f"moderate:{msg.channel}:{msg.external_id}", channel=msg.channel,
+            action=settings.care.moderation_action, target=msg.external_id,
+            case_id=s.case.id if s.case else None))
+    reason = reasons[0]
+    notice = _private(s, settings, "moderation_notice", lang,
+                      {**ctx, "reason": reason, "reasons": list(reasons)},
+                      key=f"moderation-notice:{s.message_id}", automatic=True)
+    if notice:
+        actions.outgoing.append(notice)
+    else:
+        actions.events.append(("notice_skipped", {"message": msg.external_id,
+                                                  "why": "no private channel to the author"}))
+
+
+def _reply(s: Situation, template: str, lang: str, ctx: dict[str, Any], *, key: str) -> Outgoing:
+    text = render.render(template, lang, **ctx).text
+    return Outgoing(key=key, channel=s.message.channel, action="reply", body=text,
+                    case_id=s.case.id if s.case else None, template=template, language=lang,
+                    target=s.message.external_id)
+
+
+def _private(s: Situation, settings: Settings, template: str, lang: str,
+             ctx: dict[str, Any], *, key: str, automatic: bool) -> Outgoing | None:
+    """A private message by e-mail when we know the address, else the channel's own."""
+    msg = s.message
+    case_id = s.case.id if s.case else None
+    if s.customer_email and settings.channels.email.enabled:
+        rendered = render.render(template, lang, html=True, **{**ctx, "emailed": True})
+        headers = {"Auto-Submitted": "auto-replied"} if automatic else {}
+        target = None
+        if msg.channel == "email":
+            target = msg.external_id
+            headers["In-Reply-To"] = f"<{msg.external_id}>"
+            refs = [*msg.raw.get("references", []), msg.external_id]
+            headers["References"] = " ".join(f"<{r}>" for r in refs[-10:])
+        subject = rendered.subject or ""
+        if msg.channel == "email" and msg.subject:
+            subject = msg.subject if msg.subject.lower().startswith("re:") else f"Re: {msg.subject}"
+        return Outgoing(key=key, channel="email", action="send", body=rendered.text,
+                        html=rendered.html, subject=subject, recipient=s.customer_email,
+                        target=target, headers=headers, case_id=case_id, template=template,
+                        language=lang)
+    if msg.channel == "facebook" and msg.public:  # Messenger private reply to the comment
+        text = render.render(template, lang, **ctx).text
+        return Outgoing(key=key, channel="facebook", action="private_reply", body=text,
+                        target=msg.external_id, case_id=case_id, template=template,
+                        language=lang)
+    if msg.channel == "x" and msg.author.id and settings.channels.x.read_dms:
+        text = render.render(template, lang, **ctx).text
+        return Outgoing(key=key, channel="x", action="send", body=text,
+                        recipient=msg.author.id, case_id=case_id, template=template,
+                        language=lang)
+    return None

@@ -1,0 +1,79 @@
+"""Re-run a case: current rules and templates over its messages, failed sends re-queued.
+
+Re-classifies every inbound message, looks again for who wrote it (a better match
+elsewhere is recorded as a suggestion, never merged silently), decides again — the
+idempotency keys make that queue only what is missing and refresh the text of what has
+not been sent yet — and re-queues failed sends. Nothing already sent is sent again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from carecase import classify, policy
+from carecase.batch import BatchState, outbox_row, rules_for
+from carecase.config import Settings
+from carecase.engine import ENGINE_LOCK
+from carecase.errors import NotFound
+from carecase.model import Author, Case, Message
+from carecase.report import Report
+from carecase.store.queries import Q
+
+
+def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
+    report = Report(f"rerun-case-{case_id}")
+    now = datetime.now(UTC)
+    rules = rules_for(settings)
+    with db.connection() as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENGINE_LOCK,))
+        row = conn.execute(Q["update_candidates_one"], {"id": case_id}).fetchone()
+        if row is None:
+            raise NotFound(f"there is no case {case_id}")
+        case = Case(**{k: row[k] for k in Case.__dataclass_fields__ if k in row})
+        inbound = [m for m in conn.execute(Q["case_messages"], {"id": case_id}).fetchall()
+                   if m["direction"] == "in"]
+        for position, m in enumerate(inbound):
+            msg = _message(m)
+            cls = classify.classify(msg, rules, prior_language=case.language)
+            conn.execute(Q["update_message"], {
+                "id": m["id"], "customer": case.customer_id, "case": case_id,
+                "language": cls.language, "kind": cls.kind, "sentiment": cls.sentiment,
+                "moderation": list(cls.moderation), "machine": cls.machine})
+            report.add("reclassified")
+            state = BatchState.load(conn, settings, [(m["id"], msg)], now)
+            decision = state.match(m["id"], msg)
+            if decision.customer_id not in (None, case.customer_id) \
+                    and decision.action in ("merge", "suggest"):
+                conn.execute(Q["insert_event_once"], {
+                    "case": case_id, "kind": "merge_suggested", "actor": "rerun", "at": now,
+                    "detail": Jsonb({"customer": decision.customer_id,
+                                     "message": f"{msg.channel}:{msg.external_id}",
+                                     "evidence": list(decision.evidence)})})
+                report.add("suggested")
+            actions = policy.decide(policy.Situation(
+                message=msg, message_id=m["id"], customer_id=case.customer_id,
+                classification=cls, case=case if case.status != "closed" else None,
+                case_is_new=position == 0, customer_name=row["name"],
+                customer_email=row["email"], now=now), settings)
+            for out in actions.outgoing:
+                result = conn.execute(Q["refresh_outbox"], outbox_row(out, now)).fetchone()
+                if result is not None:
+                    report.add("queued" if result["inserted"] else "refreshed")
+        requeued = conn.execute(Q["requeue_failed"], {"case": case_id, "now": now}).fetchall()
+        report.add("requeued", len(requeued))
+        conn.execute(Q["insert_event"], {"case": case_id, "kind": "rerun", "actor": "rerun",
+                                         "at": now, "detail": Jsonb(dict(report.counts))})
+    return report
+
+
+def _message(row: dict[str, Any]) -> Message:
+    a = row["author"] or {}
+    return Message(channel=row["channel"], external_id=row["external_id"], text=row["text"],
+                   created_at=row["created_at"], author=Author(**{
+                       k: a.get(k) for k in ("id", "name", "handle", "email")}),
+                   thread_id=row["thread_id"], parent_id=row["parent_id"],
+                   public=row["public"], url=row["url"], subject=row["subject"],
+                   raw=row["raw"] or {})

@@ -1,0 +1,99 @@
+"""Where the database is, and the one connection pool per process.
+
+With ``CARECASE_DATABASE_URL`` set, that server is used and nothing is started. Without
+it, a private PostgreSQL from the ``pgserver`` wheel is started (or reused, when another
+carecase process already runs it) in ``$CARECASE_HOME/pgdata``; pgserver stops it when
+the last process using it exits, leaving the data folder clean.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from carecase.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+@dataclass
+class Database:
+    """A pool on a URL, and the embedded server behind it if we started one."""
+
+    url: str
+    pool: ConnectionPool
+    embedded: Any = field(default=None, repr=False)  # pgserver.PostgresServer
+
+    def connection(self):  # noqa: ANN201 - psycopg's context manager
+        return self.pool.connection()
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def start_embedded(home: Path) -> tuple[str, Any]:
+    """Start (or join) the private PostgreSQL in ``home/pgdata``; returns (url, server)."""
+    try:
+        with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR; harmless
+            warnings.simplefilter("ignore")
+            import pgserver
+    except ImportError as exc:  # pragma: no cover - it is a dependency
+        raise DatabaseUnavailable(
+            "CARECASE_DATABASE_URL is not set and the pgserver package is missing: "
+            "install carecase with its dependencies or point CARECASE_DATABASE_URL at a server"
+        ) from exc
+    pgdata = home / "pgdata"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    except Exception as exc:
+        raise DatabaseUnavailable(
+            f"could not start the embedded PostgreSQL in {pgdata}: {exc}. "
+            "Check that the folder is writable, or set CARECASE_DATABASE_URL to a server"
+        ) from exc
+    return server.get_uri(), server
+
+
+def open_database(url: str | None, home: Path, *, min_size: int = 1, max_size: int = 8,
+                  timeout: float = 10.0) -> Database:
+    """Open the pool (starting the embedded server when ``url`` is None); fail fast."""
+    server = None
+    if url is None:
+        url, server = start_embedded(home)
+    check(url, timeout)  # the driver's own error says more than a pool timeout
+    pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
+                          kwargs={"row_factory": dict_row}, name="carecase")
+    try:
+        pool.open(wait=True, timeout=timeout)
+    except PoolTimeout as exc:
+        pool.close()
+        raise DatabaseUnavailable(_unreachable(url, exc)) from exc
+    return Database(url=url, pool=pool, embedded=server)
+
+
+def check(url: str, timeout: float = 5.0) -> None:
+    """Connect once; raise DatabaseUnavailable with advice when that fails."""
+    try:
+        psycopg.connect(url, connect_timeout=max(1, int(timeout))).close()
+    except psycopg.Error as exc:
+        raise DatabaseUnavailable(_unreachable(url, exc)) from exc
+
+
+def _unreachable(url: str, exc: Exception) -> str:
+    return (
+        f"cannot connect to the database at {redact_url(url)} ({exc}). "
+        "Start that server or fix CARECASE_DATABASE_URL; unset it to use the embedded database"
+    )

@@ -1,0 +1,346 @@
+-- Named queries (see queries.py). Parameters are %(name)s.
+
+-- get_cursor --
+SELECT position FROM cursors WHERE account = %(account)s
+
+-- put_cursor --
+INSERT INTO cursors (account, position) VALUES (%(account)s, %(position)s)
+ON CONFLICT (account) DO UPDATE SET position = excluded.position, updated_at = now()
+
+-- incoming_table --
+CREATE TEMP TABLE IF NOT EXISTS incoming (
+    pos integer, channel text, external_id text, direction text, thread_id text,
+    parent_id text, author jsonb, text text, subject text, created_at timestamptz,
+    public boolean, url text, rating smallint, order_ref text, quarantine text, raw jsonb
+) ON COMMIT DELETE ROWS
+
+-- copy_incoming --
+COPY incoming (pos, channel, external_id, direction, thread_id, parent_id, author, text,
+               subject, created_at, public, url, rating, order_ref, quarantine, raw)
+FROM STDIN
+
+-- insert_incoming --
+-- Duplicates (already stored, or twice in the batch) are skipped by the unique key.
+WITH ins AS (
+    INSERT INTO messages (channel, external_id, direction, thread_id, parent_id, author,
+                          text, subject, created_at, public, url, rating, order_ref,
+                          quarantine, raw)
+    SELECT DISTINCT ON (channel, external_id)
+           channel, external_id, direction, thread_id, parent_id, author, text, subject,
+           created_at, public, url, rating, order_ref, quarantine, raw
+    FROM incoming ORDER BY channel, external_id, pos
+    ON CONFLICT (channel, external_id) DO NOTHING
+    RETURNING id, channel, external_id
+)
+SELECT ins.id, min(i.pos) AS pos FROM ins
+JOIN incoming i USING (channel, external_id)
+GROUP BY ins.id
+
+-- key_counts --
+SELECT key, count(*) AS n FROM customer_keys WHERE key = ANY(%(keys)s) GROUP BY key
+
+-- key_customers --
+SELECT DISTINCT customer_id FROM customer_keys WHERE key = ANY(%(keys)s)
+
+-- thread_hits --
+SELECT external_id, customer_id, case_id FROM messages
+WHERE channel = 'email' AND external_id = ANY(%(ids)s) AND customer_id IS NOT NULL
+
+-- load_customers --
+SELECT c.id, c.name, c.language, c.profile,
+       (SELECT array_agg(ARRAY[i.kind, i.value]) FROM identities i
+         WHERE i.customer_id = c.id) AS identities,
+       (SELECT array_agg(CASE WHEN n.a = c.id THEN n.b ELSE n.a END) FROM never_merge n
+         WHERE n.a = c.id OR n.b = c.id) AS never_merge
+FROM customers c WHERE c.id = ANY(%(ids)s)
+
+-- load_cases --
+SELECT id, customer_id, status, fault, language, incident, agent, gesture, third_party,
+       opened_at, first_response_at, last_update_at, closed_at
+FROM cases
+WHERE customer_id = ANY(%(customers)s)
+  AND (status IN ('open', 'waiting') OR closed_at >= %(since)s)
+ORDER BY opened_at DESC
+
+-- next_customers_ids --
+SELECT nextval('customers_id_seq') AS id FROM generate_series(1, %(n)s)
+
+-- next_cases_ids --
+SELECT nextval('cases_id_seq') AS id FROM generate_series(1, %(n)s)
+
+-- upsert_customer --
+INSERT INTO customers (id, name, language, profile)
+VALUES (%(id)s, %(name)s, %(language)s, %(profile)s)
+ON CONFLICT (id) DO UPDATE SET name = coalesce(customers.name, excluded.name),
+    language = coalesce(excluded.language, customers.language), profile = excluded.profile
+
+-- insert_key --
+INSERT INTO customer_keys (key, customer_id) VALUES (%(key)s, %(customer)s)
+ON CONFLICT DO NOTHING
+
+-- insert_identity --
+INSERT INTO identities (customer_id, kind, value) VALUES (%(customer)s, %(kind)s, %(value)s)
+ON CONFLICT (kind, value) DO NOTHING
+
+-- insert_incident --
+INSERT INTO incidents (key, title) VALUES (%(key)s, %(title)s) ON CONFLICT DO NOTHING
+
+-- upsert_case --
+INSERT INTO cases (id, customer_id, status, language, incident, opened_at, closed_at)
+VALUES (%(id)s, %(customer)s, %(status)s, %(language)s, %(incident)s, %(opened_at)s,
+        %(closed_at)s)
+ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at,
+    incident = coalesce(cases.incident, excluded.incident)
+
+-- update_message --
+UPDATE messages SET customer_id = %(customer)s, case_id = %(case)s, language = %(language)s,
+    kind = %(kind)s, sentiment = %(sentiment)s, moderation = %(moderation)s,
+    machine = %(machine)s
+WHERE id = %(id)s
+
+-- insert_event --
+INSERT INTO case_events (case_id, kind, actor, detail, at)
+VALUES (%(case)s, %(kind)s, %(actor)s, %(detail)s, %(at)s)
+
+-- insert_outbox --
+INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
+                    subject, body, html, headers, not_before)
+VALUES (%(key)s, %(case)s, %(channel)s, %(action)s, %(template)s, %(language)s, %(target)s,
+        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s)
+ON CONFLICT (key) DO NOTHING
+
+-- insert_evidence --
+INSERT INTO evidence (case_id, message_id, reasons, raw, snapshot, sha256, archived_at)
+VALUES (%(case)s, %(message)s, %(reasons)s, %(raw)s, %(snapshot)s, %(sha256)s,
+        %(archived_at)s)
+ON CONFLICT (message_id) DO NOTHING
+
+-- claim_due --
+-- One statement claims work: rows another worker holds are skipped, and a row left
+-- 'sending' by a crashed worker is reclaimed after the lease (its send is then checked
+-- on the channel before any new attempt).
+WITH due AS (
+    SELECT id FROM outbox
+    WHERE channel = ANY(%(channels)s)
+      AND ((status = 'queued' AND not_before <= %(now)s)
+        OR (status = 'sending' AND claimed_at < %(lease)s))
+    ORDER BY not_before, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE outbox o SET status = 'sending', claimed_at = %(now)s, claimed_by = %(worker)s,
+    attempts = o.attempts + 1
+FROM due WHERE o.id = due.id
+RETURNING o.*, (o.attempts > 1) AS retry
+
+-- mark_sent --
+UPDATE outbox SET status = 'sent', external_id = %(external_id)s, sent_at = %(now)s,
+    last_error = NULL
+WHERE id = %(id)s AND status = 'sending'
+
+-- mark_retry --
+UPDATE outbox SET status = 'queued', not_before = %(not_before)s, last_error = %(error)s
+WHERE id = %(id)s AND status = 'sending'
+
+-- mark_deferred --
+-- Not attempted (its channel asked us to wait): the claim's attempt does not count.
+UPDATE outbox SET status = 'queued', not_before = %(not_before)s, last_error = %(error)s,
+    attempts = attempts - 1
+WHERE id = %(id)s AND status = 'sending'
+
+-- mark_failed --
+UPDATE outbox SET status = 'failed', last_error = %(error)s
+WHERE id = %(id)s AND status = 'sending'
+
+-- first_response --
+UPDATE cases SET first_response_at = coalesce(first_response_at, %(now)s)
+WHERE id = %(case)s
+
+-- insert_sent_message --
+INSERT INTO messages (channel, external_id, direction, case_id, thread_id, parent_id, text,
+                      subject, created_at, public, raw)
+VALUES (%(channel)s, %(external_id)s, 'out', %(case)s, %(thread_id)s, %(parent_id)s,
+        %(text)s, %(subject)s, %(now)s, %(public)s, %(raw)s)
+ON CONFLICT (channel, external_id) DO NOTHING
+
+-- list_cases --
+SELECT c.id, c.status, c.fault, c.incident, c.agent, c.language, c.opened_at,
+       c.first_response_at, c.closed_at, c.customer_id, cu.name AS customer,
+       (SELECT count(*) FROM messages m WHERE m.case_id = c.id) AS messages,
+       (SELECT array_agg(DISTINCT m.channel ORDER BY m.channel) FROM messages m
+         WHERE m.case_id = c.id AND m.direction = 'in') AS channels
+FROM cases c JOIN customers cu ON cu.id = c.customer_id
+WHERE %(status)s::text IS NULL OR c.status = %(status)s
+ORDER BY c.id
+LIMIT %(limit)s
+
+-- get_case --
+SELECT * FROM cases WHERE id = %(id)s
+
+-- get_customer --
+SELECT id, name, language FROM customers WHERE id = %(id)s
+
+-- customer_identities --
+SELECT kind, value FROM identities WHERE customer_id = %(id)s ORDER BY kind, value
+
+-- case_messages --
+SELECT id, channel, external_id, direction, created_at, public, text, kind, language,
+       moderation, machine, author, thread_id, parent_id, url, subject, raw
+FROM messages WHERE case_id = %(id)s ORDER BY created_at, id
+
+-- case_events --
+SELECT kind, actor, at, detail FROM case_events WHERE case_id = %(id)s ORDER BY at, id
+
+-- case_outbox --
+SELECT key, channel, action, status, attempts, last_error, template, external_id
+FROM outbox WHERE case_id = %(id)s ORDER BY id
+
+-- set_case --
+UPDATE cases SET fault = coalesce(%(fault)s, fault), agent = coalesce(%(agent)s, agent),
+    incident = coalesce(%(incident)s, incident), gesture = coalesce(%(gesture)s, gesture),
+    third_party = coalesce(%(third_party)s, third_party)
+WHERE id = %(id)s
+
+-- move_messages --
+UPDATE messages SET case_id = %(to)s, customer_id = %(customer)s WHERE case_id = %(from)s
+
+-- move_outbox --
+UPDATE outbox SET case_id = %(to)s WHERE case_id = %(from)s
+
+-- close_linked --
+UPDATE cases SET status = 'closed', closed_at = now() WHERE id = %(id)s
+
+-- move_identities --
+UPDATE identities SET customer_id = %(to)s WHERE customer_id = %(from)s
+
+-- find_case_message --
+SELECT id, channel, external_id, author, language, created_at FROM messages
+WHERE case_id = %(case)s
+  AND (channel || ':' || external_id = %(ref)s OR external_id = %(ref)s
+       OR id::text = %(ref)s)
+
+-- new_customer --
+INSERT INTO customers (name) VALUES (%(name)s) RETURNING id
+
+-- new_case --
+INSERT INTO cases (customer_id, language, opened_at)
+VALUES (%(customer)s, %(language)s, %(opened_at)s) RETURNING id
+
+-- move_author_messages --
+-- The split message and every other message of the same author on that channel.
+UPDATE messages SET case_id = %(to_case)s, customer_id = %(customer)s
+WHERE case_id = %(case)s
+  AND (id = %(id)s OR (channel = %(channel)s AND author = %(author)s))
+
+-- move_author_identities --
+UPDATE identities i SET customer_id = %(to)s
+WHERE i.customer_id = %(from)s
+  AND EXISTS (SELECT 1 FROM messages m
+              WHERE m.case_id = %(case)s
+                AND ((i.kind = 'email' AND lower(m.author->>'email') = i.value)
+                  OR (i.kind = m.channel AND m.author->>'id' = i.value)))
+
+-- never_merge --
+INSERT INTO never_merge (a, b) VALUES (%(a)s, %(b)s) ON CONFLICT DO NOTHING
+
+-- board --
+SELECT c.id, c.customer_id, cu.name, c.status, c.incident, c.opened_at,
+       c.first_response_at, c.last_update_at,
+       (SELECT array_agg(DISTINCT m.channel ORDER BY m.channel) FROM messages m
+         WHERE m.case_id = c.id AND m.direction = 'in') AS channels
+FROM cases c JOIN customers cu ON cu.id = c.customer_id
+WHERE c.status IN ('open', 'waiting')
+ORDER BY c.opened_at
+
+-- all_evidence --
+SELECT id, message_id, raw, snapshot, sha256, archived_at FROM evidence ORDER BY id
+
+-- update_candidates --
+-- Open cases with the customer's private channels and the customer-facing notes since
+-- the last update.
+SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, c.gesture,
+       c.third_party, c.opened_at, c.first_response_at, c.last_update_at, c.closed_at,
+       cu.name, i.prevention,
+       (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
+          AND kind = 'email') AS email,
+       (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
+          AND kind = 'x') AS x_id,
+       (SELECT jsonb_agg(jsonb_build_object('text', e.detail->>'text') ORDER BY e.at)
+          FROM case_events e
+         WHERE e.case_id = c.id AND e.kind = 'noted'
+           AND (e.detail->>'for_customer')::boolean
+           AND e.at > coalesce(c.last_update_at, '-infinity')) AS news
+FROM cases c
+JOIN customers cu ON cu.id = c.customer_id
+LEFT JOIN incidents i ON i.key = c.incident
+WHERE c.status IN ('open', 'waiting')
+ORDER BY c.id
+
+-- insert_outbox_returning --
+INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
+                    subject, body, html, headers, not_before)
+VALUES (%(key)s, %(case)s, %(channel)s, %(action)s, %(template)s, %(language)s, %(target)s,
+        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s)
+ON CONFLICT (key) DO NOTHING
+RETURNING id
+
+-- mark_updated --
+UPDATE cases SET last_update_at = %(now)s WHERE id = %(id)s
+
+-- insert_event_once --
+-- The same event (kind + detail) is recorded once per case.
+INSERT INTO case_events (case_id, kind, actor, detail, at)
+SELECT %(case)s, %(kind)s, %(actor)s, %(detail)s, %(at)s
+WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = %(case)s AND kind = %(kind)s
+                  AND detail = %(detail)s)
+
+-- case_public_threads --
+-- The first inbound public message of each thread of a case: where P9's note goes.
+SELECT DISTINCT ON (channel, coalesce(thread_id, external_id))
+       channel, external_id, coalesce(thread_id, external_id) AS thread
+FROM messages
+WHERE case_id = %(case)s AND direction = 'in' AND public AND machine IS NULL
+  AND cardinality(moderation) = 0
+ORDER BY channel, coalesce(thread_id, external_id), created_at
+
+-- close_case --
+UPDATE cases SET status = 'closed', closed_at = %(now)s WHERE id = %(id)s
+
+-- count_events --
+SELECT count(*) AS n FROM case_events WHERE case_id = %(case)s AND kind = %(kind)s
+
+-- update_candidates_one --
+SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, c.gesture,
+       c.third_party, c.opened_at, c.first_response_at, c.last_update_at, c.closed_at,
+       cu.name,
+       (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
+          AND kind = 'email') AS email,
+       (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
+          AND kind = 'x') AS x_id
+FROM cases c JOIN customers cu ON cu.id = c.customer_id
+WHERE c.id = %(id)s
+
+-- sla_breaches --
+-- Open cases with no response past the target, not flagged before.
+UPDATE cases SET sla_breached_at = %(now)s
+WHERE status IN ('open', 'waiting') AND first_response_at IS NULL
+  AND sla_breached_at IS NULL AND opened_at < %(deadline)s
+RETURNING id, opened_at
+
+-- requeue_failed --
+-- attempts stays >= 1, so the next claim first looks for an earlier send on the channel.
+UPDATE outbox SET status = 'queued', not_before = %(now)s, attempts = greatest(attempts, 1),
+    last_error = NULL
+WHERE case_id = %(case)s AND status = 'failed'
+RETURNING key
+
+-- refresh_outbox --
+-- Current rules and templates for what has not been sent; what was sent stays as it was.
+INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
+                    subject, body, html, headers, not_before)
+VALUES (%(key)s, %(case)s, %(channel)s, %(action)s, %(template)s, %(language)s, %(target)s,
+        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s)
+ON CONFLICT (key) DO UPDATE SET body = excluded.body, html = excluded.html,
+    subject = excluded.subject, language = excluded.language
+WHERE outbox.status IN ('queued', 'failed')
+RETURNING (xmax = 0) AS inserted
