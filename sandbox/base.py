@@ -120,7 +120,8 @@ class FakeAPI:
 
     def start(self) -> FakeAPI:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"sandbox-{self.name}", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+            name=f"sandbox-{self.name}", daemon=True,
         )
         self._thread.start()
         return self
