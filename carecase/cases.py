@@ -171,7 +171,9 @@ def board(db: Any, settings: Any, *, now: datetime | None = None) -> list[dict[s
 
 def _age(delta: timedelta) -> str:
     hours = int(delta.total_seconds() // 3600)
-    return f"{hours // 24}d {hours % 24}h" if hours >= 24 else f"{hours}h {delta.seconds // 60 % 60}m"
+    if hours >= 24:
+        return f"{hours // 24}d {hours % 24}h"
+    return f"{hours}h {delta.seconds // 60 % 60}m"
 
 
 def _require(conn: Any, case_id: int) -> dict[str, Any]:

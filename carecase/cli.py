@@ -52,6 +52,11 @@ def _print_report(report: Any) -> None:
         out.print(f"  {line}", highlight=False, markup=False)
 
 
+def _warn(text: str) -> None:
+    """One unwrapped line on stderr: scripts read these (file:line: reason)."""
+    sys.stderr.write(text + "\n")
+
+
 def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -84,7 +89,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
         for number, item in importer.read(file):
             if isinstance(item, CarecaseError):
                 bad.add("bad lines")
-                err.print(f"{file}:{number}: skipped: {item}", highlight=False, markup=False)
+                _warn(f"{file}:{number}: skipped: {item}")
             else:
                 yield item
 
@@ -176,8 +181,9 @@ def cases_show(case_id: int, as_json: Annotated[bool, typer.Option("--json")] = 
         _json(data)
         return
     c = data["customer"]
+    idents = ", ".join(f"{i['kind']}:{i['value']}" for i in c["identities"])
     out.print(f"[bold]case {data['id']}[/] {data['status']} · fault {data['fault']} · "
-              f"customer {c['name']} ({', '.join(i['kind'] + ':' + i['value'] for i in c['identities'])})")
+              f"customer {c['name']} ({idents})")
     for m in data["messages"]:
         out.print(f"  {m['created_at'][:16]} {m['direction']} {m['channel']}: "
                   f"{m['text'][:100]!r}", highlight=False, markup=False)
@@ -270,8 +276,8 @@ def evidence_verify() -> None:
             total += 1
             if not evidence.verify(row):
                 bad += 1
-                err.print(f"evidence {row['id']} (message {row['message_id']}) does not match "
-                          "its SHA-256", highlight=False)
+                _warn(f"evidence {row['id']} (message {row['message_id']}) does not match "
+                      "its SHA-256")
     out.print(f"{total} archives checked, {bad} altered")
     if bad:
         raise typer.Exit(1)
@@ -306,7 +312,7 @@ def main() -> None:
     try:
         app()
     except CarecaseError as exc:
-        err.print(f"carecase: {exc}", highlight=False, markup=False)
+        _warn(f"carecase: {exc}")
         sys.exit(1)
 
 

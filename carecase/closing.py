@@ -76,9 +76,9 @@ def draft_close(db: Any, settings: Settings, case_id: int, *, agent: str, happen
                 note: str | None = None) -> Draft:
     """The personal follow-up as it would be sent, changing nothing."""
     with db.connection() as conn:
-        case, row, lang, ctx = _prepare(conn, settings, case_id, agent=agent,
-                                        happened=happened, done=done, fault=fault,
-                                        gesture=gesture, note=note)
+        _, row, lang, ctx = _prepare(conn, settings, case_id, agent=agent,
+                                     happened=happened, done=done, fault=fault,
+                                     gesture=gesture, note=note)
     rendered = render.render("followup_close", lang, **ctx)
     return Draft(case_id, lang, rendered.subject or "", rendered.text, row["email"])
 

@@ -37,7 +37,8 @@ class Database:
     pool: ConnectionPool
     embedded: Any = field(default=None, repr=False)  # pgserver.PostgresServer
 
-    def connection(self):  # noqa: ANN201 - psycopg's context manager
+    def connection(self) -> Any:
+        """A pooled connection, as a context manager."""
         return self.pool.connection()
 
     def close(self) -> None:

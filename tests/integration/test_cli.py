@@ -1,0 +1,129 @@
+"""The `carecase` command as users and scripts run it: a real process, a real database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LINES = [
+    {"channel": "email", "external_id": "m1@mail.example", "thread_id": "m1@mail.example",
+     "parent_id": None, "author": {"id": None, "name": "Anna Andersson", "handle": None,
+                                   "email": "anna.andersson@example.se"},
+     "text": "Hej, mitt paket med order 123456 har inte kommit. Vad händer?",
+     "created_at": "2026-11-21T08:05:00+01:00", "public": False, "url": None, "rating": None,
+     "order_ref": None, "raw": {}},
+    {"channel": "facebook", "external_id": "111_222", "thread_id": "111_222",
+     "parent_id": "111", "author": {"id": "9001", "name": "Anna Andersson", "handle": None,
+                                    "email": None},
+     "text": "Order 123456 har fortfarande inte kommit, jag har mejlat er också!",
+     "created_at": "2026-11-21T08:40:00+01:00", "public": True, "url": None, "rating": None,
+     "order_ref": None, "raw": {}},
+    {"channel": "google", "external_id": "g-1", "author": {"name": "Jens Holm"},
+     "text": "Elendig kundeservice, ingen svarer på telefonen.",
+     "created_at": "2026-11-21T10:00:00Z", "public": True, "rating": 1},
+]
+
+
+def run(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    full = {**{k: v for k, v in os.environ.items() if not k.startswith("CARECASE_")}, **env}
+    return subprocess.run([sys.executable, "-m", "carecase.cli", *args], env=full, cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    path = tmp_path / "in.jsonl"
+    bad = ['{"channel": "email"', '[1, 2]', json.dumps({**LINES[0], "channel": "myspace"}),
+           json.dumps({**LINES[0], "external_id": "zz", "created_at": "2026-11-21T08:05:00"}),
+           json.dumps({**LINES[0], "external_id": "yy", "rating": 9})]
+    path.write_text("\n".join([json.dumps(LINES[0]), *bad, json.dumps(LINES[1]), "",
+                               json.dumps(LINES[2])]) + "\n")
+    return path
+
+
+def test_import_then_list_and_show_as_json(settings_env, sample):
+    result = run(settings_env, "import", str(sample))
+    assert result.returncode == 0, result.stderr
+    # each bad line is named with its number and reason, the rest imported
+    assert "in.jsonl:2: skipped: not valid JSON" in result.stderr
+    assert "in.jsonl:3: skipped: expected a JSON object" in result.stderr
+    assert "in.jsonl:4: skipped: channel 'myspace'" in result.stderr
+    assert "in.jsonl:5: skipped: created_at" in result.stderr and "time zone" in result.stderr
+    assert "in.jsonl:6: skipped: rating must be" in result.stderr
+
+    listed = run(settings_env, "cases", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    cases = json.loads(listed.stdout)
+    assert len(cases) == 2  # Anna's e-mail and Facebook comment are one case (order 123456)
+    anna = next(c for c in cases if c["customer"] == "Anna Andersson")
+    shown = json.loads(run(settings_env, "cases", "show", str(anna["id"]), "--json").stdout)
+    assert set(shown) >= {"id", "status", "customer", "messages", "events", "opened_at",
+                          "first_response_at", "closed_at"}
+    assert {"kind": "email", "value": "anna.andersson@example.se"} in \
+        shown["customer"]["identities"]
+    assert [m["channel"] for m in shown["messages"]] == ["email", "facebook"]
+    assert set(shown["messages"][0]) >= {"channel", "external_id", "created_at", "public",
+                                         "text"}
+    merged = [e for e in shown["events"] if e["kind"] == "merged"]
+    assert merged and merged[0]["detail"]["evidence"]  # the merge carries its evidence
+
+    open_only = json.loads(run(settings_env, "cases", "list", "--status", "open",
+                               "--json").stdout)
+    assert len(open_only) == 2
+
+
+def test_importing_the_same_file_twice_changes_nothing(settings_env, sample):
+    assert run(settings_env, "import", str(sample)).returncode == 0
+    before = run(settings_env, "cases", "list", "--json").stdout
+    again = run(settings_env, "import", str(sample))
+    assert again.returncode == 0
+    assert "duplicates" in again.stdout
+    assert run(settings_env, "cases", "list", "--json").stdout == before
+
+
+def test_unknown_case_and_bad_status_are_clear_errors(settings_env):
+    shown = run(settings_env, "cases", "show", "999", "--json")
+    assert shown.returncode == 1 and "there is no case 999" in shown.stderr
+    listed = run(settings_env, "cases", "list", "--status", "bogus")
+    assert listed.returncode == 1 and "status 'bogus' is not one of" in listed.stderr
+
+
+def test_embedded_database_starts_from_nothing_in_a_fresh_home(tmp_path, sample):
+    home = tmp_path / "fresh-home"
+    env = {"CARECASE_HOME": str(home), "CARECASE_CONFIG": str(_config(tmp_path))}
+    upgraded = run(env, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert (home / "pgdata" / "PG_VERSION").exists()
+    assert run(env, "import", str(sample)).returncode == 0
+    assert len(json.loads(run(env, "cases", "list", "--json").stdout)) == 2
+    # the server is stopped when the last carecase process exits: clean state
+    assert not (home / "pgdata" / "postmaster.pid").exists()
+
+
+def test_bad_config_names_the_key(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[care]\nfirst_response_minutes = "soon"\n')
+    result = run({"CARECASE_CONFIG": str(path), "CARECASE_HOME": str(tmp_path)}, "cases",
+                 "list")
+    assert result.returncode == 1
+    assert "care.first_response_minutes" in result.stderr
+
+
+def test_unreachable_database_url_fails_fast(tmp_path):
+    env = {"CARECASE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+           "CARECASE_HOME": str(tmp_path), "CARECASE_CONFIG": str(_config(tmp_path))}
+    result = run(env, "cases", "list")
+    assert result.returncode == 1
+    assert "127.0.0.1:1/none" in result.stderr and "CARECASE_DATABASE_URL" in result.stderr
+    assert not (tmp_path / "pgdata").exists()  # never starts an embedded server then
+
+
+def _config(tmp_path: Path) -> Path:
+    path = tmp_path / "carecase.toml"
+    path.write_text('[business]\nname = "Nordic Shoes"\n')
+    return path

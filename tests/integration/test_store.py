@@ -1,0 +1,138 @@
+"""The store's guarantees, on a real PostgreSQL (embedded, or the CI server)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from carecase import engine
+from carecase.errors import DatabaseUnavailable
+from carecase.model import Author, Message
+from carecase.store import migrate
+from carecase.store.db import open_database, redact_url
+from carecase.store.queries import Q
+
+
+def test_migrations_apply_once_even_when_run_twice_concurrently(pg_server_url, tmp_path):
+    name = f"carecase_mig_{id(tmp_path)}"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = psycopg.conninfo.make_conninfo(pg_server_url, dbname=name)
+    results: list[list] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with psycopg.connect(url) as conn:
+                results.append(migrate.upgrade(conn))
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert not errors
+        applied = sorted(len(r) for r in results)
+        assert applied == [0, 0, len(migrate.available())]  # exactly one run applied them
+        with psycopg.connect(url) as conn:
+            assert migrate.upgrade(conn) == []  # and again: nothing
+            assert migrate.current(conn) == migrate.available()[-1].version
+            rows = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
+            assert rows[0] == len(migrate.available())
+    finally:
+        with psycopg.connect(pg_server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def _msg(i: int) -> Message:
+    return Message(channel="facebook", external_id=f"post_{i}", text=f"Where is my parcel {i}?",
+                   created_at=datetime(2026, 11, 21, 9, tzinfo=UTC),
+                   author=Author(id=f"u{i}", name=f"Person {i}"))
+
+
+def test_two_concurrent_writers_store_each_message_once(db, settings):
+    batch = [_msg(i) for i in range(200)]
+    barrier = threading.Barrier(2)
+    reports = []
+
+    def write() -> None:
+        barrier.wait()
+        with db.connection() as conn:
+            reports.append(engine.process(conn, settings, [_msg(i) for i in range(200)]))
+
+    threads = [threading.Thread(target=write) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.counts["messages"] for r in reports) == [0, len(batch)]
+    with db.connection() as conn:
+        assert conn.execute("SELECT count(*) AS n FROM messages").fetchone()["n"] == 200
+        assert conn.execute("SELECT count(*) AS n FROM cases").fetchone()["n"] == 200
+        dupes = conn.execute("SELECT count(*) AS n FROM (SELECT key FROM outbox GROUP BY key "
+                             "HAVING count(*) > 1) d").fetchone()["n"]
+        assert dupes == 0
+
+
+def test_unique_constraints_hold(db):
+    with db.connection() as conn:
+        conn.execute("INSERT INTO customers (id, name) VALUES (1, 'A'), (2, 'B')")
+        conn.execute("INSERT INTO identities (customer_id, kind, value) "
+                     "VALUES (1, 'email', 'a@x.se')")
+        with pytest.raises(psycopg.errors.UniqueViolation), conn.transaction():
+            conn.execute("INSERT INTO identities (customer_id, kind, value) "
+                         "VALUES (2, 'email', 'a@x.se')")
+        conn.execute("INSERT INTO cases (customer_id) VALUES (1)")
+        with pytest.raises(psycopg.errors.UniqueViolation), conn.transaction():
+            conn.execute("INSERT INTO cases (customer_id) VALUES (1)")  # one open case
+        conn.execute("INSERT INTO outbox (key, channel, action) VALUES ('k1', 'x', 'reply')")
+        with pytest.raises(psycopg.errors.UniqueViolation), conn.transaction():
+            conn.execute("INSERT INTO outbox (key, channel, action) VALUES ('k1', 'x', 'reply')")
+
+
+def test_outbox_claims_by_two_workers_are_disjoint(db):
+    now = datetime.now(UTC)
+    with db.connection() as conn:
+        conn.execute("INSERT INTO outbox (key, channel, action, not_before) "
+                     "SELECT 'k' || g, 'email', 'send', %s FROM generate_series(1, 100) g",
+                     (now - timedelta(seconds=1),))
+    barrier = threading.Barrier(2)
+    claimed: dict[str, list[int]] = {}
+    url = db.url
+
+    def claim(worker: str) -> None:
+        with psycopg.connect(url, row_factory=dict_row) as conn:
+            conn.execute("BEGIN")
+            barrier.wait()
+            rows = conn.execute(Q["claim_due"], {"now": now, "lease": now - timedelta(minutes=5),
+                                                 "limit": 60, "worker": worker,
+                                                 "channels": ["email"]}).fetchall()
+            barrier.wait()  # both hold their claims at the same time
+            conn.commit()
+            claimed[worker] = [r["id"] for r in rows]
+
+    threads = [threading.Thread(target=claim, args=(w,)) for w in ("w1", "w2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    a, b = set(claimed["w1"]), set(claimed["w2"])
+    assert a and b and not a & b
+    assert len(a | b) == 100
+
+
+def test_unreachable_database_fails_fast_naming_the_url(tmp_path):
+    url = "postgresql://carecase:hunter2@127.0.0.1:1/nowhere"
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_database(url, tmp_path, timeout=3)
+    text = str(info.value)
+    assert "127.0.0.1:1/nowhere" in text and "hunter2" not in text
+    assert "CARECASE_DATABASE_URL" in text
+    assert redact_url(url) == "postgresql://carecase:***@127.0.0.1:1/nowhere"
