@@ -98,7 +98,7 @@ class FakeAPI:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, seed: int = 0) -> None:
         self._routes = [
-            getattr(fn, "_route") + (fn,)
+            (*fn._route, fn)
             for klass in reversed(type(self).__mro__)
             for fn in vars(klass).values()
             if hasattr(fn, "_route")
@@ -240,6 +240,8 @@ class FakeAPI:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # keep-alive responses otherwise wait ~40 ms for Nagle's algorithm
+            disable_nagle_algorithm = True
 
             def _serve(self) -> None:
                 parts = urlsplit(self.path)
