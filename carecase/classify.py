@@ -1,0 +1,192 @@
+"""What a message is: its language (P15), kind and sentiment, moderation reasons (P1,
+P2) and whether a machine wrote it (P16).
+
+Pure functions over ``carecase.model`` objects. The only state is the lingua language
+detector, built once on first use (it takes ~0.4 s) and shared between threads.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from carecase.model import Classification, Message
+from carecase.moderation import moderation_reasons, word_pattern
+
+__all__ = [
+    "Rules", "classify", "detect_language", "kind_of", "machine_reason",
+    "moderation_reasons", "sentiment_of",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The business's settings that classification depends on."""
+
+    default_language: str = "sv"  # business default (P15)
+    own_ids: frozenset[str] = frozenset()  # our page id / X user id / handles
+    own_emails: frozenset[str] = frozenset()  # our own addresses, lower-case
+    account_patterns: tuple[str, ...] = ()  # regexes for customer/account numbers (P2)
+
+
+# --- language (P15) -----------------------------------------------------------------
+# German is loaded so that German text is recognised as "not ours" instead of being
+# forced into the nearest Scandinavian language; it then falls back.
+_LINGUA = {
+    Language.DANISH: "da", Language.SWEDISH: "sv", Language.BOKMAL: "nb",
+    Language.NYNORSK: "nb", Language.ENGLISH: "en", Language.GERMAN: "de",
+}  # fmt: skip
+SUPPORTED = ("da", "sv", "nb", "en")
+_detector: LanguageDetector | None = None
+_detector_lock = threading.Lock()
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|[\d_]+")
+# Danish and Bokmål share most of their words; these everyday forms tell them apart
+# when lingua's confidence is split between the two.
+_DA_WORDS = frozenset("jer mig dig sig nu endnu uge uger meget hvad tak frem efter af".split())
+_NB_WORDS = frozenset(
+    "dere meg deg seg nå ennå uke uker veldig hva takk fram etter av ikkje eg kva".split()
+)
+
+
+def _get_detector() -> LanguageDetector:
+    global _detector
+    if _detector is None:
+        with _detector_lock:
+            if _detector is None:
+                _detector = LanguageDetectorBuilder.from_languages(*_LINGUA).build()
+    return _detector
+
+
+def detect_language(text: str, fallback: str) -> str:
+    """The language code of ``text`` ('da', 'sv', 'nb' or 'en'), or ``fallback``.
+
+    Text that is too short (under 3 words or 15 letters), in another language, or that
+    lingua is unsure about gives ``fallback``.
+    """
+    # The first thousand characters are plenty to tell, and keep long e-mails cheap.
+    clean = _NOISE.sub(" ", text[:1000])
+    words = re.findall(r"[^\W\d_]+", clean)
+    if len(words) < 3 or sum(map(len, words)) < 15:
+        return fallback
+    scores: dict[str, float] = {}
+    for cv in _get_detector().compute_language_confidence_values(clean):
+        code = _LINGUA[cv.language]
+        scores[code] = scores.get(code, 0.0) + cv.value
+    best = max(scores, key=scores.__getitem__)
+    if best in ("da", "nb") and abs(scores["da"] - scores["nb"]) < 0.4:
+        lower = {w.casefold() for w in words}
+        da, nb = len(lower & _DA_WORDS), len(lower & _NB_WORDS)
+        best = "da" if da > nb else "nb" if nb > da else best
+    if best not in SUPPORTED or scores[best] < 0.4:
+        return fallback
+    return best
+
+
+# --- kind and sentiment ---------------------------------------------------------------
+_SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)(?:hi|hello|hej|hei)?[\s,]*", re.IGNORECASE)
+
+
+def _markers(text: str) -> tuple[bool, bool]:
+    """(complaint, praise) markers present; complaint phrases are cut out before praise
+    is looked for, so "not happy" or "ikke tilfreds" never reads as praise."""
+    folded = text.casefold()
+    complaint_re = word_pattern("complaint")
+    complaint = bool(complaint_re.search(folded))
+    praise = bool(word_pattern("praise").search(complaint_re.sub(" ", folded)))
+    return complaint, praise
+
+
+def _is_question(text: str) -> bool:
+    if "?" in text:
+        return True
+    opener = word_pattern("question")
+    folded = text.casefold()
+    return any(opener.match(folded, m.end()) for m in _SENTENCE_START.finditer(folded))
+
+
+def kind_of(text: str, rating: int | None) -> str:
+    """complaint | question | praise | other. A star rating decides when it is 1-2
+    (complaint) or 4-5 (praise); otherwise the words do, complaint winning over praise."""
+    if rating is not None and rating <= 2:
+        return "complaint"
+    if rating is not None and rating >= 4:
+        return "praise"
+    complaint, praise = _markers(text)
+    if complaint:
+        return "complaint"
+    if praise and "?" not in text:
+        return "praise"
+    if _is_question(text):
+        return "question"
+    return "praise" if praise else "other"
+
+
+def sentiment_of(text: str, rating: int | None) -> str:
+    """negative | neutral | positive, from the rating when there is one, else the words."""
+    if rating is not None:
+        return "negative" if rating <= 2 else "positive" if rating >= 4 else "neutral"
+    complaint, praise = _markers(text)
+    return "negative" if complaint else "positive" if praise else "neutral"
+
+
+# --- machines and our own posts (P16) -------------------------------------------------
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(?:automatic reply|auto[- ]?reply|autoreply|out of (?:the )?office|"
+    r"automatisk svar|automatiskt svar|autosvar|frånvaro|fravær|fraværende|"
+    r"ikke til stede|abwesenheitsnotiz)\b",
+    re.IGNORECASE,
+)
+
+
+def machine_reason(msg: Message, rules: Rules) -> str | None:
+    """Why ``msg`` must never be answered (P16): own_post, auto_submitted, bounce,
+    report, bulk, mailing_list or auto_reply; None when a human wrote it."""
+    author = msg.author
+    own_handles = {i.casefold().lstrip("@") for i in rules.own_ids}
+    if (
+        msg.direction == "out"
+        or (author.id is not None and author.id in rules.own_ids)
+        or (author.handle and author.handle.casefold().lstrip("@") in own_handles)
+        or (author.email and author.email.casefold() in rules.own_emails)
+    ):
+        return "own_post"
+    raw_headers = msg.raw.get("headers") or {}
+    h = {str(k).casefold(): str(v).strip() for k, v in raw_headers.items()}
+    if h.get("auto-submitted", "no").casefold() != "no":
+        return "auto_submitted"
+    sender = parseaddr(h.get("from", "") or h.get("sender", "") or author.email or "")[1]
+    if h.get("return-path") == "<>" or sender.casefold().split("@")[0] in (
+        "mailer-daemon", "postmaster",
+    ):  # fmt: skip
+        return "bounce"
+    if h.get("content-type", "").casefold().startswith("multipart/report"):
+        return "report"
+    precedence = h.get("precedence", "").casefold()
+    if precedence in ("bulk", "list", "junk"):
+        return "bulk"
+    if "list-id" in h or "list-unsubscribe" in h:
+        return "mailing_list"
+    # X-Auto-Response-Suppress is NOT a marker: Outlook puts it on ordinary mail too.
+    if "x-autoreply" in h or "x-autorespond" in h or precedence == "auto_reply":
+        return "auto_reply"
+    if _AUTO_SUBJECT.match(msg.subject or h.get("subject", "")):
+        return "auto_reply"
+    return None
+
+
+def classify(msg: Message, rules: Rules, prior_language: str | None = None) -> Classification:
+    """Classify one message. ``prior_language`` is the author's language from earlier
+    messages; short or unclear text falls back to it, then to the business default."""
+    fallback = prior_language if prior_language in SUPPORTED else rules.default_language
+    text = msg.text or ""
+    return Classification(
+        language=detect_language(text, fallback),
+        kind=kind_of(text, msg.rating),
+        moderation=moderation_reasons(text, rules),
+        machine=machine_reason(msg, rules),
+        sentiment=sentiment_of(text, msg.rating),
+    )

@@ -1,0 +1,239 @@
+"""Moderation reasons (P1, P2): the only grounds on which a comment may be hidden.
+
+Negativity is never one of them: "worst shop ever, I want my money back NOW!!!" gives
+no reason. What does: offensive words, insults aimed at a person, spam, clearly illegal
+content, and house-rule breaches (card numbers, IBANs, personal ID numbers, account
+numbers in public). Word lists live in ``carecase/data/*.txt`` and are read once; the
+number checks use python-stdnum. Pure functions otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+from stdnum import iban, luhn
+from stdnum.dk import cpr
+from stdnum.no import fodselsnummer
+from stdnum.se import personnummer
+
+if TYPE_CHECKING:
+    from carecase.classify import Rules
+
+REASONS = (
+    "profanity", "personal_attack", "spam", "illegal",
+    "card_number", "iban", "personal_id", "account_number",
+)  # fmt: skip
+
+# Characters people put in place of a letter to dodge a filter (f*ck, @sshole, b1tch).
+_STANDINS = {"a": "@4", "e": "3", "i": "1!", "o": "0", "s": "$5", "u": "v"}
+
+
+def load_words(name: str) -> tuple[str, ...]:
+    """The entries of ``carecase/data/<name>.txt``: one per line, ``#`` starts a comment."""
+    text = (files("carecase") / "data" / f"{name}.txt").read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0].strip().casefold() for line in text.splitlines())
+    return tuple(line for line in lines if line)
+
+
+def _entry(word: str, fuzzy: bool) -> str:
+    prefix = word.endswith("*")
+    word = word.rstrip("*")
+    if not fuzzy:
+        body = r"\s+".join(re.escape(part) for part in word.split())
+    else:
+        # Each letter may repeat (fuuuck); after the first, a letter may be starred
+        # out or swapped for its usual stand-in.
+        parts = []
+        for i, ch in enumerate(word):
+            if not ch.isalpha():
+                parts.append(r"\s+" if ch == " " else re.escape(ch))
+                continue
+            alts = re.escape(ch + _STANDINS.get(ch, "") + ("*" if i else ""))
+            parts.append(f"[{alts}]+")
+        body = "".join(parts)
+    return body + (r"\w*" if prefix else "")
+
+
+@cache
+def word_pattern(*names: str, fuzzy: bool = False) -> re.Pattern[str]:
+    """One regex matching any entry of the named word lists as a whole word.
+
+    A trailing ``*`` on an entry also matches longer forms; with ``fuzzy``, letters may
+    be repeated or obfuscated. Search case-folded text with it.
+    """
+    words = sorted({w for name in names for w in load_words(name)}, key=len, reverse=True)
+    body = "|".join(_entry(w, fuzzy) for w in words)
+    return re.compile(rf"(?<![\w*@$])(?:{body})(?![\w-])")
+
+
+# --- personal attacks ---------------------------------------------------------------
+# An insult counts only when aimed at a person: second person ("you idiot", "du er en
+# idiot", "ni är idioter"), staff ("your driver was a moron"), he/she, or a name ("Lisa
+# is a moron"). Statements about the company or product ("your service is idiotic",
+# "what a joke of a shop") are criticism, which stays up (P1).
+_BE = r"(?:are|'re|’re|r|is|was|were|er|e|är|va|var|blev|ble|bliver)"
+_GAP = r"(?:\w+\s+){0,3}"
+_STAFF = (
+    r"(?:agent|agents|staff|employees?|colleague|manager|boss|ceo|driver|"
+    r"medarbejder\w*|medarbetare\w*|medarbeider\w*|personal\w*|ansatt?\w*|"
+    r"chef\w*|sjef\w*|chauffør\w*|chaufför\w*|sjåfør\w*|he|she|han|hun|hon|hen)"
+)
+_NOT_NAMES = frozenset(
+    "it this that there what which everything nothing service support shop store "
+    "det den dette denne detta denna der där här her hvad vad hva alt allt "
+    "jeg jag eg we vi".split()
+)
+
+
+@cache
+def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    insult = word_pattern("insults").pattern
+    targeted = re.compile(
+        rf"\b(?:you|u|ya|du|din|dit|dine|ditt|dina|your|dere|ni)\s+(?:\w+\s+){{0,2}}{insult}"
+        rf"|\b(?:you|u|du|dere|ni)(?:\s+(?:guys|people|lot|all|alle|allihop))?\s*{_BE}"
+        rf"\s+{_GAP}{insult}"
+        rf"|\bi\s+er\s+{_GAP}{insult}"  # Danish plural "I er nogle idioter"
+        rf"|\b{_STAFF}(?:\s+\w+)?\s+{_BE}\s+{_GAP}{insult}"
+    )
+    # A capitalised name, so this one runs on the original text.
+    named = re.compile(rf"\b([A-ZÆØÅÄÖ][a-zæøåäöé]+)\s+{_BE}\s+{_GAP}(?i:{insult})")
+    return targeted, named
+
+
+def _is_attack(text: str, folded: str) -> bool:
+    targeted, named = _attack_patterns()
+    if targeted.search(folded):
+        return True
+    return any(m.group(1).casefold() not in _NOT_NAMES for m in named.finditer(text))
+
+
+# --- spam and illegal content -------------------------------------------------------
+_URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:bit\.ly|tinyurl\.com|t\.me|wa\.me)/\S+")
+_CONTACT = re.compile(r"\b(?:whatsapp|telegram|dm me|inbox me)\b")
+# Trading drugs or weapons: a trade verb a few words before the goods.
+_TRADE = re.compile(
+    r"\b(?:sell\w*|buy|selger|sælger|säljer|kjøp|køb|köp|kjøpe|købe|köpa)\s+(?:\w+\s+){0,3}"
+    r"(?:cocaine|kokain|heroin|amfetamin|amphetamine|meth|mdma|ecstasy|guns?|pistols?|"
+    r"firearms?|vapen|våben|våpen|skydevåben|skjutvapen|skytevåpen)\b"
+)
+
+
+def _is_spam(folded: str) -> bool:
+    links = len(_URL.findall(folded))
+    if links >= 3:
+        return True
+    # A strong promotion word counts twice, a weak one ("buy", "gratis") once, so a
+    # customer linking a product page while complaining never reads as spam.
+    score = 2 * len(word_pattern("spam_strong").findall(folded))
+    score += len(word_pattern("spam_weak").findall(folded))
+    return score >= 2 and bool(links or _CONTACT.search(folded))
+
+
+# --- numbers that must not be public (P2) --------------------------------------------
+_CARD = re.compile(r"(?<![\d#])(?<!\d[ -])(?:\d[ -]?){12,18}\d(?![ -]?\d)")
+_IBAN = re.compile(r"\b[a-z]{2}\d{2}(?: ?[a-z0-9]){11,32}", re.IGNORECASE)
+_ID = re.compile(r"(?<![\w#+-])(\d{6}|\d{8})([-+ ]?)(\d{4,5})(?![\w-])")
+_ID_WORD = re.compile(
+    r"cpr|person\s*n(?:umme)?r|personnummer\w*|pnr|p-nr|fødselsn(?:umme)?r|fnr|"
+    r"personal (?:id|number)|id[- ]?n(?:umbe)?r|ssn|social security"
+)
+
+
+def _card_brand_ok(d: str) -> bool:
+    """Known issuer prefix and length, so a Luhn-valid order number is not a card."""
+    n, p2, p4 = len(d), int(d[:2]), int(d[:4])
+    if d[0] == "4":
+        return n in (13, 16, 19)  # Visa
+    if 51 <= p2 <= 55 or 2221 <= p4 <= 2720:
+        return n == 16  # Mastercard
+    if p2 in (34, 37):
+        return n == 15  # American Express
+    if p2 in (30, 36, 38, 39) or 3528 <= p4 <= 3589:
+        return 14 <= n <= 19  # Diners, JCB
+    return d[0] in "56" and n >= 13  # Maestro, Dankort (5019), Discover, UnionPay
+
+
+def _cards(text: str) -> list[re.Match[str]]:
+    found = []
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and _card_brand_ok(digits):
+            found.append(m)
+    return found
+
+
+def _ibans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _IBAN.finditer(text):
+        tokens = m.group().split(" ")
+        # The pattern may run into the next word; try the longest valid prefix.
+        for k in range(len(tokens), 0, -1):
+            if iban.is_valid("".join(tokens[:k]).upper()):
+                spans.append((m.start(), m.start() + len(" ".join(tokens[:k]))))
+                break
+    return spans
+
+
+def _dk_mod11(d: str) -> bool:
+    return sum(int(c) * w for c, w in zip(d, (4, 3, 2, 7, 6, 5, 4, 3, 2, 1), strict=True)) % 11 == 0
+
+
+def _is_personal_id(m: re.Match[str], folded: str) -> bool:
+    head, sep, tail = m.groups()
+    digits = head + tail
+    keyword = bool(_ID_WORD.search(folded, max(0, m.start() - 40), m.start()))
+    if len(tail) == 5:  # Norwegian fødselsnummer: two check digits, strong enough
+        return len(head) == 6 and sep in ("", " ") and fodselsnummer.is_valid(digits)
+    if sep == " " or (sep == "" and len(head) == 6 and not keyword):
+        return False  # ten bare digits are as likely a phone or order number
+    if personnummer.is_valid(head + (sep or "-") + tail):
+        return True
+    # Danish CPR: since 2007 not every CPR passes modulus 11, so accept a valid date in
+    # the canonical DDMMYY-XXXX form when the text says it is a CPR/personal number.
+    return len(head) == 6 and cpr.is_valid(digits) and (_dk_mod11(digits) or keyword)
+
+
+def sensitive_numbers(text: str) -> set[str]:
+    """The P2 number reasons found in ``text``: card_number, iban, personal_id."""
+    found: set[str] = set()
+    for start, end in _ibans(text):
+        found.add("iban")
+        text = text[:start] + "x" * (end - start) + text[end:]  # don't re-read its digits
+    for m in _cards(text):
+        found.add("card_number")
+        text = text[: m.start()] + "x" * len(m.group()) + text[m.end() :]
+    folded = text.casefold()
+    if any(_is_personal_id(m, folded) for m in _ID.finditer(text)):
+        found.add("personal_id")
+    return found
+
+
+@cache
+def _account_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+def moderation_reasons(text: str, rules: Rules) -> tuple[str, ...]:
+    """Why ``text`` may be hidden (P1/P2): sorted unique reason codes, () if none."""
+    if not text:
+        return ()
+    folded = text.casefold()
+    found = sensitive_numbers(text)
+    if _profanity().search(folded):
+        found.add("profanity")
+    if _is_attack(text, folded):
+        found.add("personal_attack")
+    if _is_spam(folded):
+        found.add("spam")
+    if word_pattern("illegal").search(folded) or _TRADE.search(folded):
+        found.add("illegal")
+    if any(p.search(text) for p in _account_patterns(rules.account_patterns)):
+        found.add("account_number")
+    return tuple(sorted(found))
+
+
+def _profanity() -> re.Pattern[str]:
+    return word_pattern(*(f"profanity_{lang}" for lang in ("da", "sv", "nb", "en")), fuzzy=True)

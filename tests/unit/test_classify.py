@@ -1,0 +1,225 @@
+"""classify.py: language (P15), kind and sentiment, machine senders (P16)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from carecase.classify import (
+    Rules,
+    classify,
+    detect_language,
+    kind_of,
+    machine_reason,
+    sentiment_of,
+)
+from carecase.model import Author, Message
+
+SENTENCES = {
+    "da": [
+        "Min pakke er ikke kommet endnu, og ingen svarer",
+        "Jeg har ventet i tre uger på min ordre, og jeg er meget skuffet over jeres kundeservice.",
+        "Hvorfor kan I ikke bare give mig mine penge tilbage?",
+        "Tak for den hurtige levering, varen var præcis som beskrevet.",
+        "Jeg synes, det er for dårligt, at man ikke kan ringe til jer.",
+        "Kan I fortælle mig, hvornår min ordre bliver sendt?",
+        "Fantastisk service, jeg handler gerne hos jer igen.",
+        "Varen var i stykker, da den kom frem, og nu vil ingen hjælpe mig.",
+        "Hvad er jeres åbningstider i weekenden?",
+    ],
+    "sv": [
+        "Mitt paket har inte kommit och ingen svarar",
+        "Jag har väntat i tre veckor på min beställning och är mycket besviken.",
+        "Varför kan ni inte bara ge mig pengarna tillbaka?",
+        "Tack för den snabba leveransen, varan var precis som beskriven.",
+        "Det är dåligt att man inte kan ringa er.",
+        "Kan ni berätta när min beställning skickas?",
+        "Fantastisk service, jag handlar gärna hos er igen.",
+        "Varan var trasig när den kom fram och nu vill ingen hjälpa mig.",
+        "Vilka öppettider har ni i helgen?",
+        "Hej! Var är min beställning? 😡😡",
+    ],
+    "nb": [
+        "Pakken min har ikke kommet, og ingen svarer",
+        "Jeg har ventet i tre uker på bestillingen min og er veldig skuffet.",
+        "Hvorfor kan dere ikke bare gi meg pengene tilbake?",
+        "Takk for rask levering, varen var akkurat som beskrevet.",
+        "Det er dårlig at man ikke kan ringe dere.",
+        "Kan dere fortelle meg når bestillingen min blir sendt?",
+        "Fantastisk service, jeg handler gjerne hos dere igjen.",
+        "Varen var ødelagt da den kom fram, og nå vil ingen hjelpe meg.",
+        "Hva er åpningstidene deres i helgen?",
+        "Pakken min har ikkje kome fram, og ingen svarar meg.",  # nynorsk counts as nb
+    ],
+    "en": [
+        "My parcel never arrived and nobody answers",
+        "I have waited three weeks for my order and I am very disappointed.",
+        "Why can't you just give me my money back?",
+        "Thanks for the quick delivery, the item was exactly as described.",
+        "It's bad that you can't even call them.",
+        "Can you tell me when my order will be shipped?",
+        "Fantastic service, I will happily shop with you again.",
+        "The item was broken when it arrived and now nobody will help me.",
+        "What are your opening hours at the weekend?",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, s) for lang, texts in SENTENCES.items() for s in texts]
+)
+def test_detects_scandinavian_and_english(language: str, text: str) -> None:
+    assert detect_language(text, fallback="xx") == language
+
+
+@pytest.mark.parametrize("text", ["Tak!", "ok", "Hej hej", "👍👍", "#123456", "Super 👌", ""])
+def test_short_text_falls_back(text: str) -> None:
+    assert detect_language(text, fallback="nb") == "nb"
+
+
+def test_links_and_handles_do_not_count_as_words() -> None:
+    assert detect_language("@lampbutiken https://example.com/a/b/c #fail", "da") == "da"
+
+
+def test_other_languages_fall_back() -> None:
+    text = "Mein Paket ist immer noch nicht angekommen und niemand antwortet mir."
+    assert detect_language(text, fallback="sv") == "sv"
+
+
+def test_classify_uses_prior_language_then_default() -> None:
+    short = message("Tack!")
+    assert classify(short, Rules(default_language="sv"), prior_language="nb").language == "nb"
+    assert classify(short, Rules(default_language="da")).language == "da"
+    assert classify(short, Rules(default_language="da"), prior_language="fr").language == "da"
+    long = message("Pakken min har ikke kommet fram, og ingen svarer på e-post.")
+    assert classify(long, Rules(default_language="sv"), prior_language="da").language == "nb"
+
+
+@pytest.mark.parametrize(
+    ("text", "rating", "kind"),
+    [
+        ("My parcel never arrived", None, "complaint"),
+        ("Jag vill ha en återbetalning nu", None, "complaint"),
+        ("Jeg er virkelig skuffet over leveringen", None, "complaint"),
+        ("Lampen kom knust fram", None, "complaint"),
+        ("Why has my parcel still not arrived?", None, "complaint"),
+        ("Hur lång är leveranstiden till Umeå?", None, "question"),
+        ("Har dere den i svart", None, "question"),
+        ("Hvornår åbner I butikken i Aarhus?", None, "question"),
+        ("Tack för snabb leverans, mycket nöjd!", None, "praise"),
+        ("Tusen takk, veldig fornøyd", None, "praise"),
+        ("Thanks, great service", None, "praise"),
+        ("Ikke fornøyd med kvaliteten i det hele tatt", None, "complaint"),
+        ("Inte nöjd alls", None, "complaint"),
+        ("Thanks for nothing, the lamp never arrived", None, "complaint"),
+        ("Jeg har en lampe fra jer", None, "other"),
+        ("Fantastic lamp", 1, "complaint"),
+        ("Worst shop ever", 5, "praise"),
+        ("It was okay I guess", 3, "other"),
+        ("Delivery was late", 3, "complaint"),
+        ("Great lamp", 4, "praise"),
+    ],
+)
+def test_kind(text: str, rating: int | None, kind: str) -> None:
+    assert kind_of(text, rating) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "rating", "sentiment"),
+    [
+        ("This is the worst shop ever, I want my money back NOW!!!", None, "negative"),
+        ("Tack så mycket, toppen!", None, "positive"),
+        ("Hvor ligger jeres lager?", None, "neutral"),
+        ("anything", 2, "negative"),
+        ("anything", 3, "neutral"),
+        ("anything", 5, "positive"),
+    ],
+)
+def test_sentiment(text: str, rating: int | None, sentiment: str) -> None:
+    assert sentiment_of(text, rating) == sentiment
+
+
+def message(
+    text: str = "Hej",
+    *,
+    headers: dict | None = None,
+    subject: str | None = None,
+    author: Author | None = None,
+    direction: str = "in",
+) -> Message:
+    return Message(
+        channel="email", external_id="m1", text=text, created_at=datetime(2025, 1, 6, tzinfo=UTC),
+        author=author or Author(email="kund@example.se"), subject=subject,
+        raw={"headers": headers} if headers is not None else {}, direction=direction,
+    )  # fmt: skip
+
+
+RULES = Rules(
+    own_ids=frozenset({"1234567890", "lampbutiken"}),
+    own_emails=frozenset({"kundservice@lampbutiken.se"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, "auto_submitted"),  # Gmail vacation responder
+        ({"auto-submitted": "auto-generated"}, "auto_submitted"),
+        ({"Auto-Submitted": "no"}, None),
+        ({"Return-Path": "<>"}, "bounce"),
+        ({"From": "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>"}, "bounce"),
+        ({"From": "postmaster@example.se"}, "bounce"),
+        ({"Content-Type": "multipart/report; report-type=delivery-status"}, "report"),
+        ({"Precedence": "bulk"}, "bulk"),
+        ({"Precedence": "list"}, "bulk"),
+        ({"Precedence": "junk"}, "bulk"),
+        ({"List-Id": "<news.example.com>"}, "mailing_list"),
+        ({"List-Unsubscribe": "<mailto:unsub@example.com>"}, "mailing_list"),
+        ({"X-Autoreply": "yes"}, "auto_reply"),
+        ({"X-Autorespond": "yes"}, "auto_reply"),
+        ({"X-Auto-Response-Suppress": "All"}, None),  # Outlook puts this on ordinary mail
+        ({"From": "Anna <anna@example.se>", "Subject": "Min beställning"}, None),
+    ],
+)
+def test_machine_headers(headers: dict, reason: str | None) -> None:
+    assert machine_reason(message(headers=headers), RULES) == reason
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Automatic reply: Your order", "Automatiskt svar: Din beställning", "Autosvar: Ordre 123",
+     "Out of Office: back Monday", "Frånvaro", "Fravær: tilbage mandag", "Automatisk svar: Sak"],
+)  # fmt: skip
+def test_auto_reply_subjects(subject: str) -> None:
+    outlook = {"X-Auto-Response-Suppress": "All", "Subject": subject}
+    assert machine_reason(message(headers=outlook), RULES) == "auto_reply"
+    assert machine_reason(message(subject=subject), RULES) == "auto_reply"
+
+
+def test_a_human_mentioning_office_is_not_an_auto_reply() -> None:
+    assert machine_reason(message(subject="Re: my office chair is broken"), RULES) is None
+
+
+@pytest.mark.parametrize(
+    "author",
+    [Author(id="1234567890"), Author(handle="@LampButiken"), Author(handle="lampbutiken"),
+     Author(email="Kundservice@Lampbutiken.se")],
+)  # fmt: skip
+def test_own_posts(author: Author) -> None:
+    assert machine_reason(message(author=author), RULES) == "own_post"
+
+
+def test_outgoing_is_own_post_and_customers_are_not() -> None:
+    assert machine_reason(message(direction="out"), RULES) == "own_post"
+    assert machine_reason(message(author=Author(id="555", handle="anna")), RULES) is None
+
+
+def test_classify_puts_it_together() -> None:
+    msg = message(
+        "Jag har väntat i två veckor och paketet har inte kommit. Mitt kort är "
+        "4111 1111 1111 1111, dra pengarna tillbaka!"
+    )
+    c = classify(msg, Rules(default_language="en"))
+    assert (c.language, c.kind, c.sentiment) == ("sv", "complaint", "negative")
+    assert c.moderation == ("card_number",) and c.machine is None

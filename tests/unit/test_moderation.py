@@ -1,0 +1,196 @@
+"""moderation.py: hide only for the reasons P1 allows, and the P2 house rules.
+
+Decisions documented here (and in the word lists):
+- Negativity, anger and capitals are never a reason (P1).
+- Mild curses (damn, crap, shit, fan, satans, jävla, faen, lort) are not profanity:
+  they carry plain anger. Sexual vulgarities, slurs and strong insults are.
+- An insult aimed at a person ("you idiot", "Lisa is a moron") is a personal attack;
+  criticism of the company or product ("your service is idiotic") is not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from carecase.classify import Rules
+from carecase.moderation import REASONS, moderation_reasons
+
+RULES = Rules(account_patterns=(r"\bKN-\d{6}\b",))
+
+
+def reasons(text: str) -> tuple[str, ...]:
+    return moderation_reasons(text, RULES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is the worst shop ever, I want my money back NOW!!!",
+        "Tre veckor och fortfarande inget paket. Ni är helt värdelösa på leveranser!",
+        "Elendig service. Jeg vil have mine penge tilbage, og det skal være NU.",
+        "Dere er den dårligste nettbutikken jeg har handlet i. Aldri igjen.",
+        "Damn, what a crap delivery. Never again.",
+        "Jävla skitbutik, fan också!",
+        "Faen, nå er pakken forsinket igjen",
+        "Sikke noget lort, for helvede",
+        "Your service is idiotic and your return policy is a joke",
+        "I feel like an idiot for ordering from you",
+        "Jeg er en idiot, jeg bestilte feil størrelse",
+        "The idiot-proof assembly guide was anything but",
+        "Hur tänker ni när ni väljer en kurir som aldrig ringer innan?",
+        "",
+    ],
+)
+def test_criticism_and_anger_are_never_a_reason(text: str) -> None:
+    assert reasons(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fuck this shop",
+        "f*ck you and your lamps",
+        "What the f**k is wrong with you",
+        "FUUUCK",
+        "you absolute c*nt",
+        "Hvilke kællinger arbejder der hos jer",
+        "Sikke et røvhul af en chef",
+        "Knulla dig själv",
+        "Din fitta",
+        "Rasshøl av et firma",
+        "Kuken din kan dere beholde",
+    ],
+)
+def test_profanity(text: str) -> None:
+    assert "profanity" in reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are an idiot",
+        "you're such a moron",
+        "You guys are idiots",
+        "Thank you, you idiots, for nothing",
+        "Your agent Lisa is a moron",
+        "Lisa is a complete imbecile",
+        "The driver was an idiot",
+        "Du er en idiot",
+        "I er nogle klaphatte i jeres kundeservice",
+        "Din idiot",
+        "Ni är idioter allihop",
+        "Du är en dumskalle",
+        "Han er en tufs",
+        "Dere er noen tullinger",
+    ],
+)
+def test_personal_attack(text: str) -> None:
+    assert "personal_attack" in reasons(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "spam"),
+    [
+        ("Earn money from home with crypto!!! https://get-rich.example", True),
+        ("Billige Ray-Ban, køb nu: http://cheap-shades.example", True),
+        ("Tjäna pengar snabbt, klicka här www.snabbapengar.example", True),
+        ("Free followers, DM me on WhatsApp", True),
+        ("See https://a.example https://b.example https://c.example", True),
+        ("I tried to buy the lamp here https://lampbutiken.se/p/123 but checkout fails", False),
+        ("Why is it cheaper at https://other.example than with you?", False),
+        ("Earn money fast!!!", False),
+    ],
+)
+def test_spam(text: str, spam: bool) -> None:
+    assert ("spam" in reasons(text)) is spam
+
+
+@pytest.mark.parametrize(
+    ("text", "illegal"),
+    [
+        ("If my refund isn't here tomorrow I will kill you", True),
+        ("Jeg slår dig ihjel hvis pakken ikke kommer", True),
+        ("Jag ska döda den som tappade mitt paket", True),
+        ("Jeg dreper deg", True),
+        ("Selling cocaine and guns, PM me", True),
+        ("This delay is killing me", False),
+        ("Ni har dödat min lust att handla här", False),
+    ],
+)
+def test_illegal(text: str, illegal: bool) -> None:
+    assert ("illegal" in reasons(text)) is illegal
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("My card 4111 1111 1111 1111 was charged twice", True),
+        ("kort: 4111-1111-1111-1111", True),
+        ("5555555555554444 please refund", True),  # Mastercard test number
+        ("Amex 3782 822463 10005", True),
+        ("My card 4111 1111 1111 1112 was charged twice", False),  # bad Luhn
+        ("Order #123456 has not arrived", False),
+        ("Ordrenummer 1000000000000008", False),  # Luhn-valid, but no card issuer starts with 1
+        ("Ring mig på +45 20 12 34 56", False),
+        ("Ring mig på 070-123 45 67 eller +46 70 123 45 67", False),
+        ("It cost 1 299,00 kr and shipping 49 kr", False),
+        ("Tracking 00370730000123456786", False),  # 20 digits, Luhn-valid
+    ],
+)
+def test_card_numbers(text: str, found: bool) -> None:
+    assert ("card_number" in reasons(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Refund to DK50 0040 0440 1162 43 please", True),
+        ("Mitt konto: SE45 5000 0000 0583 9825 7466", True),
+        ("NO9386011117947", True),
+        ("Refund to DK50 0040 0440 1162 44 please", False),  # bad checksum
+        ("SE45 5000 0000 0583 9825 7467", False),
+    ],
+)
+def test_iban(text: str, found: bool) -> None:
+    got = reasons(text)
+    assert ("iban" in got) is found
+    assert "card_number" not in got and "personal_id" not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Mitt personnummer är 19811218-9876", True),
+        ("pnr 811218-9876", True),
+        ("811218-9876", True),
+        ("198112189876", True),
+        ("personnummer 8112189876", True),
+        ("Mit CPR-nummer er 070761-4285", True),  # passes modulus 11
+        ("070761-4285", True),
+        ("CPR: 010190-1234", True),  # modern CPR, no mod 11: the keyword and dash decide
+        ("010190-1234", False),
+        ("fødselsnummer 15108695088", True),
+        ("15108695088", True),
+        ("8112189876", False),  # ten bare digits: could as well be a phone number
+        ("Ring 0701234567", False),
+        ("Order #1234567890", False),
+        ("Levert 2024-11-21 kl. 17:00", False),
+        ("Pris 1 299 kr, ordre 123456", False),
+        ("320199-1234", False),  # no such date
+    ],
+)
+def test_personal_id(text: str, found: bool) -> None:
+    assert ("personal_id" in reasons(text)) is found
+
+
+def test_account_patterns_are_house_rules() -> None:
+    assert reasons("Mit kundenummer er KN-123456") == ("account_number",)
+    assert moderation_reasons("Mit kundenummer er KN-123456", Rules()) == ()
+
+
+def test_reasons_are_sorted_unique_and_known() -> None:
+    text = "You idiot, fuck you. Card 4111 1111 1111 1111 and 5555 5555 5555 4444, KN-000001"
+    got = reasons(text)
+    assert got == tuple(sorted(set(got)))
+    assert set(got) <= set(REASONS)
+    assert got == ("account_number", "card_number", "personal_attack", "profanity")
