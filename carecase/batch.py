@@ -18,7 +18,7 @@ from psycopg.types.json import Jsonb
 
 from carecase import classify, evidence, identity, incidents
 from carecase.config import Settings
-from carecase.model import Case, Classification, Message, Outgoing
+from carecase.model import Author, Case, Classification, Message, Outgoing
 from carecase.store.queries import Q
 
 MAX_KEY_FANOUT = 50  # a blocking key shared by more customers is too common to load
@@ -253,3 +253,31 @@ def _profile(row: dict[str, Any]) -> identity.Profile:
 def _json(p: identity.Profile) -> dict[str, Any]:
     return {"names": list(p.names), "handles": list(p.handles), "texts": list(p.texts),
             "last_seen": p.last_seen.isoformat() if p.last_seen else None}
+
+
+def message_from_row(row: dict[str, Any]) -> Message:
+    """A stored message back as a ``Message`` (for re-runs and profile rebuilds)."""
+    a = row.get("author") or {}
+    return Message(channel=row["channel"], external_id=row["external_id"], text=row["text"],
+                   created_at=row["created_at"],
+                   author=Author(**{k: a.get(k) for k in ("id", "name", "handle", "email")}),
+                   thread_id=row.get("thread_id"), parent_id=row.get("parent_id"),
+                   public=row.get("public", True), url=row.get("url"),
+                   rating=row.get("rating"), order_ref=row.get("order_ref"),
+                   subject=row.get("subject"), raw=row.get("raw") or {})
+
+
+def rebuild_customer(conn: psycopg.Connection, customer_id: int, pattern: str) -> None:
+    """Derive a customer's profile and blocking keys again from their messages (after an
+    agent moved messages between customers)."""
+    profile = identity.Profile(customer_id=customer_id)
+    for row in conn.execute(Q["customer_messages"], {"id": customer_id}):
+        profile = identity.profile_with(profile, message_from_row(row), pattern)
+    owned = conn.execute(Q["customer_identities"], {"id": customer_id}).fetchall()
+    profile = replace(profile, identities=frozenset((r["kind"], r["value"]) for r in owned))
+    conn.execute(Q["set_profile"], {"id": customer_id, "profile": Jsonb(_json(profile)),
+                                    "name": profile.names[0] if profile.names else None})
+    conn.execute(Q["delete_keys"], {"id": customer_id})
+    with conn.cursor() as cur:
+        cur.executemany(Q["insert_key"], [{"key": k, "customer": customer_id}
+                                          for k in identity.profile_keys(profile)])

@@ -10,6 +10,8 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from carecase import identity
+from carecase.batch import rebuild_customer
 from carecase.errors import InputError, NotFound
 from carecase.model import CASE_STATUSES, FAULTS
 from carecase.store.queries import Q
@@ -109,6 +111,8 @@ def link(db: Any, case_id: int, other_id: int, *, actor: str = "agent") -> None:
         if keep["customer_id"] != gone["customer_id"]:
             conn.execute(Q["move_identities"], {"from": gone["customer_id"],
                                                 "to": keep["customer_id"]})
+            for customer in (keep["customer_id"], gone["customer_id"]):
+                rebuild_customer(conn, customer, identity.ORDER_PATTERN)
         now = datetime.now(UTC)
         detail = {"from_case": other_id, "from_customer": gone["customer_id"]}
         conn.execute(Q["insert_event"], {"case": case_id, "kind": "linked", "actor": actor,
@@ -141,6 +145,8 @@ def split(db: Any, case_id: int, message: str, *, actor: str = "agent") -> int:
                                                    "to": new_customer, "case": new_case})
         a, b = sorted((case["customer_id"], new_customer))
         conn.execute(Q["never_merge"], {"a": a, "b": b})
+        for customer in (case["customer_id"], new_customer):
+            rebuild_customer(conn, customer, identity.ORDER_PATTERN)
         now = datetime.now(UTC)
         for cid, kind, detail in ((case_id, "split", {"message": message, "to_case": new_case}),
                                   (new_case, "split_from", {"case": case_id})):

@@ -14,11 +14,11 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from carecase import classify, policy
-from carecase.batch import BatchState, outbox_row, rules_for
+from carecase.batch import BatchState, message_from_row, outbox_row, rules_for
 from carecase.config import Settings
 from carecase.engine import ENGINE_LOCK
 from carecase.errors import NotFound
-from carecase.model import Author, Case, Message
+from carecase.model import Case
 from carecase.report import Report
 from carecase.store.queries import Q
 
@@ -36,7 +36,7 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         inbound = [m for m in conn.execute(Q["case_messages"], {"id": case_id}).fetchall()
                    if m["direction"] == "in"]
         for position, m in enumerate(inbound):
-            msg = _message(m)
+            msg = message_from_row(m)
             cls = classify.classify(msg, rules, prior_language=case.language)
             conn.execute(Q["update_message"], {
                 "id": m["id"], "customer": case.customer_id, "case": case_id,
@@ -67,13 +67,3 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         conn.execute(Q["insert_event"], {"case": case_id, "kind": "rerun", "actor": "rerun",
                                          "at": now, "detail": Jsonb(dict(report.counts))})
     return report
-
-
-def _message(row: dict[str, Any]) -> Message:
-    a = row["author"] or {}
-    return Message(channel=row["channel"], external_id=row["external_id"], text=row["text"],
-                   created_at=row["created_at"], author=Author(**{
-                       k: a.get(k) for k in ("id", "name", "handle", "email")}),
-                   thread_id=row["thread_id"], parent_id=row["parent_id"],
-                   public=row["public"], url=row["url"], subject=row["subject"],
-                   raw=row["raw"] or {})

@@ -344,3 +344,15 @@ ON CONFLICT (key) DO UPDATE SET body = excluded.body, html = excluded.html,
     subject = excluded.subject, language = excluded.language
 WHERE outbox.status IN ('queued', 'failed')
 RETURNING (xmax = 0) AS inserted
+
+-- customer_messages --
+SELECT channel, external_id, author, text, created_at, thread_id, parent_id, public, url,
+       rating, order_ref, subject, raw
+FROM messages WHERE customer_id = %(id)s AND direction = 'in' ORDER BY created_at, id
+
+-- set_profile --
+UPDATE customers SET profile = %(profile)s, name = coalesce(%(name)s, name)
+WHERE id = %(id)s
+
+-- delete_keys --
+DELETE FROM customer_keys WHERE customer_id = %(id)s

@@ -1,0 +1,219 @@
+"""The case engine on PostgreSQL: who, which case, what is queued (policy.md P1-P16)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from carecase import cases, engine, evidence
+from carecase.model import Author, Message
+from carecase.store.queries import Q
+
+T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|undskyld|beklager|förlåt|ursäkt|beklagar)\b",
+                     re.I)
+
+
+def msg(channel: str, ext: str, text: str, minutes: int = 0, **kw) -> Message:
+    author = kw.pop("author", Author())
+    return Message(channel=channel, external_id=ext, text=text,
+                   created_at=T0 + timedelta(minutes=minutes), author=author,
+                   public=kw.pop("public", channel != "email"), **kw)
+
+
+def run(db, settings, *messages: Message, now: datetime | None = None):
+    with db.connection() as conn:
+        return engine.process(conn, settings, list(messages), now=now or T0 + timedelta(hours=1))
+
+
+def outbox(db) -> list[dict]:
+    with db.connection() as conn:
+        return conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
+
+
+ANNA_MAIL = msg("email", "a1@mail.example",
+                "Hej! Mitt paket med order 123456 har inte kommit fram. Vad gör ni åt det?",
+                author=Author(name="Anna Andersson", email="Anna.Andersson@example.se"),
+                subject="Var är mitt paket?")
+ANNA_FB = msg("facebook", "111_222", "Mitt paket (order 123456) har fortfarande inte kommit. "
+              "Jag har mejlat er också, ingen svarar!", 35,
+              author=Author(id="9001", name="Anna Andersson"), thread_id="111_222")
+ANNA_X = msg("x", "186001", "@nordicshoes var är mitt paket? Skrev på er Facebook också. "
+             "#123456", 56, author=Author(id="44", name="Anna A", handle="@annaandersson"))
+
+
+def test_one_customer_across_three_channels_is_one_case_with_evidence(db, settings):
+    report = run(db, settings, ANNA_MAIL, ANNA_FB, ANNA_X)
+    assert report.counts["cases_opened"] == 1 and report.counts["cases_joined"] == 2
+    [case] = cases.list_cases(db)
+    shown = cases.show(db, case["id"])
+    assert [m["channel"] for m in shown["messages"]] == ["email", "facebook", "x"]
+    merges = [e for e in shown["events"] if e["kind"] == "merged"]
+    assert len(merges) == 2 and all(e["detail"]["evidence"] for e in merges)
+    assert {"kind": "email", "value": "anna.andersson@example.se"} in \
+        shown["customer"]["identities"]
+    rows = outbox(db)
+    by_template = {(r["channel"], r["template"]) for r in rows}
+    # P4: acknowledged where she wrote in public, and privately by e-mail, once
+    assert by_template == {("email", "private_ack"), ("facebook", "public_ack"),
+                           ("x", "public_ack")}
+    private = next(r for r in rows if r["template"] == "private_ack")
+    assert private["recipient"] == "anna.andersson@example.se"
+    assert private["headers"]["In-Reply-To"] == "<a1@mail.example>"
+    assert private["headers"]["Auto-Submitted"] == "auto-replied"
+    assert private["subject"] == "Re: Var är mitt paket?"
+    assert "17:00" in private["body"]  # P7: the first reply promises the daily update
+    assert all(r["language"] == "sv" for r in rows)  # P15
+    assert not any(APOLOGY.search(r["body"]) for r in rows)  # P5: fault unknown
+
+
+def test_importing_again_queues_nothing_more(db, settings):
+    run(db, settings, ANNA_MAIL, ANNA_FB)
+    before = outbox(db)
+    report = run(db, settings, ANNA_MAIL, ANNA_FB)
+    assert report.counts["duplicates"] == 2 and report.counts["messages"] == 0
+    assert outbox(db) == before
+
+
+def test_a_reply_in_the_email_thread_joins_the_case_from_another_address(db, settings):
+    run(db, settings, ANNA_MAIL)
+    reply = msg("email", "a2@other.example", "Har ni hittat paketet än?", 90,
+                author=Author(name="A", email="anna.work@firm.example"),
+                parent_id="a1@mail.example", raw={"references": ["a1@mail.example"]})
+    run(db, settings, reply)
+    [case] = cases.list_cases(db)
+    assert case["messages"] == 2
+    # and the customer now also has the second address
+    shown = cases.show(db, case["id"])
+    assert {"kind": "email", "value": "anna.work@firm.example"} in \
+        shown["customer"]["identities"]
+    # no second automatic acknowledgment to a customer already in conversation (loops)
+    assert sum(r["template"] == "private_ack" for r in outbox(db)) == 1
+
+
+def test_a_surge_of_different_people_stays_separate_cases_in_one_incident(db, settings):
+    names = ["Lena Berg", "Per Holm", "Karin Lund", "Ole Dahl", "Sara Ek", "Mats Strand",
+             "Eva Nyberg", "Jonas Falk", "Ida Sjöberg", "Nils Vik", "Maja Ström", "Leo Björk"]
+    surge = [msg("facebook", f"111_{i}", "PostNord har inte levererat mitt paket, igen!",
+                 i, author=Author(id=f"fb{i}", name=n), thread_id=f"111_{i}")
+             for i, n in enumerate(names)]
+    run(db, settings, *surge)
+    listed = cases.list_cases(db)
+    assert len(listed) == len(names)
+    assert len({c["incident"] for c in listed}) == 1 and listed[0]["incident"]
+
+
+def test_card_number_and_insult_are_archived_hidden_and_explained(db, settings):
+    bad = msg("facebook", "111_333", "Here is my card for the refund 4111 1111 1111 1111, "
+              "you idiots", author=Author(id="9002", name="Lars Nielsen"), thread_id="111_333",
+              url="https://facebook.com/111_333")
+    run(db, settings, bad)
+    rows = outbox(db)
+    actions = {(r["action"], r["template"]) for r in rows}
+    assert ("hide", None) in actions  # P2 default: hide, not delete
+    notice = next(r for r in rows if r["template"] == "moderation_notice")
+    assert notice["action"] == "private_reply" and notice["target"] == "111_333"
+    assert "4111" not in notice["body"]
+    assert not any(r["template"] == "public_ack" for r in rows)
+    with db.connection() as conn:
+        [ev] = conn.execute("SELECT * FROM evidence").fetchall()
+    assert "card_number" in ev["reasons"] and evidence.verify(ev)
+    assert "4111 1111 1111 1111" in ev["snapshot"]  # the archive keeps it as it was
+
+
+def test_a_furious_complaint_is_answered_never_hidden(db, settings):
+    angry = msg("facebook", "111_444", "This is the WORST shop ever!!! Three weeks and no "
+                "parcel. I want my money back NOW, you are a disgrace to online shopping.",
+                author=Author(id="9003", name="Bob Smith"), thread_id="111_444")
+    run(db, settings, angry)
+    rows = outbox(db)
+    # P1: answered in public, and invited in private (Messenger private reply)
+    assert {(r["template"], r["action"]) for r in rows} == {("public_ack", "reply"),
+                                                            ("private_ack", "private_reply")}
+    assert {r["language"] for r in rows} == {"en"}
+    with db.connection() as conn:
+        assert conn.execute("SELECT count(*) AS n FROM evidence").fetchone()["n"] == 0
+
+
+def test_praise_is_thanked_without_a_case(db, settings):
+    praise = msg("trustpilot", "tp-1", "Fantastisk service og hurtig levering. Tak!",
+                 author=Author(id="c-77", name="Mette Hansen"), rating=5)
+    run(db, settings, praise)
+    assert cases.list_cases(db) == []
+    [row] = outbox(db)
+    assert row["template"] == "thank_you" and row["language"] == "da"  # P11, P15
+
+
+def test_machines_and_our_own_posts_are_stored_never_answered(db, settings):
+    ooo = msg("email", "ooo1@mail.example", "I am out of office until Monday.",
+              author=Author(name="Anna", email="anna.andersson@example.se"),
+              raw={"headers": {"Auto-Submitted": "auto-replied"}}, subject="Automatic reply")
+    own = msg("email", "own1@mail.example", "Thanks for your mail, we are on it.",
+              author=Author(name="Care", email="care@nordicshoes.example"))
+    report = run(db, settings, ooo, own)
+    assert report.counts["messages"] == 2 and report.counts["machine"] == 2
+    assert outbox(db) == [] and cases.list_cases(db) == []
+
+
+def test_a_case_closed_recently_reopens(db, settings):
+    run(db, settings, ANNA_MAIL)
+    [case] = cases.list_cases(db)
+    with db.connection() as conn:
+        conn.execute("UPDATE cases SET status = 'closed', closed_at = %s WHERE id = %s",
+                     (T0 + timedelta(hours=2), case["id"]))
+    again = msg("email", "a3@mail.example", "Paketet kom men skorna var fel storlek.", 60 * 24,
+                author=Author(name="Anna Andersson", email="anna.andersson@example.se"))
+    report = run(db, settings, again, now=T0 + timedelta(days=1, hours=1))
+    assert report.counts["cases_reopened"] == 1
+    [same] = cases.list_cases(db)
+    assert same["id"] == case["id"] and same["status"] == "open"
+
+
+def test_split_separates_and_is_never_merged_again(db, settings):
+    run(db, settings, ANNA_MAIL, ANNA_FB)
+    [case] = cases.list_cases(db)
+    new_case = cases.split(db, case["id"], "facebook:111_222")
+    assert cases.show(db, new_case)["messages"][0]["external_id"] == "111_222"
+    assert [m["channel"] for m in cases.show(db, case["id"])["messages"]] == ["email"]
+    later = msg("facebook", "111_555", "Någon nyhet om mitt paket, order 123456?", 120,
+                author=Author(id="9001", name="Anna Andersson"), thread_id="111_555")
+    run(db, settings, later)
+    assert [m["external_id"] for m in cases.show(db, new_case)["messages"]] == \
+        ["111_222", "111_555"]
+    kinds = [e["kind"] for e in cases.show(db, case["id"])["events"]]
+    assert "split" in kinds
+
+
+def test_link_merges_two_cases_and_records_it(db, settings):
+    a = msg("google", "g-1", "Väldigt dålig service, ingen svarar.", author=Author(name="Kim"),
+            rating=1)
+    b = msg("facebook", "111_666", "Ingen svarar i telefon, jag ger upp.", 5,
+            author=Author(id="77", name="Kim Svensson"), thread_id="111_666")
+    run(db, settings, a, b)
+    first, second = (c["id"] for c in cases.list_cases(db))
+    cases.link(db, first, second)
+    assert len(cases.show(db, first)["messages"]) == 2
+    assert cases.show(db, second)["status"] == "closed"
+    assert any(e["kind"] == "linked" for e in cases.show(db, first)["events"])
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Jeg har ventet i tre uger på min pakke, og ingen svarer på mine mails.", "da"),
+    ("Jeg har ventet i tre uker på pakken min, og ingen svarer på e-postene mine.", "nb"),
+    ("Jag har väntat i tre veckor på mitt paket och ingen svarar på mina mejl.", "sv"),
+    ("I have waited three weeks for my parcel and nobody answers my e-mails.", "en"),
+])
+def test_replies_in_the_customers_language(db, settings, text, lang):
+    run(db, settings, msg("facebook", "111_777", text, author=Author(id="5", name="N N"),
+                          thread_id="111_777"))
+    assert {r["language"] for r in outbox(db)} == {lang}
+
+
+def test_cursor_moves_with_its_messages(db, settings):
+    with db.connection() as conn:
+        engine.process(conn, settings, [ANNA_FB], account="facebook", cursor={"since": "t1"})
+        assert conn.execute(Q["get_cursor"], {"account": "facebook"}).fetchone()["position"] \
+            == {"since": "t1"}
+
