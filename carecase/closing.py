@@ -8,7 +8,7 @@ an agent can approve or edit it (the close-case flow's approval step).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,8 +63,8 @@ def _prepare(conn: Any, settings: Settings, case_id: int, *, agent: str, happene
     case, row = _load(conn, case_id)
     if case.status == "closed":
         raise InputError(f"case {case_id} is already closed")
-    case = Case(**{**case.__dict__, "agent": agent, "fault": fault or case.fault,
-                   "gesture": gesture if gesture is not None else case.gesture})
+    case = replace(case, agent=agent, fault=fault or case.fault,
+                   gesture=gesture if gesture is not None else case.gesture)
     lang = case.language if case.language in render.LANGUAGES else settings.business.language
     ctx = policy.context(settings, case=case, customer_name=row["name"], channel="email",
                          now=datetime.now(UTC), happened=happened, done=done, note=note)

@@ -1,0 +1,261 @@
+"""A case's life after intake: dispatch, daily updates (P7), closing (P8-P10), re-runs, SLA.
+
+The channels here are ``RecordingChannel`` fakes (tests/fakes.py): what is under test is
+the bookkeeping on PostgreSQL. The real connectors are tested against the sandboxes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from carecase import cases, closing, dispatch, engine, rerun, updates
+from carecase.model import Author, Message
+from tests.fakes import RecordingChannel
+
+T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)  # a Saturday, 09:00 in Stockholm
+SURVEY = re.compile(r"survey|questionnaire|enkät|spørgeskema|rate us|betygsätt|bedøm os|"
+                    r"how would you rate", re.I)
+
+
+def complaint(ext: str, minutes: int = 0, *, email: str | None = "anna@example.se",
+              channel: str = "email", text: str | None = None) -> Message:
+    return Message(channel=channel, external_id=ext,
+                   text=text or "Mitt paket har inte kommit och ingen svarar. Vad händer?",
+                   created_at=T0 + timedelta(minutes=minutes),
+                   author=Author(id=None if channel == "email" else f"id-{ext}",
+                                 name="Anna Andersson", email=email),
+                   public=channel != "email", thread_id=ext)
+
+
+def ingest(db, settings, *messages, now=T0 + timedelta(minutes=5)):
+    with db.connection() as conn:
+        return engine.process(conn, settings, list(messages), now=now)
+
+
+def channels(*names: str) -> dict[str, RecordingChannel]:
+    return {n: RecordingChannel(n) for n in names}
+
+
+def statuses(db) -> dict[str, str]:
+    with db.connection() as conn:
+        return {r["key"]: r["status"] for r in conn.execute("SELECT key, status FROM outbox")}
+
+
+# -- dispatch -------------------------------------------------------------------------
+
+def test_dispatch_sends_each_row_once_and_records_the_first_response(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    chans = channels("email")
+    report = dispatch.dispatch(db, settings, chans, worker="w1")
+    assert report.counts["sent"] == 1 and len(chans["email"].sent) == 1
+    assert dispatch.dispatch(db, settings, chans, worker="w1").counts["claimed"] == 0
+    [case] = cases.list_cases(db)
+    assert case["first_response_at"] is not None  # P3: measured when it was sent
+
+
+def test_transient_failures_back_off_then_fail_visibly_on_the_case(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    chans = channels("email")
+    chans["email"].fail_next = 99
+    now = datetime.now(UTC)
+    for attempt in range(settings.care.max_attempts):
+        report = dispatch.dispatch(db, settings, chans, worker="w1",
+                                   now=now + timedelta(hours=2 * attempt))
+        assert report.counts.get("claimed") == 1
+    assert list(statuses(db).values()) == ["failed"]
+    [case] = cases.list_cases(db)
+    shown = cases.show(db, case["id"])
+    assert shown["outbox"][0]["status"] == "failed"
+    assert any(e["kind"] == "send_failed" for e in shown["events"])
+
+
+def test_backoff_waits_before_the_next_attempt(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    chans = channels("email")
+    chans["email"].fail_next = 1
+    now = datetime.now(UTC)
+    assert dispatch.dispatch(db, settings, chans, worker="w", now=now).counts["retrying"] == 1
+    assert dispatch.dispatch(db, settings, chans, worker="w", now=now).counts["claimed"] == 0
+    later = now + timedelta(minutes=5)
+    assert dispatch.dispatch(db, settings, chans, worker="w", now=later).counts["sent"] == 1
+
+
+def test_a_crash_after_sending_is_recognised_not_sent_again(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    chans = channels("email")
+    chans["email"].lose_records = 1
+    with pytest.raises(SystemExit):  # the worker dies between send and record
+        dispatch.dispatch(db, settings, chans, worker="w1")
+    assert list(statuses(db).values()) == ["sending"]
+    after_lease = datetime.now(UTC) + dispatch.LEASE + timedelta(seconds=1)
+    report = dispatch.dispatch(db, settings, chans, worker="w2", now=after_lease)
+    assert report.counts["recognised"] == 1
+    assert len(chans["email"].sent) == 1 and list(statuses(db).values()) == ["sent"]
+
+
+def test_a_rate_limited_channel_defers_without_using_attempts(db, settings):
+    ingest(db, settings, complaint("a1@x"), complaint("b1@x", email="bo@example.se"))
+    chans = channels("email")
+    chans["email"].rate_limit_until = datetime.now(UTC) + timedelta(minutes=15)
+    report = dispatch.dispatch(db, settings, chans, worker="w")
+    assert report.counts == {"claimed": 2, "retrying": 1, "deferred": 1}
+    with db.connection() as conn:
+        attempts = [r["attempts"] for r in conn.execute("SELECT attempts FROM outbox")]
+    assert sorted(attempts) == [0, 1]  # only the one really tried counts
+
+
+def test_two_concurrent_dispatchers_send_each_message_once(db, settings):
+    people = [complaint(f"m{i}@x", i, email=f"p{i}@example.se") for i in range(40)]
+    ingest(db, settings, *people)
+    shared = channels("email")
+    barrier = threading.Barrier(2)
+
+    def work(name: str) -> None:
+        barrier.wait()
+        while dispatch.dispatch(db, settings, shared, worker=name, limit=5).counts["claimed"]:
+            pass
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    keys = [o.key for o in shared["email"].sent]
+    assert len(keys) == 40 and len(set(keys)) == 40
+
+
+# -- status updates (P7) --------------------------------------------------------------
+
+def test_one_update_per_case_per_local_day_even_with_no_news(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    evening = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # 17:00 in Stockholm
+    first = updates.status_updates(db, settings, now=evening)
+    again = updates.status_updates(db, settings, now=evening + timedelta(minutes=30))
+    assert first.counts["queued"] == 1 and again.counts["already_sent_today"] == 1
+    with db.connection() as conn:
+        rows = conn.execute("SELECT * FROM outbox WHERE template = 'status_update'").fetchall()
+    assert len(rows) == 1 and rows[0]["key"].endswith(":2026-11-23")
+    assert rows[0]["recipient"] == "anna@example.se"  # the private channel
+
+
+def test_customer_facing_notes_are_the_news_and_internal_ones_are_not(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    cases.add_note(db, case["id"], "PostNord has found the parcel in Malmö", for_customer=True)
+    cases.add_note(db, case["id"], "internal: courier contract up for renewal")
+    updates.status_updates(db, settings, now=datetime(2026, 11, 23, 16, 0, tzinfo=UTC))
+    with db.connection() as conn:
+        body = conn.execute("SELECT body FROM outbox WHERE template = 'status_update'"
+                            ).fetchone()["body"]
+    assert "PostNord has found the parcel in Malmö" in body
+    assert "internal" not in body
+
+
+def test_new_cases_and_weekends_are_skipped_when_configured(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    just_opened = T0 + timedelta(hours=1)
+    report = updates.status_updates(db, settings, now=just_opened)
+    assert report.counts == {"skipped_recent": 1}
+    weekdays = settings.model_copy(update={"care": settings.care.model_copy(
+        update={"weekdays_only": True})})
+    sunday = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
+    assert updates.status_updates(db, weekdays, now=sunday).counts == {"skipped_weekend": 1}
+
+
+def test_local_day_holds_across_the_daylight_saving_change(db, settings):
+    ingest(db, settings, complaint("a1@x"), now=datetime(2026, 10, 20, tzinfo=UTC))
+    # Stockholm leaves summer time on 2026-10-25: 17:00 is 15:00Z before, 16:00Z after
+    before = updates.status_updates(db, settings, now=datetime(2026, 10, 24, 15, 0, tzinfo=UTC))
+    after = updates.status_updates(db, settings, now=datetime(2026, 10, 25, 16, 0, tzinfo=UTC))
+    # 23:30Z on the 25th is already the 26th in Stockholm: a new day, one more update
+    late = updates.status_updates(db, settings, now=datetime(2026, 10, 25, 23, 30, tzinfo=UTC))
+    late2 = updates.status_updates(db, settings, now=datetime(2026, 10, 26, 16, 0, tzinfo=UTC))
+    assert [r.counts.get("queued", 0) for r in (before, after, late, late2)] == [1, 1, 1, 0]
+    with db.connection() as conn:
+        keys = sorted(r["key"] for r in conn.execute(
+            "SELECT key FROM outbox WHERE template = 'status_update'"))
+    assert [k[-10:] for k in keys] == ["2026-10-24", "2026-10-25", "2026-10-26"]
+
+
+def test_a_customer_with_no_private_channel_gets_nothing_public(db, settings):
+    ingest(db, settings, complaint("g1", channel="google", email=None,
+                                   text="Usel service, paketet kom aldrig fram."))
+    report = updates.status_updates(db, settings, now=datetime(2026, 11, 23, 16, tzinfo=UTC))
+    assert report.counts == {"no_private_channel": 1}
+    [case] = cases.list_cases(db)
+    assert any(e["kind"] == "update_skipped" for e in cases.show(db, case["id"])["events"])
+    with db.connection() as conn:
+        n = conn.execute("SELECT count(*) AS n FROM outbox WHERE template = 'status_update'"
+                         ).fetchone()["n"]
+    assert n == 0
+
+
+# -- closing (P8-P10) -----------------------------------------------------------------
+
+def test_close_sends_a_personal_follow_up_and_public_notes_never_a_survey(db, settings):
+    ingest(db, settings, complaint("a1@x"),
+           complaint("111_1", 30, channel="facebook", text="Mitt paket har inte kommit!!"))
+    [case] = cases.list_cases(db)
+    draft = closing.draft_close(db, settings, case["id"], agent="Maria Lind",
+                                happened="PostNord left your parcel at the wrong address",
+                                done="we sent a new pair by express", fault="third_party",
+                                gesture="a 20 % discount code: TACK20")
+    assert "Maria Lind" in draft.text and draft.recipient == "anna@example.se"
+    closing.close_case(db, settings, case["id"], agent="Maria Lind",
+                       happened="PostNord left your parcel at the wrong address",
+                       done="we sent a new pair by express", fault="third_party",
+                       gesture="a 20 % discount code: TACK20")
+    shown = cases.show(db, case["id"])
+    assert shown["status"] == "closed" and shown["closed_at"]
+    with db.connection() as conn:
+        rows = {r["template"]: r for r in conn.execute(
+            "SELECT * FROM outbox WHERE template IN ('followup_close', 'public_resolution')")}
+    follow = rows["followup_close"]["body"]
+    assert "Maria Lind" in follow and "TACK20" in follow
+    assert "PostNord left your parcel at the wrong address" in follow
+    assert rows["public_resolution"]["channel"] == "facebook"
+    assert rows["public_resolution"]["target"] == "111_1"
+    assert not SURVEY.search(follow + rows["public_resolution"]["body"])
+    assert "anna@example.se" not in rows["public_resolution"]["body"]  # no private details
+
+
+def test_closing_a_closed_case_is_refused(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    closing.close_case(db, settings, case["id"], agent="Maria", happened="h", done="d")
+    with pytest.raises(Exception, match="already closed"):
+        closing.close_case(db, settings, case["id"], agent="Maria", happened="h", done="d")
+
+
+# -- re-run, SLA ------------------------------------------------------------------------
+
+def test_rerun_requeues_failed_sends_and_never_resends_what_was_sent(db, settings):
+    ingest(db, settings, complaint("a1@x"),
+           complaint("111_1", 30, channel="facebook", text="Mitt paket har inte kommit!!"))
+    chans = channels("email", "facebook")
+    chans["facebook"].fail_next = 99
+    settings = settings.model_copy(update={"care": settings.care.model_copy(
+        update={"max_attempts": 1})})
+    dispatch.dispatch(db, settings, chans, worker="w")
+    assert sorted(statuses(db).values()) == ["failed", "sent"]
+    [case] = cases.list_cases(db)
+    report = rerun.rerun_case(db, settings, case["id"])
+    assert report.counts["requeued"] == 1 and "queued" not in report.counts
+    chans["facebook"].fail_next = 0
+    dispatch.dispatch(db, settings, chans, worker="w", now=datetime.now(UTC) + timedelta(hours=1))
+    assert len(chans["email"].sent) == 1 and len(chans["facebook"].sent) == 1
+    assert sorted(statuses(db).values()) == ["sent", "sent"]
+
+
+def test_sla_watch_flags_each_late_case_once(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    late = T0 + timedelta(minutes=settings.care.first_response_minutes + 1)
+    first = cases.sla_watch(db, settings, now=late)
+    again = cases.sla_watch(db, settings, now=late + timedelta(minutes=5))
+    assert first.counts["breached"] == 1 and "breached" not in again.counts
+    assert first.events[0][0] == "carecase.case.sla-breached"
+    assert cases.board(db, settings, now=late)[0]["sla"] == "breached"
