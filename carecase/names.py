@@ -1,0 +1,317 @@
+"""Names: fold, parse and compare the ways one person names themselves on each channel.
+
+A display name ("Anna Andersson", "Anna A.", "Kalle 🚀"), an X handle ("@anna_a_sthlm")
+and an e-mail local part ("anna.andersson82") all become a ``NameForm``: a folded first
+name and surname tokens, and for handles a ``blob`` of their letters, because
+"annaandersson" cannot be split without knowing the name it is compared with.
+``compare`` says how well two forms agree; ``name_keys`` gives the blocking keys.
+Pure functions, no I/O beyond reading the packaged nickname table once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz
+from unidecode import unidecode
+
+# How much a kind of name agreement counts, as log-odds (see identity.decide).
+WEIGHTS = {
+    "full name": 2.4, "full name, misspelt": 1.9, "handle = full name": 2.2,
+    "initial + surname": 1.4, "same handle": 1.6, "first name + initial": 1.0,
+    "first name": 0.6, "surname": 0.3, "short handle": 0.4, "initials": 0.2,
+}
+# Kinds that identify a person well enough to merge together with other evidence.
+STRONG = frozenset({"full name", "full name, misspelt", "handle = full name",
+                    "initial + surname", "same handle"})
+SOURCES = {"name": "name", "signature": "signature", "handle": "handle", "e-mail": "e-mail"}
+ANONYMOUS = {"a google user", "google user", "anonymous", "anonym", "facebook user",
+             "trustpilot user", "customer", "kunde", "kund", "unknown"}
+# Local parts and handles that name a role or a mailbox, not a person.
+GENERIC = {"info", "kontakt", "contact", "post", "mail", "email", "hej", "hello", "hi",
+           "support", "admin", "noreply", "order", "orders", "kundservice", "kundeservice",
+           "kundtjanst", "office", "kontor", "privat", "private", "firma", "me", "test",
+           "home", "hjem", "hemma", "family", "familjen", "familien", "mailbox"}
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "fru", "herr", "hr", "frk"}
+_BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
+_NOT_NAME = re.compile(r"[^a-z\s.'-]")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII, so diacritics don't matter: 'Sørensen' -> 'sorensen', 'Æ' -> 'ae'."""
+    return unidecode(text).lower()
+
+
+@lru_cache(maxsize=1)
+def nicknames() -> dict[str, str]:
+    """Folded nickname or variant -> folded canonical first name (Kalle -> karl)."""
+    table: dict[str, str] = {}
+    text = resources.files("carecase").joinpath("data/nicknames.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        head, _, tail = line.partition(":")
+        canon = fold(head.strip()).replace("-", "")
+        table.setdefault(canon, canon)
+        for variant in tail.split(","):
+            if variant.strip():
+                table.setdefault(fold(variant.strip()).replace("-", ""), canon)
+    return table
+
+
+def canon(first: str) -> str:
+    """The canonical form of a folded first name (kalle -> karl); itself if unknown."""
+    return nicknames().get(first, first)
+
+
+@lru_cache(maxsize=8192)
+def variants(first: str) -> frozenset[str]:
+    """All spellings of a folded first name: itself, its canonical name, their nicknames."""
+    cf = canon(first)
+    return frozenset({first, cf} | {n for n, c in nicknames().items() if c == cf})
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One way a person was named: folded first name, surname tokens and/or handle letters.
+
+    A one-letter ``first`` or surname token is an initial. ``source`` is name, signature
+    (both say who the person is) or handle, e-mail (chosen strings, noisier).
+    """
+
+    first: str = ""
+    last: tuple[str, ...] = ()
+    blob: str = ""
+    source: str = "name"
+    raw: str = ""
+
+    @property
+    def says_name(self) -> bool:
+        return self.source in ("name", "signature")
+
+
+@lru_cache(maxsize=1 << 18)
+def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
+    """A display name as a NameForm; None for no name or 'A Google user'."""
+    if not raw:
+        return None
+    text = fold(_BRACKETS.sub(" ", raw)).strip()
+    if text in ANONYMOUS:
+        return None
+    words = [w.strip("-'") for w in re.split(r"[\s.]+", _NOT_NAME.sub(" ", text))]
+    words = [w.replace("'", "") for w in words if w.strip("-'") and w not in TITLES]
+    if not words:
+        return None
+    first = words[0].replace("-", "")
+    last = tuple(p for w in words[1:] for p in w.split("-") if p)
+    # One long word may be a handle-like display name ("annaandersson").
+    blob = first if not last and len(first) >= 8 else ""
+    return NameForm(first, last, blob, source, raw.strip())
+
+
+@lru_cache(maxsize=1 << 18)
+def parse_handle(raw: str | None, source: str = "handle") -> NameForm | None:
+    """An X handle or an e-mail address (its local part) as a NameForm."""
+    if not raw:
+        return None
+    text = fold(raw).strip().lstrip("@")
+    if source == "e-mail":
+        text = text.split("@", 1)[0].split("+", 1)[0]
+    parts = [p for p in re.split(r"[^a-z]+", text) if p]
+    blob = "".join(parts)
+    if len(blob) < 3 or blob in GENERIC or (parts and parts[0] in GENERIC):
+        return None
+    if len(parts) == 1:
+        return NameForm("", (), blob, source, raw.strip())
+    return NameForm(parts[0], tuple(parts[1:]), blob, source, raw.strip())
+
+
+@lru_cache(maxsize=1 << 16)
+def name_keys(form: NameForm) -> tuple[str, ...]:
+    """Blocking keys for a form, most selective first.
+
+    n:<first>+<surname>, n:<initial>+<surname>, n:<first>+<surname initial> (first names
+    canonical, so Kalle and Karl share keys), h:<letters> for handle-like spellings of
+    the name, n:<surname> last. A bare first name gets no key: it selects too many.
+    """
+    first, full = form.first, [t for t in form.last if len(t) > 1]
+    initials = [t for t in form.last if len(t) == 1]
+    keys: list[str] = []
+    if len(first) > 1:
+        cf = canon(first)
+        spellings = dict.fromkeys((first, cf))
+        keys += [f"n:{cf}+{s}" for s in full]
+        keys += [f"n:{first[0]}+{s}" for s in full]
+        keys += [f"h:{f}{s}" for s in full for f in spellings]
+        keys += [f"h:{first[0]}{s}" for s in full]
+        keys += [f"n:{cf}+{s[0]}" for s in full + initials]
+        keys += [f"h:{f}{s[0]}" for s in full for f in spellings]
+    elif first:
+        keys += [f"n:{first}+{s}" for s in full] + [f"h:{first}{s}" for s in full]
+    if form.blob:
+        keys.append(f"h:{form.blob}")
+    keys += [f"n:{s}" for s in full]
+    return tuple(dict.fromkeys(keys))
+
+
+def _first_rel(a: str, b: str) -> str:
+    if not a or not b:
+        return "none"
+    if len(a) == 1 or len(b) == 1:
+        return "initial" if a[0] == b[0] else "diff"
+    if a == b:
+        return "same"
+    if canon(a) == canon(b):
+        return "nickname"
+    # Mikael/Michael, Kristofer/Kristoffer: one letter apart in a long name.
+    if min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85:
+        return "variant"
+    return "diff"
+
+
+def _last_rel(a: tuple[str, ...], b: tuple[str, ...]) -> str:
+    if not a or not b:
+        return "none"
+    fa, fb = {t for t in a if len(t) > 1}, {t for t in b if len(t) > 1}
+    if fa & fb:
+        return "same"
+    if any(min(len(x), len(y)) >= 6 and fuzz.ratio(x, y) >= 90 for x in fa for y in fb):
+        return "typo"
+    ia, ib = {t[0] for t in a if len(t) == 1}, {t[0] for t in b if len(t) == 1}
+    if (ia & {t[0] for t in b}) or (ib & {t[0] for t in a}):
+        return "initial"
+    return "diff"
+
+
+def _structured(a: NameForm, b: NameForm) -> str | None:
+    """The kind of agreement of two parsed names; None when they name different people."""
+    fr, lr = _first_rel(a.first, b.first), _last_rel(a.last, b.last)
+    similar = fr in ("same", "nickname", "variant")
+    both_names = a.says_name and b.says_name
+    if both_names and (fr == "diff" or lr == "diff"):
+        return None  # Anna vs Erik Andersson, Anna Berg vs Anna Andersson: two people
+    if similar and lr == "same":
+        return "full name"
+    if similar and lr == "typo":
+        return "full name, misspelt"
+    if similar and lr == "initial":
+        return "first name + initial"
+    if fr == "initial" and lr in ("same", "typo"):
+        return "initial + surname"
+    if similar:
+        return "first name"
+    if lr == "same" and fr != "diff":
+        return "surname"
+    if fr == "initial" and lr == "initial":
+        return "initials"
+    return ""
+
+
+def _blob_vs(blob: str, b: NameForm) -> str:
+    """How a handle's letters spell the parsed name b (annaandersson, aandersson, annaa)."""
+    if not b.first:
+        return ""
+    full = [t for t in b.last if len(t) > 1]
+    firsts = variants(b.first) if len(b.first) > 1 else frozenset()
+    patterns = [(f + s, "handle = full name") for f in firsts for s in full]
+    patterns += [(s + f, "handle = full name") for f in firsts for s in full]
+    patterns += [(b.first[0] + s, "initial + surname") for s in full]
+    patterns += [(f + s[0], "first name + initial") for f in firsts for s in b.last]
+    for pattern, kind in patterns:
+        if blob == pattern or (len(pattern) >= 8 and pattern in blob):
+            return kind
+    if blob in firsts:
+        return "first name"
+    return ""
+
+
+@lru_cache(maxsize=1 << 18)
+def compare(a: NameForm, b: NameForm) -> str | None:
+    """The kind of agreement between two forms ('' = none), or None for a clear conflict."""
+    kinds = []
+    if a.blob and b.blob and a.blob == b.blob:
+        kinds.append("same handle" if len(a.blob) >= 8 else "short handle")
+    if a.blob:
+        kinds.append(_blob_vs(a.blob, b))
+    if b.blob:
+        kinds.append(_blob_vs(b.blob, a))
+    if a.first and b.first:
+        kind = _structured(a, b)
+        if kind is None and not any(kinds):
+            return None
+        kinds.append(kind or "")
+    return max(kinds, key=lambda k: WEIGHTS.get(k, 0.0), default="")
+
+
+def rarity_key(kind: str, a: NameForm, b: NameForm) -> str | None:
+    """The key whose customer count says how common the agreeing name is."""
+    if kind == "same handle":
+        return f"h:{a.blob}"
+    form = b if len(b.first) > 1 and any(len(t) > 1 for t in b.last) else a
+    full = [t for t in form.last if len(t) > 1]
+    if not form.first or not full:
+        return None
+    first, surname = form.first, full[-1]
+    if kind == "initial + surname":
+        return f"n:{first[0]}+{surname}"
+    if len(first) < 2:
+        return None
+    if kind in ("full name", "full name, misspelt", "handle = full name"):
+        return f"n:{canon(first)}+{surname}"
+    if kind == "first name + initial":
+        return f"n:{canon(first)}+{surname[0]}"
+    return None
+
+
+def describe(form: NameForm) -> str:
+    """'handle '@annaa'' for evidence strings."""
+    return f"{SOURCES[form.source]} '{form.raw}'"
+
+
+_SIGNOFF = re.compile(
+    r"^\s*(?:(?:med\s+)?v[äa]nlig(?:a)?\s+h[äa]lsning(?:ar)?|h[äa]lsning(?:ar)?|mvh|"
+    r"(?:med\s+)?venlig\s+hilsen|vennlig\s+hilsen|hilsen|hilsner|"
+    r"(?:kind|best|warm)\s+regards|regards|best\s+wishes|best|cheers|thanks|thank\s+you|"
+    r"tack|takk|tak|/+|-{1,2}|–|—)(?:[\s,.!:]+|$)(?P<rest>.*)$", re.I)
+_HANDLE_CUE = re.compile(r"\b(?:twitter|x|instagram|insta)\s*:?\s*@(\w{2,15})|^\s*@(\w{2,15})\s*$",
+                         re.I | re.M)
+
+
+def _namey(line: str) -> bool:
+    words = line.split()
+    return (0 < len(words) <= 4 and len(line) <= 40 and not any(c.isdigit() for c in line)
+            and all(w[0].isupper() and w[0].isalpha() for w in words))
+
+
+@lru_cache(maxsize=4096)
+def signature(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
+    """Names and handles an e-mail is signed with, and where the signature starts.
+
+    Looks at the last lines only: a sign-off ("Mvh", "Med venlig hilsen", "/Anna",
+    "Best regards") followed by a name on the same or the next line, "Twitter: @annaa";
+    or, with no sign-off, a last line that reads like a full name.
+    """
+    lines = text.rstrip().splitlines()
+    tail = [i for i, line in enumerate(lines) if line.strip()][-6:]
+    found: list[str] = []
+    start = None
+    for pos, i in enumerate(tail):
+        m = _SIGNOFF.match(lines[i])
+        if not m:
+            continue
+        start = sum(len(line) + 1 for line in lines[:i])
+        rest = m["rest"].strip(" ,.!")
+        nxt = lines[tail[pos + 1]].strip() if pos + 1 < len(tail) else ""
+        found += [c for c in (rest or nxt,) if _namey(c)]
+        break
+    if start is None and tail and _namey(lines[tail[-1]].strip()):
+        if len(lines[tail[-1]].split()) >= 2 and len(tail) > 1:
+            found.append(lines[tail[-1]].strip())
+            start = sum(len(line) + 1 for line in lines[:tail[-1]])
+    region = "\n".join(lines[tail[0]:]) if tail else ""
+    handles = tuple(a or b for a, b in _HANDLE_CUE.findall(region))
+    return tuple(found), handles, start

@@ -1,0 +1,167 @@
+"""Whole loops through real servers on loopback: pymap + aiosmtpd, and the API sandboxes.
+
+Customer mail in -> case -> acknowledgment out with correct threading -> the reply in
+joins the same case; an auto-reply to our acknowledgment is stored, never answered
+(issue 4). A Facebook comment -> public acknowledgment + private reply invitation; the
+same customer's invited Trustpilot review lands in the same case (issue 5).
+"""
+
+from __future__ import annotations
+
+import time
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import httpx
+import pytest
+
+from carecase import bootstrap, cases, config, dispatch, engine
+from sandbox.graph import GraphAPI
+from sandbox.trustpilot import TrustpilotAPI
+from tests.mailservers import imap_server, smtp_server
+
+CUSTOMER = "sven.karlsson@example.se"
+
+
+def mail(subject: str, body: str, *, sender: str = CUSTOMER, reply_to_id: str | None = None,
+         references: list[str] = (), headers: dict[str, str] | None = None) -> tuple[str, bytes]:
+    msg = EmailMessage()
+    msg["From"] = f"Sven Karlsson <{sender}>"
+    msg["To"] = "care@nordicshoes.example"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(__import__("datetime").datetime.now().astimezone())
+    msg_id = make_msgid(domain="example.se")
+    msg["Message-ID"] = msg_id
+    if reply_to_id:
+        msg["In-Reply-To"] = reply_to_id
+        msg["References"] = " ".join([*references, reply_to_id])
+    for name, value in (headers or {}).items():
+        msg[name] = value
+    msg.set_content(body)
+    return msg_id.strip("<>"), bytes(msg)
+
+
+@pytest.fixture
+def mail_settings(settings_env, monkeypatch):
+    with imap_server() as imap, smtp_server() as smtp:
+        client = imap.client()  # pymap's demo data: start from an empty INBOX
+        client.select_folder("INBOX")
+        client.delete_messages(client.search(["ALL"]))
+        client.expunge()
+        client.logout()
+        monkeypatch.setenv("TEST_IMAP_PASSWORD", imap.password)
+        env = {**settings_env,
+               "CARECASE_CHANNELS__EMAIL__ENABLED": "true",
+               "CARECASE_CHANNELS__EMAIL__IMAP_HOST": imap.host,
+               "CARECASE_CHANNELS__EMAIL__IMAP_PORT": str(imap.port),
+               "CARECASE_CHANNELS__EMAIL__IMAP_SSL": "false",
+               "CARECASE_CHANNELS__EMAIL__USERNAME": imap.user,
+               "CARECASE_CHANNELS__EMAIL__PASSWORD_ENV": "TEST_IMAP_PASSWORD",
+               "CARECASE_CHANNELS__EMAIL__SMTP_HOST": smtp.host,
+               "CARECASE_CHANNELS__EMAIL__SMTP_PORT": str(smtp.port),
+               "CARECASE_CHANNELS__EMAIL__SMTP_SSL": "false"}
+        yield config.load(env=env), imap, smtp
+
+
+def test_mail_loop_threads_and_never_answers_the_auto_reply(mail_settings, db):
+    settings, imap, smtp = mail_settings
+    channel = bootstrap.make_channel(settings, "email")
+    try:
+        first_id, raw = mail("Var är mitt paket?", "Hej! Jag beställde skor för två veckor "
+                             "sedan och paketet har inte kommit. Vad händer?\n\nSven")
+        imap.append("INBOX", raw)
+        engine.ingest(db, settings, channel, account="email")
+        [case] = [c for c in cases.list_cases(db) if c["customer"] == "Sven Karlsson"]
+        report = dispatch.dispatch(db, settings, {"email": channel}, worker="t")
+        assert report.counts["sent"] == 1
+        [ack] = [m for m in smtp.messages if CUSTOMER in m.rcpt_tos]
+        assert ack.message["In-Reply-To"] == f"<{first_id}>"
+        assert f"<{first_id}>" in ack.message["References"]
+        assert ack.message["Subject"] == "Re: Var är mitt paket?"
+        assert ack.message["Auto-Submitted"] == "auto-replied"
+        assert ack.message["X-Auto-Response-Suppress"] == "All"
+        ack_id = ack.message["Message-ID"]
+
+        # the customer answers our acknowledgment: it joins the same case
+        _, reply = mail("Re: Var är mitt paket?", "Tack! Ordernumret är 554433.",
+                        reply_to_id=ack_id, references=[f"<{first_id}>"])
+        imap.append("INBOX", reply)
+        # and their out-of-office answers it too: stored, never answered
+        _, ooo = mail("Automatiskt svar: Re: Var är mitt paket?", "Jag är på semester.",
+                      reply_to_id=ack_id, headers={"Auto-Submitted": "auto-replied"})
+        imap.append("INBOX", ooo)
+        engine.ingest(db, settings, channel, account="email")
+        shown = cases.show(db, case["id"])
+        assert [m["direction"] for m in shown["messages"]].count("in") == 3
+        assert [m["machine"] for m in shown["messages"] if m["direction"] == "in"][-1] \
+            == "auto_submitted"
+        again = dispatch.dispatch(db, settings, {"email": channel}, worker="t")
+        assert again.counts.get("sent", 0) == 0  # no reply to the reply, none to the robot
+        assert len([m for m in smtp.messages if CUSTOMER in m.rcpt_tos]) == 1
+
+        # polling again (a restart) changes nothing
+        before = cases.show(db, case["id"])["messages"]
+        restarted = bootstrap.make_channel(settings, "email")
+        engine.ingest(db, settings, restarted, account="email")
+        restarted.close()
+        assert cases.show(db, case["id"])["messages"] == before
+    finally:
+        channel.close()
+
+
+def test_facebook_comment_and_trustpilot_review_of_one_customer(settings_env, db,
+                                                                monkeypatch):
+    with GraphAPI().start() as graph, TrustpilotAPI().start() as tp:
+        monkeypatch.setenv("T_FB", "sandbox-facebook-token")
+        monkeypatch.setenv("T_TP_KEY", "sandbox-api-key")
+        monkeypatch.setenv("T_TP_SECRET", "sandbox-api-secret")
+        env = {**settings_env,
+               "CARECASE_CHANNELS__FACEBOOK__ENABLED": "true",
+               "CARECASE_CHANNELS__FACEBOOK__BASE_URL": graph.url,
+               "CARECASE_CHANNELS__FACEBOOK__PAGE_ID": graph.page_id,
+               "CARECASE_CHANNELS__FACEBOOK__TOKEN_ENV": "T_FB",
+               "CARECASE_CHANNELS__TRUSTPILOT__ENABLED": "true",
+               "CARECASE_CHANNELS__TRUSTPILOT__BASE_URL": tp.url,
+               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_UNIT_ID": tp.business_unit_id,
+               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_USER_ID": tp.business_user_id,
+               "CARECASE_CHANNELS__TRUSTPILOT__API_KEY_ENV": "T_TP_KEY",
+               "CARECASE_CHANNELS__TRUSTPILOT__API_SECRET_ENV": "T_TP_SECRET",
+               "CARECASE_CHANNELS__EMAIL__ENABLED": "false"}
+        settings = config.load(env=env)
+        post = httpx.post(f"{graph.url}/_admin/posts",
+                          json={"message": "Vinterns nyheter är här!"}).json()
+        comment = httpx.post(f"{graph.url}/_admin/comments", json={
+            "post_id": post["id"], "message": "Min beställning 778899 kom aldrig fram och "
+            "ingen svarar. Dålig service!", "from": {"id": "5501", "name": "Sofia Berg"}}).json()
+        channels = bootstrap.make_channels(settings)
+        try:
+            for name, channel in channels.items():
+                engine.ingest(db, settings, channel, account=name)
+            dispatch.dispatch(db, settings, channels, worker="t")
+            state = httpx.get(f"{graph.url}/_admin/state").json()
+            [reply] = state["page_replies"]
+            assert reply["parent_id"] == comment["id"] if "parent_id" in reply else True
+            assert len(state["private_replies"]) == 1  # the invitation to continue privately
+
+            httpx.post(f"{tp.url}/_admin/reviews", json={
+                "stars": 1, "title": "Aldrig igen", "text": "Paketet kom aldrig, order "
+                "778899, och kundtjänst svarar inte.", "consumer": {"id": "tp-c-9",
+                "displayName": "Sofia Berg"}, "referenceId": "778899",
+                "referralEmail": "sofia.berg@example.se"})
+            time.sleep(0.01)
+            for name, channel in channels.items():
+                engine.ingest(db, settings, channel, account=name)
+            dispatch.dispatch(db, settings, channels, worker="t")
+        finally:
+            for channel in channels.values():
+                channel.close()
+        [case] = cases.list_cases(db)  # one customer, one case (P14)
+        shown = cases.show(db, case["id"])
+        assert sorted({m["channel"] for m in shown["messages"] if m["direction"] == "in"}) \
+            == ["facebook", "trustpilot"]
+        assert {"kind": "email", "value": "sofia.berg@example.se"} in \
+            shown["customer"]["identities"]
+        tp_state = httpx.get(f"{tp.url}/_admin/state").json()
+        assert any(r.get("companyReply") for r in tp_state["reviews"])  # answered there too
+        # the Page's own reply came back in the next poll and was not answered
+        assert len(httpx.get(f"{graph.url}/_admin/state").json()["page_replies"]) == 1

@@ -1,0 +1,290 @@
+"""Identity matching (P14): exact keys, name evidence, and the people who must stay apart."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from carecase.identity import (
+    Directory,
+    Profile,
+    Thresholds,
+    blocking_keys,
+    decide,
+    identities_of,
+    order_refs,
+    profile_keys,
+    profile_with,
+)
+from carecase.model import Author, Message
+
+T0 = datetime(2026, 3, 17, 8, 0, tzinfo=UTC)
+COURIER = "Mitt paket har stått still hos PostNord i fem dagar och ingen vet var det är."
+
+
+def msg(channel: str, text: str = COURIER, hours: float = 0, order_ref: str | None = None,
+        **author: str | None) -> Message:
+    return Message(channel, f"{channel}-{hours}-{author}", text, T0 + timedelta(hours=hours),
+                   Author(**author), order_ref=order_ref)
+
+
+def known(*messages: Message, cid: int = 1, **extra) -> Profile:
+    profile = Profile(cid, **extra)
+    for m in messages:
+        profile = profile_with(profile, m)
+    return profile
+
+
+def match(new: Message, *profiles: Profile, **kw):
+    """Decide through a Directory, as the engine does: blocking keys, then scoring."""
+    directory = Directory()
+    for p in profiles:
+        directory.add(p)
+    found = directory.candidates(blocking_keys(new))
+    return decide(new, found, name_frequency=directory.name_count, **kw)
+
+
+# --- order numbers ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Var är #123456?", ["123456"]),
+    ("Det gælder ordre 123456", ["123456"]),
+    ("ordernummer: 4455667", ["4455667"]),
+    ("Min beställning nr 998877 har inte kommit", ["998877"]),
+    ("Bestilling 12345 er forsinket", ["12345"]),
+    ("order no. 0012345678", ["12345678"]),
+    ("Den kostade 499 kr", []),
+    ("Ring mig på 070-123 45 67", []),
+    ("Jeg bestilte den 2026-03-01", []),
+])
+def test_order_refs(text, expected):
+    assert order_refs(text) == expected
+
+
+# --- exact keys ---------------------------------------------------------------------------
+
+def test_same_email_merges_whatever_the_name():
+    first = known(msg("email", email="Anna.Andersson82@Gmail.com", name="Anna Andersson"))
+    d = match(msg("trustpilot", hours=400, id="tp1", name="A.", email="anna.andersson82@gmail.com"),
+              first)
+    assert (d.action, d.customer_id, d.score) == ("merge", 1, 1.0)
+    assert "same e-mail anna.andersson82@gmail.com" in d.evidence
+
+
+@pytest.mark.parametrize("channel", ["facebook", "x", "trustpilot"])
+def test_same_channel_account_merges(channel):
+    first = known(msg(channel, id="4242", name="Kalle"))
+    d = match(msg(channel, "Hallå?", hours=300, id="4242", name="Karl Johansson"), first)
+    assert d.action == "merge" and any(f"{channel} account 4242" in e for e in d.evidence)
+
+
+def test_x_handle_is_an_identity():
+    assert ("x", "@annaa") in identities_of(msg("x", id="9", handle="AnnaA"))
+
+
+def test_order_number_merges():
+    first = known(msg("email", "Ordernummer 4455667 har inte kommit.", email="a@b.se",
+                      name="Anna Andersson"))
+    d = match(msg("trustpilot", "Dålig leverans", hours=30, id="tp", name="Anna A",
+                  order_ref="4455667"), first)
+    assert d.action == "merge" and "same order number 4455667" in d.evidence
+
+
+def test_phone_merges():
+    first = known(msg("email", "Hej\n\nMvh\nAnna Andersson\n070-123 45 67", email="a@b.se"))
+    assert ("phone", "+46701234567") in first.identities
+    d = match(msg("facebook", "Ring mig på 0701234567", hours=50, id="1", name="Anna A."), first)
+    assert d.action == "merge" and "same phone +46701234567" in d.evidence
+
+
+def test_the_shops_own_number_is_not_an_identity():
+    text = "Jag har ringt er kundtjänst på 0771-41 14 00 tre gånger."
+    assert not [k for k in identities_of(msg("facebook", text, id="1")) if k[0] == "phone"]
+
+
+def test_shared_order_with_another_name_is_only_suggested():
+    wife = known(msg("email", "Order #1234567 saknas", email="anna@x.se", name="Anna Andersson"))
+    d = match(msg("facebook", "Min frus beställning 1234567 har inte kommit", hours=2, id="7",
+                  name="Erik Andersson"), wife)
+    assert d.action == "suggest" and "but the names differ" in d.evidence
+
+
+# --- soft name evidence -------------------------------------------------------------------
+
+def test_full_name_within_hours_on_the_same_matter_merges():
+    first = known(msg("email", email="a.andersson@telia.com", name="Anna Andersson"))
+    d = match(msg("facebook", COURIER + " Jag har även mejlat er.", hours=2, id="5",
+                  name="Anna Andersson"), first)
+    assert d.action == "merge"
+    assert any("(full name)" in e for e in d.evidence)
+    assert any("apart" in e for e in d.evidence)
+
+
+@pytest.mark.parametrize(("name", "handle", "kind"), [
+    ("Søren Jørgensen", None, "full name"),             # diacritics vs. none
+    ("Kalle Johansson", None, "full name"),             # nickname
+    ("Anna", "annaandersson", "handle = full name"),
+    ("Anna", "aandersson", "initial + surname"),
+    ("A. Andersson", None, "initial + surname"),
+    ("Anna A.", None, "first name + initial"),
+])
+def test_name_forms_are_recognised(name, handle, kind):
+    base = "Karl Johansson" if "Kalle" in name else \
+        "Soren Jorgensen" if "ø" in name else "Anna Andersson"
+    first = known(msg("email", email="someone@example.com", name=base))
+    d = match(msg("x" if handle else "facebook", hours=1, id="1", name=name, handle=handle), first)
+    assert d.action in ("merge", "suggest")
+    assert any(f"({kind})" in e for e in d.evidence), d.evidence
+
+
+def test_email_local_part_and_signature_name_the_author():
+    first = known(msg("facebook", id="1", name="Anna Andersson"))
+    mail = msg("email", COURIER + "\n\nMed vänlig hälsning\nAnna Andersson\nTwitter: @annaa",
+               hours=1, email="anna.andersson82@gmail.com")
+    d = match(mail, first)
+    assert d.action == "merge"
+    assert any("e-mail 'anna.andersson82@gmail.com'" in e or "signature" in e
+               for e in d.evidence)
+    assert "@annaa" in profile_with(Profile(2), mail).handles
+
+
+def test_initials_merge_only_when_no_other_customer_shares_them():
+    first = known(msg("facebook", id="1", name="Anna Andersson"))
+    google = msg("google", COURIER + " I also wrote on Facebook.", hours=1, name="Anna A.")
+    d = decide(google, [first])  # no name counts: initials can only point
+    assert d.action == "suggest" and d.score < Thresholds().merge
+    other = known(msg("facebook", "Hej", hours=-300, id="2", name="Anna Axelsson"), cid=2)
+    assert match(google, first, other).action == "suggest"
+    d = match(google, first)  # the only Anna A-anything, same hour, same matter, says so
+    assert d.action == "merge" and "says they also wrote on facebook" in d.evidence
+
+
+def test_common_name_alone_never_merges():
+    first = known(msg("facebook", COURIER, id="1", name="Anna Andersson"))
+    days_later = msg("email", "Rabattkoden fungerar inte.", hours=24 * 3, email="x@y.se",
+                     name="Anna Andersson")
+    assert match(days_later, first).action == "suggest"
+    weeks_later = msg("email", "Rabattkoden fungerar inte.", hours=24 * 30, email="x@y.se",
+                      name="Anna Andersson")
+    assert match(weeks_later, first).action == "new"
+
+
+def test_common_name_shared_by_many_customers_counts_less():
+    others = [known(msg("facebook", "Hej", hours=-500, id=str(i), name="Anna Andersson"),
+                    cid=i) for i in range(2, 12)]
+    first = known(msg("email", email="a@b.se", name="Anna Andersson"))
+    d = match(msg("facebook", hours=2, id="99", name="Anna Andersson"), first, *others)
+    assert d.action != "merge"
+    assert any("shared by" in e for e in d.evidence)
+
+
+def test_surge_of_different_names_stays_separate():
+    directory = Directory()
+    names = ["Anna Berg", "Erik Nilsson", "Maria Karlsson", "Johan Lind", "Sara Ek",
+             "Anna Lund", "Erik Holm", "Lena Nilsson"]
+    for i, name in enumerate(names):
+        m = msg("facebook", "Samma här! Paketet står still hos PostNord sedan fredag.",
+                hours=i / 10, id=str(i), name=name)
+        d = decide(m, directory.candidates(blocking_keys(m)), name_frequency=directory.name_count)
+        assert d.action != "merge", (name, d)
+        directory.add(known(m, cid=i + 1))
+
+
+def test_household_sharing_a_surname_stays_separate():
+    anna = known(msg("facebook", id="1", name="Anna Andersson"))
+    d = match(msg("facebook", hours=1, id="2", name="Erik Andersson"), anna)
+    assert d.action == "new"
+
+
+def test_namesakes_weeks_apart_stay_separate():
+    maria = known(msg("email", "Min rabatkode virker ikke.", email="maria@x.dk",
+                      name="Maria Nielsen"))
+    d = match(msg("facebook", "Lampen kom i stykker.", hours=24 * 25, id="3",
+                  name="Maria Nielsen"), maria)
+    assert d.action == "new"
+
+
+def test_second_account_on_the_same_channel_speaks_against():
+    first = known(msg("facebook", id="1", name="Anna Andersson"))
+    d = match(msg("facebook", hours=1, id="2", name="Anna Andersson"), first)
+    assert d.action != "merge" and "has another facebook account" in d.evidence
+
+
+def test_never_merge_is_respected():
+    split = known(msg("facebook", id="2", name="Anna Andersson"), cid=2,
+                  never_merge=frozenset({1}))
+    original = known(msg("email", email="anna@x.se", name="Anna Andersson"), cid=1,
+                     never_merge=frozenset({2}))
+    d = decide(msg("facebook", hours=1, id="2", name="Anna Andersson"), [original, split])
+    assert (d.action, d.customer_id) == ("merge", 2)
+    d = decide(msg("facebook", "x", hours=1, id="2", email="anna@x.se"), [original, split])
+    assert d.customer_id == 2  # its own account wins over the address it quotes
+
+
+def test_no_candidates_is_new():
+    assert decide(msg("google", name="A Google user"), []).action == "new"
+
+
+# --- keys and the directory ---------------------------------------------------------------
+
+def test_blocking_keys_find_the_profile_and_stay_few():
+    profile = known(msg("email", email="anna.andersson82@gmail.com", name="Anna Andersson"))
+    for m in [msg("x", id="1", handle="annaandersson", name="Anna"),
+              msg("x", id="2", handle="anna_a_sthlm", name="Anna A."),
+              msg("google", name="A. Andersson"),
+              msg("facebook", id="3", name="Anna Andersson")]:
+        keys = blocking_keys(m)
+        assert len(keys) <= 12
+        assert set(keys) & set(profile_keys(profile)), m.author
+
+
+def test_directory_reindexes_and_counts():
+    d = Directory()
+    d.add(known(msg("facebook", id="1", name="Anna Andersson")))
+    assert d.name_count("n:anna+andersson") == 1
+    d.add(known(msg("facebook", id="1", name="Anna Berg")))  # re-indexed under new keys
+    assert d.name_count("n:anna+andersson") == 0 and d.name_count("n:anna+berg") == 1
+    assert [p.customer_id for p in d.candidates(["facebook:1"])] == [1]
+    assert d.get(1) is not None and d.get(2) is None
+
+
+def test_profile_with_keeps_recent_texts():
+    profile = Profile(1)
+    for i in range(8):
+        profile = profile_with(profile, msg("facebook", f"text {i}", hours=i, id="1", name="Bo"))
+    assert profile.texts[-1] == "text 7" and len(profile.texts) == 5
+    assert profile.last_seen == T0 + timedelta(hours=7)
+
+
+# --- the benchmark's arithmetic -----------------------------------------------------------
+
+def _bench():
+    path = Path(__file__).parents[2] / "bench" / "merge_accuracy.py"
+    spec = importlib.util.spec_from_file_location("merge_accuracy", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pair_scores():
+    scores = _bench().pair_scores([1, 1, 1, 2], ["a", "a", "b", "b"])
+    # predicted pairs: 3 (all within customer 1), correct: 1, true pairs: 2
+    assert scores["precision"] == round(1 / 3, 4) and scores["recall"] == 0.5
+
+
+def test_evaluate_on_a_tiny_set():
+    def line(label, channel, hours, **author):
+        return {"channel": channel, "external_id": f"{label}{hours}", "text": COURIER,
+                "created_at": (T0 + timedelta(hours=hours)).isoformat(), "label": label,
+                "author": {"id": None, "name": None, "handle": None, "email": None, **author}}
+    lines = [line("p1", "email", 0, email="anna@x.se", name="Anna Andersson"),
+             line("p1", "trustpilot", 5, id="t1", email="anna@x.se"),
+             line("p2", "facebook", 1, id="f1", name="Erik Berg"),
+             line("p2", "facebook", 30, id="f1", name="Erik Berg"),
+             line("p3", "google", 2, name="A Google user")]
+    result = _bench().evaluate(lines)
+    assert (result["precision"], result["recall"]) == (1.0, 1.0)
+    assert (result["messages"], result["people"], result["customers"]) == (5, 3, 3)
