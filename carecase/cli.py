@@ -26,9 +26,12 @@ app = typer.Typer(help="Multichannel customer care on PostgreSQL and Prefect.",
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 cases_app = typer.Typer(help="Look at and act on cases.", no_args_is_help=True)
 evidence_app = typer.Typer(help="The moderation archive.", no_args_is_help=True)
+incidents_app = typer.Typer(help="Incidents: many customers, one cause (P6).",
+                            no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(cases_app, name="cases")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(incidents_app, name="incidents")
 out = Console()
 err = Console(stderr=True)
 
@@ -281,6 +284,54 @@ def evidence_verify() -> None:
     out.print(f"{total} archives checked, {bad} altered")
     if bad:
         raise typer.Exit(1)
+
+
+@incidents_app.command("list")
+def incidents_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Incidents with their open and total case counts."""
+    from carecase import incidents
+
+    with _app() as opened:
+        rows = incidents.list_incidents(opened.db)
+    if as_json:
+        _json(rows)
+        return
+    table = Table()
+    for col in ("key", "title", "open", "cases", "prevention"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["key"], r["title"], str(r["open_cases"]), str(r["cases"]),
+                      r["prevention"] or "")
+    out.print(table)
+
+
+@incidents_app.command("set")
+def incidents_set(key: str, prevention: Annotated[str, typer.Option()]) -> None:
+    """Say what is done so it does not happen again (quoted in status updates)."""
+    from carecase import incidents
+
+    with _app() as opened:
+        incidents.set_prevention(opened.db, key, prevention)
+    out.print(f"incident {key} updated")
+
+
+@app.command()
+def announce(channel: str, text: str,
+             at: Annotated[str, typer.Option(help="ISO time with zone, e.g. "
+                                                  "2026-11-27T19:30+01:00")]) -> None:
+    """Schedule a public post before an expected surge, e.g. a TV programme (P13)."""
+    from datetime import datetime
+
+    from carecase import incidents
+    from carecase.errors import InputError
+
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise InputError(f"--at {at!r} is not an ISO 8601 time") from None
+    with _app() as opened:
+        key = incidents.announce(opened.db, channel, text, when)
+    out.print(f"scheduled {key} for {when.isoformat()}: dispatch posts it then")
 
 
 @app.command()

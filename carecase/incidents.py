@@ -1,4 +1,6 @@
-"""Group complaints about one cause into an incident (P6), by topic and local day.
+"""Incidents (P6) and announcements before an expected surge (P13).
+
+Complaints about one cause are grouped into an incident by topic and local day.
 
 A deliberately plain keyword map: a courier, a billing error or an outage named in a
 complaint puts its case under ``<topic>-<YYYY-MM-DD>``, so the team sees one incident
@@ -7,10 +9,16 @@ with many cases and updates can say what is done to stop it happening again.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
+from typing import Any
+
+from psycopg.types.json import Jsonb
 
 from carecase.config import Settings
+from carecase.errors import InputError, NotFound
+from carecase.store.queries import Q
 
 TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "courier": ("Delivery problems", (
@@ -37,3 +45,45 @@ def incident_for(text: str, at: datetime, settings: Settings) -> tuple[str, str]
             title = TOPICS[topic][0]
             return f"{topic}-{day}", f"{title} {day}"
     return None
+
+
+def list_incidents(db: Any) -> list[dict[str, Any]]:
+    """Incidents with how many cases (open and all) each groups (P6)."""
+    with db.connection() as conn:
+        return conn.execute(Q["list_incidents"]).fetchall()
+
+
+def set_prevention(db: Any, key: str, prevention: str) -> None:
+    """What is being done so it does not happen again; status updates quote it."""
+    with db.connection() as conn:
+        if not conn.execute(Q["set_prevention"], {"key": key, "prevention": prevention}
+                            ).rowcount:
+            raise NotFound(f"there is no incident {key!r} (see `carecase incidents list`)")
+
+
+def announce(db: Any, channel: str, text: str, at: datetime) -> str:
+    """Schedule a public post before an expected surge (P13); returns its outbox key.
+
+    It is an ordinary outbox row with ``not_before``: dispatch posts it at its time,
+    and the replies it draws are ingested like any others.
+    """
+    if channel not in ("facebook", "x"):
+        raise InputError(f"announcements can be posted on facebook or x, not {channel!r}")
+    if not text.strip():
+        raise InputError("the announcement is empty")
+    if at.tzinfo is None:
+        raise InputError("give the time with its zone, e.g. 2026-11-27T19:30+01:00")
+    digest = hashlib.sha256(f"{channel}\n{at.isoformat()}\n{text}".encode()).hexdigest()
+    key = f"announce:{channel}:{digest[:16]}"
+    with db.connection() as conn:
+        conn.execute(Q["insert_outbox"], {
+            "key": key, "case": None, "channel": channel, "action": "post",
+            "template": "announcement", "language": None, "target": None, "recipient": None,
+            "subject": None, "body": text, "html": None, "headers": Jsonb({}),
+            "not_before": at})
+    return key
+
+
+def announcements(db: Any) -> list[dict[str, Any]]:
+    with db.connection() as conn:
+        return conn.execute(Q["list_announcements"]).fetchall()

@@ -356,3 +356,17 @@ WHERE id = %(id)s
 
 -- delete_keys --
 DELETE FROM customer_keys WHERE customer_id = %(id)s
+
+-- list_incidents --
+SELECT i.key, i.title, i.prevention, i.created_at,
+       count(c.id) FILTER (WHERE c.status IN ('open', 'waiting')) AS open_cases,
+       count(c.id) AS cases
+FROM incidents i LEFT JOIN cases c ON c.incident = i.key
+GROUP BY i.key ORDER BY i.created_at DESC
+
+-- set_prevention --
+UPDATE incidents SET prevention = %(prevention)s WHERE key = %(key)s
+
+-- list_announcements --
+SELECT key, channel, body, not_before AS post_at, status, external_id, last_error
+FROM outbox WHERE action = 'post' ORDER BY not_before

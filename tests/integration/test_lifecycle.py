@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from carecase import cases, closing, dispatch, engine, rerun, updates
+from carecase import cases, closing, dispatch, engine, incidents, rerun, updates
+from carecase.errors import InputError, NotFound
 from carecase.model import Author, Message
 from tests.fakes import RecordingChannel
 
@@ -259,3 +260,39 @@ def test_sla_watch_flags_each_late_case_once(db, settings):
     assert first.counts["breached"] == 1 and "breached" not in again.counts
     assert first.events[0][0] == "carecase.case.sla-breached"
     assert cases.board(db, settings, now=late)[0]["sla"] == "breached"
+
+
+# -- incidents (P6) and announcements (P13) ---------------------------------------------
+
+def test_an_incident_groups_the_storm_and_its_prevention_reaches_the_updates(db, settings):
+    storm = [complaint(f"b{i}@x", i, email=f"kund{i}@example.se",
+                       text="Ni har dragit pengarna två gånger för samma beställning!")
+             for i in range(5)]
+    ingest(db, settings, *storm)
+    [incident] = incidents.list_incidents(db)
+    assert incident["open_cases"] == 5 and incident["key"].startswith("billing-")
+    incidents.set_prevention(db, incident["key"], "we have fixed the double charge in the "
+                             "payment flow and added a check")
+    updates.status_updates(db, settings, now=datetime(2026, 11, 23, 16, tzinfo=UTC))
+    with db.connection() as conn:
+        bodies = [r["body"] for r in conn.execute(
+            "SELECT body FROM outbox WHERE template = 'status_update'")]
+    assert len(bodies) == 5 and all("fixed the double charge" in b for b in bodies)
+    with pytest.raises(NotFound):
+        incidents.set_prevention(db, "no-such-incident", "x")
+
+
+def test_an_announcement_is_posted_at_its_time_not_before(db, settings):
+    at = datetime.now(UTC) + timedelta(hours=2)
+    key = incidents.announce(db, "facebook", "Ikväll visas vi på TV. Vi finns här för er "
+                             "hela kvällen.", at)
+    assert incidents.announce(db, "facebook", "Ikväll visas vi på TV. Vi finns här för er "
+                              "hela kvällen.", at) == key  # scheduling twice: one post
+    chans = channels("facebook")
+    assert dispatch.dispatch(db, settings, chans, worker="w").counts["claimed"] == 0
+    dispatch.dispatch(db, settings, chans, worker="w", now=at + timedelta(seconds=1))
+    [post] = chans["facebook"].sent
+    assert post.action == "post" and post.key == key
+    assert incidents.announcements(db)[0]["status"] == "sent"
+    with pytest.raises(InputError):
+        incidents.announce(db, "google", "hello", at)
