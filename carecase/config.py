@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from carecase.errors import ConfigError
 
 ENV_PREFIX = "CARECASE_"
-DIRECT_ENV = {"CARECASE_DATABASE_URL", "CARECASE_HOME", "CARECASE_CONFIG"}
+SECTIONS = ("business", "care", "matching", "channels")
 
 
 class _Section(BaseModel):
@@ -189,8 +189,11 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
         except OSError as exc:
             raise ConfigError(f"{file}: cannot read it: {exc.strerror}") from exc
     for name, value in env.items():
-        if name.startswith(ENV_PREFIX) and name not in DIRECT_ENV:
-            _set_path(data, name[len(ENV_PREFIX):].lower().split("__"), value)
+        path = name[len(ENV_PREFIX):].lower().split("__")
+        # Only CARECASE_<SECTION>__<KEY> is a setting; other CARECASE_* variables
+        # (CARECASE_LOG_LEVEL, a secret's own name) belong to someone else.
+        if name.startswith(ENV_PREFIX) and len(path) > 1 and path[0] in SECTIONS:
+            _set_path(data, path, value)
     data["home"] = home
     data["source"] = str(file) if file else "defaults"
     if env.get("CARECASE_DATABASE_URL"):

@@ -1,0 +1,63 @@
+"""Serve every deployment from one process: the single-machine way (``carecase serve``).
+
+The same deployments and schedules as prefect.yaml, except that the status-update time,
+its weekdays-only option and the time zone come from the settings (``care`` and
+``business``), so changing carecase.toml moves the 17:00 run. No work pool or worker is
+needed; SIGTERM/Ctrl-C pauses the schedules and stops (Prefect's ``serve``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from carecase.config import Settings
+
+INGEST_EVERY = timedelta(minutes=1)
+DISPATCH_EVERY = timedelta(minutes=1)
+SLA_WATCH_EVERY = timedelta(minutes=5)
+
+
+def status_update_cron(settings: Settings) -> str:
+    """``0 17 * * *`` from care.status_update_time (``1-5`` with weekdays_only)."""
+    at = settings.care.status_update_time
+    days = "1-5" if settings.care.weekdays_only else "*"
+    return f"{at.minute} {at.hour} * * {days}"
+
+
+def deployments(settings: Settings) -> list:
+    """The RunnerDeployments of all flows, with their schedules."""
+    from prefect.schedules import Cron, Interval
+
+    from flows.close_case import close_case_flow
+    from flows.dispatch import dispatch_flow
+    from flows.ingest import ingest_flow
+    from flows.note_case import note_case_flow
+    from flows.rerun_case import rerun_case_flow
+    from flows.sla_watch import sla_watch_flow
+    from flows.status_updates import status_updates_flow
+
+    tz = settings.business.timezone
+    return [
+        ingest_flow.to_deployment("ingest", schedules=[Interval(INGEST_EVERY)],
+                                  concurrency_limit=1),
+        dispatch_flow.to_deployment("dispatch", schedules=[Interval(DISPATCH_EVERY)]),
+        status_updates_flow.to_deployment(
+            "status-updates", schedules=[Cron(status_update_cron(settings), timezone=tz)]),
+        sla_watch_flow.to_deployment("sla-watch", schedules=[Interval(SLA_WATCH_EVERY)]),
+        close_case_flow.to_deployment("close-case"),
+        rerun_case_flow.to_deployment("rerun-case"),
+        note_case_flow.to_deployment("note-case"),
+    ]
+
+
+def serve_all(settings: Settings | None = None, *, limit: int | None = None) -> None:
+    """Serve all deployments until SIGINT/SIGTERM (blocks)."""
+    from prefect import serve
+
+    from carecase import config
+
+    serve(*deployments(settings or config.load()), limit=limit)
+
+
+if __name__ == "__main__":
+    serve_all()
