@@ -198,8 +198,8 @@ class BatchState:
         if not self._ids[table]:
             assert self._conn is not None
             # customers: one query for the batch (ids are internal, gaps are harmless);
-            # cases: one at a time, since agents read and type their numbers
-            n = max(len(self.keys), 1) if table == "customers" else 1
+            # cases: a few at a time, since agents read and type their numbers
+            n = max(len(self.keys), 1) if table == "customers" else 8
             self._ids[table] = [r["id"] for r in self._conn.execute(
                 Q[f"next_{table}_ids"], {"n": n})]
         return self._ids[table].pop(0)

@@ -112,11 +112,17 @@ def phones(text: str, email: str | None = None, signed_from: int | None = None) 
 _HINT_VERB = re.compile(r"\b(?:e-?mailed|mejla\w*|maila\w*|mailet|mailede|tweet\w*|twittra\w*)\b")
 
 
-def channel_hints(text: str) -> set[str]:
+def channel_hints(text: str) -> frozenset[str]:
     """Channels the author says they also wrote on ('jag skrev även på Facebook')."""
-    folded = fold(text or "")
+    return _channel_hints(text or "")
+
+
+@lru_cache(maxsize=1 << 14)  # profiles' recent texts are checked again for every message
+def _channel_hints(text: str) -> frozenset[str]:
+    folded = fold(text)
     found = {_HINT_CHANNEL.get(m[1], "email") for m in _HINT.finditer(folded)}
-    return found | {"x" if v.startswith("tw") else "email" for v in _HINT_VERB.findall(folded)}
+    return frozenset(found | {"x" if v.startswith("tw") else "email"
+                              for v in _HINT_VERB.findall(folded)})
 
 
 def _email_of(msg: Message) -> str | None:
@@ -234,10 +240,17 @@ def message_forms(msg: Message) -> list[NameForm]:
 
 def profile_forms(profile: Profile) -> list[NameForm]:
     """Every way a known customer has been named."""
-    forms = [names.parse_name(n) for n in profile.names]
-    forms += [names.parse_handle(h) for h in profile.handles]
-    forms += [names.parse_handle(v, "e-mail") for k, v in profile.identities if k == "email"]
-    return [f for f in dict.fromkeys(forms) if f]
+    emails = tuple(sorted(v for k, v in profile.identities if k == "email"))
+    return list(_forms(profile.names, profile.handles, emails))
+
+
+@lru_cache(maxsize=1 << 16)  # a candidate is scored against many messages of a batch
+def _forms(names_: tuple[str, ...], handles: tuple[str, ...],
+           emails: tuple[str, ...]) -> tuple[NameForm, ...]:
+    forms = [names.parse_name(n) for n in names_]
+    forms += [names.parse_handle(h) for h in handles]
+    forms += [names.parse_handle(v, "e-mail") for v in emails]
+    return tuple(f for f in dict.fromkeys(forms) if f)
 
 
 def _tier(key: str) -> int:
@@ -379,6 +392,11 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
     """
     ids = set(identities_of(msg, order_pattern))
     forms = message_forms(msg)
+    candidates = list(candidates)
+    own = [(k, v) for k, v in ids if k == msg.channel]
+    owner = next((p for p in candidates if own and own[0] in p.identities), None)
+    if owner is not None:  # the account it was written from: nothing can outrank it
+        candidates = [owner]
     found = [a for p in candidates
              if (a := _assess(msg, forms, ids, p, name_frequency, thresholds))]
     found.sort(key=lambda a: (-a.exact, -a.score, a.profile.customer_id))

@@ -40,6 +40,7 @@ _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
 _NOT_NAME = re.compile(r"[^a-z\s.'-]")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case ASCII, so diacritics don't matter: 'Sørensen' -> 'sorensen', 'Æ' -> 'ae'."""
     return unidecode(text).lower()

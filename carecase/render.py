@@ -137,6 +137,7 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
+@cache  # the same next-update time is formatted for every message of a run
 def format_when(dt: datetime, language: str, tz: str) -> str:
     """``dt`` as a customer reads it in ``language``, in time zone ``tz``, e.g. sv
     "fredag 21 november kl. 17:00". A naive ``dt`` is taken to be UTC."""
