@@ -62,6 +62,7 @@ class BatchState:
         self.recent: dict[int, Case] = {}  # customer -> recently closed case
         self.cases: dict[int, Case] = {}
         self.dirty_customers: set[int] = set()
+        self.stored_keys: dict[int, set[str]] = {}  # keys already in customer_keys
         self.new_cases: set[int] = set()
         self.dirty_cases: set[int] = set()
         self.rows: dict[str, list[dict[str, Any]]] = {
@@ -88,7 +89,9 @@ class BatchState:
             state.threads[r["external_id"]] = (r["customer_id"], r["case_id"])
             customers.add(r["customer_id"])
         for r in conn.execute(Q["load_customers"], {"ids": sorted(customers)}):
-            state.directory.add(_profile(r))
+            profile = _profile(r)
+            state.directory.add(profile)
+            state.stored_keys[r["id"]] = set(state.directory.keys_of(r["id"]))
             state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
         since = now - timedelta(days=settings.care.reopen_within_days)
         for r in conn.execute(Q["load_cases"], {"customers": sorted(customers),
@@ -214,7 +217,8 @@ class BatchState:
                 for p in customers if p])
             cur.executemany(Q["insert_key"], [
                 {"key": k, "customer": p.customer_id}
-                for p in customers if p for k in identity.profile_keys(p)])
+                for p in customers if p for k in identity.profile_keys(p)
+                if k not in self.stored_keys.get(p.customer_id, ())])
             cur.executemany(Q["insert_identity"], self.rows["identities"])
             cur.executemany(Q["insert_incident"], self.rows["incidents"])
             cur.executemany(Q["upsert_case"], [

@@ -454,6 +454,10 @@ class Directory:
         best = heapq.nsmallest(limit, hits, key=lambda c: (-hits[c], -c))
         return [self._profiles[c] for c in best]
 
+    def keys_of(self, customer_id: int) -> tuple[str, ...]:
+        """The keys a customer is indexed under (its profile_keys)."""
+        return self._keys.get(customer_id, ())
+
     def get(self, customer_id: int) -> Profile | None:
         """The profile of a customer, if indexed."""
         return self._profiles.get(customer_id)
