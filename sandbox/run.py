@@ -16,12 +16,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -29,14 +24,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from sandbox.mail import free_port, imap_server
+
 IMAP_USER, IMAP_PASSWORD = "demouser", "demopass"
 SHOP_ADDRESS = "care@carecase-demo.example"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -109,44 +100,6 @@ class Sandbox:
 
 
 @contextmanager
-def _pymap(host: str, port: int, timeout: float = 30.0) -> Iterator[int]:
-    exe = Path(sys.executable).with_name("pymap")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pymap"]
-    cmd += ["--host", host, "--port", str(port), "--no-tls", "dict", "--demo-data",
-            "--demo-user", IMAP_USER, "--demo-password", IMAP_PASSWORD]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                env=dict(os.environ, PYTHONWARNINGS="ignore"))
-        try:
-            _wait_greeting(host, port, proc, log, timeout)
-            yield port
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
-
-
-def _wait_greeting(host: str, port: int, proc: subprocess.Popen, log: Any,
-                   timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"pymap exited ({proc.returncode}): {log.read()[-1000:]!r}")
-        try:
-            with socket.create_connection((host, port), timeout=0.5) as sock:
-                sock.settimeout(2)
-                if sock.recv(64).startswith(b"* OK"):  # pymap accepts before it talks
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"pymap did not answer on {host}:{port} within {timeout:.0f}s")
-
-
-@contextmanager
 def _smtp(host: str, port: int, mailbox: Mailbox) -> Iterator[int]:
     from aiosmtpd.controller import Controller
 
@@ -177,7 +130,10 @@ def run_sandbox(host: str = "127.0.0.1",
         mailbox = Mailbox()
         smtp_port = stack.enter_context(_smtp(host, ports.get("smtp") or free_port(host),
                                               mailbox))
-        imap_port = stack.enter_context(_pymap(host, ports.get("imap") or free_port(host)))
+        imap = stack.enter_context(imap_server(host=host, port=ports.get("imap"),
+                                               user=IMAP_USER, password=IMAP_PASSWORD,
+                                               timeout=30))
+        imap_port = imap.port
         sb = Sandbox(host=host, imap_port=imap_port, smtp_port=smtp_port, smtp=mailbox,
                      **fakes)
         sb.empty_inbox()
@@ -281,3 +237,28 @@ def write_demo_config(path: str | Path, sandbox: Sandbox, *, approval: bool = Fa
     path.write_text(demo_config(sandbox, approval=approval), encoding="utf-8")
     (os.environ if environ is None else environ).update(demo_secrets(sandbox))
     return path
+
+
+def main(host: str = "127.0.0.1") -> None:
+    """``carecase sandbox``: run the fakes and the mail pair until Ctrl-C, with a config."""
+    import signal
+
+    with run_sandbox(host) as sb:
+        path = Path("carecase.sandbox.toml").resolve()
+        write_demo_config(path, sb)
+        print("The sandbox is running:")
+        for name, url in sb.urls().items():
+            print(f"  {name:10s} {url}")
+        print(f"\nA carecase config pointing at it: {path}. In another shell:")
+        # the sandbox's own fixed credentials, not secrets: safe to show
+        for name, value in demo_secrets(sb).items():
+            print(f"  export {name}={value}")
+        print(f"  export CARECASE_CONFIG={path}\n  carecase ingest && carecase dispatch")
+        print("Add posts, comments, tweets and reviews through each fake's /_admin API.")
+        print("Ctrl-C stops it.")
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass

@@ -17,8 +17,8 @@ import pytest
 
 from carecase import bootstrap, cases, config, dispatch, engine
 from sandbox.graph import GraphAPI
+from sandbox.mail import imap_server, smtp_server
 from sandbox.trustpilot import TrustpilotAPI
-from tests.mailservers import imap_server, smtp_server
 
 CUSTOMER = "sven.karlsson@example.se"
 

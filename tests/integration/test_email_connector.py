@@ -18,7 +18,7 @@ from connectors.base import AuthFailed, Channel, PermissionDenied, Transient, Un
 from connectors.email import EmailChannel, RecipientRateLimited
 from connectors.email_compose import message_id_for
 from connectors.email_parse import parse_email
-from tests.mailservers import free_port, imap_server, smtp_server
+from sandbox.mail import free_port, imap_server, smtp_server
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "mail"
 DEMO_INBOX = 4
