@@ -70,7 +70,7 @@ def make_channel(settings: Settings, name: str, *,
             from_address=section.from_address,
             from_name=section.from_name or settings.business.name,
             message_id_domain=settings.business.message_id_domain,
-            rate_limit_per_hour=section.rate_limit_per_hour,
+            rate_limit_per_hour=section.rate_limit_per_hour, tls_ca_file=section.tls_ca_file,
             own_addresses=frozenset({section.from_address.lower(),
                                      settings.business.email.lower()}),
         )

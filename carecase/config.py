@@ -101,6 +101,7 @@ class EmailChannel(Channel):
     from_address: str = "care@example.com"
     from_name: str | None = None
     rate_limit_per_hour: int = 10
+    tls_ca_file: str | None = None  # a private CA to trust (certificates are always verified)
 
 
 class FacebookChannel(Channel):

@@ -90,6 +90,7 @@ class EmailChannel:
         from_address: str, from_name: str | None = None,
         message_id_domain: str | None = None, rate_limit_per_hour: int = 10,
         own_addresses: frozenset[str] = frozenset(), timeout: float = 30.0,
+        tls_ca_file: str | None = None,
     ) -> None:
         self.name = name
         self.imap_host, self.imap_port = imap_host, imap_port
@@ -107,6 +108,8 @@ class EmailChannel:
         self._client: IMAPClient | None = None
         self._selected: tuple[str, bool] | None = None
         self._sent_log: dict[str, deque[float]] = defaultdict(deque)
+        # Certificates are always verified; tls_ca_file adds a private CA to trust.
+        self.tls_ca_file = tls_ca_file
 
     # ---- IMAP plumbing -------------------------------------------------------------
 
@@ -146,6 +149,9 @@ class EmailChannel:
             except Exception:  # already broken: nothing left to close
                 pass
 
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.tls_ca_file)
+
     def _imap(self) -> IMAPClient:
         """The logged-in connection, reconnecting when the old one went stale."""
         if self._client is not None:
@@ -156,10 +162,11 @@ class EmailChannel:
                 self._drop()
         with self._imap_errors("login"):
             client = IMAPClient(self.imap_host, port=self.imap_port, ssl=self.imap_ssl,
+                                ssl_context=self._tls() if self.imap_ssl else None,
                                 timeout=self.timeout)
             client.normalise_times = False  # aware INTERNALDATEs, not naive local time
             if self.imap_starttls:
-                client.starttls(ssl.create_default_context())
+                client.starttls(self._tls())
             client.login(self.username, self._password)
             self._client = client
         return client
@@ -327,11 +334,15 @@ class EmailChannel:
 
     def _submit(self, address: str, data: bytes) -> None:
         where = f"{self.smtp_host}:{self.smtp_port}"
-        smtp_class = smtplib.SMTP_SSL if self.smtp_ssl else smtplib.SMTP
         try:
-            with smtp_class(self.smtp_host, self.smtp_port, timeout=self.timeout) as smtp:
+            if self.smtp_ssl:
+                opened = smtplib.SMTP_SSL(self.smtp_host, self.smtp_port, timeout=self.timeout,
+                                          context=self._tls())
+            else:
+                opened = smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=self.timeout)
+            with opened as smtp:
                 if self.smtp_starttls:
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=self._tls())
                 if self.smtp_username:
                     smtp.login(self.smtp_username, self._smtp_password or "")
                 smtp.sendmail(self.from_address, [address], data)

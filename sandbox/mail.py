@@ -101,14 +101,18 @@ class ImapServer:
 @contextmanager
 def imap_server(
     *, host: str = HOST, port: int | None = None, user: str = DEMO_USER,
-    password: str = DEMO_PASSWORD, timeout: float = 20.0
+    password: str = DEMO_PASSWORD, timeout: float = 20.0,
+    tls: tuple[str, str] | None = None,
 ) -> Iterator[ImapServer]:
     """Start ``pymap ... dict --demo-data`` in a subprocess (on a free port unless one is
     given); stop it after."""
     exe = Path(sys.executable).with_name("pymap")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pymap"]
     port = port or free_port(host)
-    cmd += ["--host", host, "--port", str(port), "--no-tls", "dict", "--demo-data",
+    cmd += ["--host", host, "--port", str(port)]
+    # with (cert, key) pymap offers STARTTLS; without, plain text on loopback
+    cmd += ["--cert", tls[0], "--key", tls[1]] if tls else ["--no-tls"]
+    cmd += ["dict", "--demo-data",
             "--demo-user", user, "--demo-password", password]
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     # Output goes to a file, not a pipe: a pipe nobody reads would block pymap when full.
