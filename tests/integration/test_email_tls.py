@@ -98,7 +98,7 @@ def test_mail_goes_over_verified_tls(cert, implicit):
                 trusted.close()
             assert len(recorder.received) == 1
             untrusted = channel(imap, port, ca=None, smtp_ssl=implicit)
-            with pytest.raises(Transient, match="(?i)certificate"):
+            with pytest.raises(Transient, match=r"(?i)certificate"):
                 untrusted.send(reply())
             untrusted.close()
     finally:
