@@ -16,7 +16,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from carecase import classify, evidence, identity, incidents
+from carecase import classify, evidence, identity, incidents, policy
 from carecase.config import Settings
 from carecase.model import Author, Case, Classification, Message, Outgoing
 from carecase.store.queries import Q
@@ -61,6 +61,8 @@ class BatchState:
         self.open: dict[int, Case] = {}  # customer -> open case
         self.recent: dict[int, Case] = {}  # customer -> recently closed case
         self.cases: dict[int, Case] = {}
+        self.openings: dict[int, int] = {}  # case -> how many times it was (re)opened
+        self.acked: set[str] = set()  # private-acknowledgment keys already queued
         self.dirty_customers: set[int] = set()
         self.stored_keys: dict[int, set[str]] = {}  # keys already in customer_keys
         self.new_cases: set[int] = set()
@@ -96,6 +98,8 @@ class BatchState:
         since = now - timedelta(days=settings.care.reopen_within_days)
         for r in conn.execute(Q["load_cases"], {"customers": sorted(customers),
                                                 "since": since}):
+            state.openings[r["id"]] = r.pop("openings")
+            state.acked.update(r.pop("private_acks") or ())
             case = Case(**r)
             state.cases[case.id] = case
             target = state.open if case.status in ("open", "waiting") else state.recent
@@ -147,12 +151,14 @@ class BatchState:
             case = self.recent.pop(customer, None)
             if case is not None:
                 case = replace(case, status="open", closed_at=None)
+                self.openings[case.id] = self.openings.get(case.id, 1) + 1
                 self.dirty_cases.add(case.id)
                 how = "reopened"
             else:
                 case = Case(id=self._next_id("cases"), customer_id=customer,
                             language=cls.language, opened_at=min(msg.created_at, self.now))
                 self.new_cases.add(case.id)
+                self.openings[case.id] = 1
                 how = "opened"
             self.open[customer] = self.cases[case.id] = case
             self.event(case.id, how, {"message": f"{msg.channel}:{msg.external_id}"})
@@ -187,7 +193,17 @@ class BatchState:
                                       "raw": Jsonb(record["raw"])})
 
     def queue(self, out: Outgoing) -> None:
+        if out.template == "private_ack":
+            self.acked.add(out.key)
         self.rows["outbox"].append(outbox_row(out, self.now))
+
+    def private_ack(self, case: Case | None) -> tuple[str | None, bool]:
+        """The key of the case's private acknowledgment for its current opening, and
+        whether it is already queued."""
+        if case is None:
+            return None, False
+        key = policy.private_ack_key(case.id, self.openings.get(case.id, 1))
+        return key, key in self.acked
 
     def name_of(self, customer: int) -> str | None:
         return self.names.get(customer)

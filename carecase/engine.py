@@ -109,9 +109,10 @@ def _one(state: BatchState, settings: Settings, message_id: int, msg: Message,
                                                  "score": round(decision.score, 3)})
     if cls.machine:
         report.add("machine")
+    ack_key, acked = state.private_ack(case)
     actions = policy.decide(policy.Situation(
         message=msg, message_id=message_id, customer_id=customer, classification=cls,
-        case=case, case_is_new=how in ("opened", "reopened"),
+        case=case, private_ack_key=ack_key, private_acked=acked,
         customer_name=state.name_of(customer), customer_email=state.email_of(customer),
         now=state.now), settings)
     if actions.archive:

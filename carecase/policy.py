@@ -30,7 +30,10 @@ class Situation:
     customer_id: int
     classification: Classification
     case: Case | None
-    case_is_new: bool  # opened or reopened by this message
+    # One private acknowledgment per opening of a case (P4, P7), sent as soon as there
+    # is a private route: its key names the opening, so no path can queue a second.
+    private_ack_key: str | None
+    private_acked: bool
     customer_name: str | None
     customer_email: str | None
     now: datetime
@@ -111,12 +114,17 @@ def decide(s: Situation, settings: Settings) -> Actions:
         ctx_pub = {**ctx, "emailed": bool(s.customer_email)}
         actions.outgoing.append(_reply(s, "public_ack", lang, ctx_pub,
                                        key=f"ack:{msg.channel}:{thread}:{s.customer_id}"))
-    if s.case_is_new:
-        private = _private(s, settings, "private_ack", lang, ctx,
-                           key=f"private-ack:{s.case.id}:{s.message_id}", automatic=True)
+    if s.private_ack_key and not s.private_acked:
+        private = _private(s, settings, "private_ack", lang, ctx, key=s.private_ack_key,
+                           automatic=True)
         if private:
             actions.outgoing.append(private)
     return actions
+
+
+def private_ack_key(case_id: int, opening: int) -> str:
+    """The key of a case's private acknowledgment for its ``opening``-th opening."""
+    return f"private-ack:{case_id}:{opening}"
 
 
 def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],

@@ -35,10 +35,10 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         case = Case(**{k: row[k] for k in Case.__dataclass_fields__ if k in row})
         inbound = [m for m in conn.execute(Q["case_messages"], {"id": case_id}).fetchall()
                    if m["direction"] == "in"]
-        # The messages that opened (or reopened) the case, as the engine recorded them:
-        # only those had a private acknowledgment decided, so only they may again.
-        openers = {e["detail"].get("message") for e in conn.execute(
-            Q["case_events"], {"id": case_id}) if e["kind"] in ("opened", "reopened")}
+        events = conn.execute(Q["case_events"], {"id": case_id}).fetchall()
+        opening = sum(e["kind"] in ("opened", "reopened") for e in events) or 1
+        ack_key = policy.private_ack_key(case_id, opening)
+        acked = conn.execute(Q["outbox_key_exists"], {"key": ack_key}).fetchone() is not None
         for m in inbound:
             msg = message_from_row(m)
             cls = classify.classify(msg, rules, prior_language=case.language)
@@ -60,9 +60,9 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
             actions = policy.decide(policy.Situation(
                 message=msg, message_id=m["id"], customer_id=case.customer_id,
                 classification=cls, case=case if case.status != "closed" else None,
-                case_is_new=f"{m['channel']}:{m['external_id']}" in openers,
-                customer_name=row["name"],
+                private_ack_key=ack_key, private_acked=acked, customer_name=row["name"],
                 customer_email=row["email"], now=now), settings)
+            acked = acked or any(o.key == ack_key for o in actions.outgoing)
             for out in actions.outgoing:
                 result = conn.execute(Q["refresh_outbox"], outbox_row(out, now)).fetchone()
                 if result is not None:

@@ -56,7 +56,11 @@ FROM customers c WHERE c.id = ANY(%(ids)s)
 
 -- load_cases --
 SELECT id, customer_id, status, fault, language, incident, agent, gesture, third_party,
-       opened_at, first_response_at, last_update_at, closed_at
+       opened_at, first_response_at, last_update_at, closed_at,
+       (SELECT count(*) FROM case_events e
+         WHERE e.case_id = cases.id AND e.kind IN ('opened', 'reopened')) AS openings,
+       (SELECT array_agg(o.key) FROM outbox o
+         WHERE o.case_id = cases.id AND o.template = 'private_ack') AS private_acks
 FROM cases
 WHERE customer_id = ANY(%(customers)s)
   AND (status IN ('open', 'waiting') OR closed_at >= %(since)s)
@@ -370,3 +374,6 @@ UPDATE incidents SET prevention = %(prevention)s WHERE key = %(key)s
 -- list_announcements --
 SELECT key, channel, body, not_before AS post_at, status, external_id, last_error
 FROM outbox WHERE action = 'post' ORDER BY not_before
+
+-- outbox_key_exists --
+SELECT 1 FROM outbox WHERE key = %(key)s

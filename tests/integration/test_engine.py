@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from carecase import cases, engine, evidence
+from carecase import cases, engine, evidence, rerun
 from carecase.model import Author, Message
 from carecase.store.queries import Q
 
@@ -217,3 +217,29 @@ def test_cursor_moves_with_its_messages(db, settings):
         assert conn.execute(Q["get_cursor"], {"account": "facebook"}).fetchone()["position"] \
             == {"since": "t1"}
 
+
+
+def test_the_private_ack_waits_for_a_private_route_and_is_sent_once(db, settings):
+    # X first (no DMs: no private route), then her e-mail joins the open case
+    run(db, settings, ANNA_X)
+    assert [r["template"] for r in outbox(db)] == ["public_ack"]
+    run(db, settings, ANNA_MAIL, ANNA_FB)
+    acks = [r for r in outbox(db) if r["template"] == "private_ack"]
+    assert len(acks) == 1 and acks[0]["channel"] == "email"
+    [case] = cases.list_cases(db)
+    report = rerun.rerun_case(db, settings, case["id"])
+    assert "queued" not in report.counts  # nothing new: not the ack, not the public ones
+    assert len([r for r in outbox(db) if r["template"] == "private_ack"]) == 1
+
+
+def test_a_reopened_case_gets_a_new_private_ack(db, settings):
+    run(db, settings, ANNA_MAIL)
+    [case] = cases.list_cases(db)
+    with db.connection() as conn:
+        conn.execute("UPDATE cases SET status = 'closed', closed_at = %s WHERE id = %s",
+                     (T0 + timedelta(hours=2), case["id"]))
+    again = msg("email", "a4@mail.example", "Skorna jag fick var trasiga, vad gör jag nu?",
+                60 * 24, author=Author(name="Anna Andersson", email="anna.andersson@example.se"))
+    run(db, settings, again, now=T0 + timedelta(days=1, hours=1))
+    keys = sorted(r["key"] for r in outbox(db) if r["template"] == "private_ack")
+    assert keys == [f"private-ack:{case['id']}:1", f"private-ack:{case['id']}:2"]
