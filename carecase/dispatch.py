@@ -62,6 +62,10 @@ def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker
         try:
             external_id = _send(channels[out.channel], out, retry=row["retry"], report=report)
         except CarecaseError as exc:
+            if row["retry"] and getattr(exc, "already_sent", False):
+                report.add("recognised")  # the channel says our earlier attempt got through
+                _record(db, out, None, report)
+                continue
             retry_at = getattr(exc, "retry_at", None)
             if getattr(exc, "retryable", False) and out.attempts < settings.care.max_attempts:
                 until = retry_at or datetime.now(UTC) + backoff(out.attempts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -148,21 +149,30 @@ def _author(m: Message) -> dict[str, str]:
 
 
 def sanitize(msg: Message) -> Message:
-    """PostgreSQL refuses NUL characters; overlong texts are cut (the raw keeps the rest)."""
+    """Text PostgreSQL can store: no NUL, no lone surrogates (from JSON "\\udcff" escapes
+    or undecodable bytes); overlong texts and names are cut (the raw keeps the rest)."""
     msg.text = _clean(msg.text or "")[:MAX_TEXT]
+    msg.external_id = _clean(msg.external_id)
+    msg.thread_id, msg.parent_id = _clean(msg.thread_id), _clean(msg.parent_id)
+    msg.url, msg.order_ref = _clean(msg.url), _clean(msg.order_ref)
     msg.raw = _clean(msg.raw)
     if msg.subject:
         msg.subject = _clean(msg.subject)[:1000]
     a = msg.author
-    if any(isinstance(v, str) and "\x00" in v for v in (a.id, a.name, a.handle, a.email)):
-        msg.author = type(a)(**{k: _clean(getattr(a, k)) for k in ("id", "name", "handle",
-                                                                    "email")})
+    msg.author = type(a)(**{k: _clean(getattr(a, k)) for k in ("id", "name", "handle",
+                                                                "email")})
+    if msg.author.name and len(msg.author.name) > 500:
+        msg.author = replace(msg.author, name=msg.author.name[:500])
     return msg
 
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+        if "\x00" in value:
+            value = value.replace("\x00", "\ufffd")
+        if not value.isascii():
+            value = value.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+        return value
     if isinstance(value, dict):
         return {_clean(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list):

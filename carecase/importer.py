@@ -23,27 +23,27 @@ KNOWN = {*REQUIRED, "thread_id", "parent_id", "author", "public", "url", "rating
 
 def read(path: str | Path) -> Iterator[tuple[int, Message | InputError]]:
     """(line number, message) for good lines, (line number, error) for bad ones."""
-    with open(path, encoding="utf-8", errors="strict", newline="") as handle:
+    with open(path, "rb") as handle:
         yield from read_stream(handle)
 
 
-def read_stream(handle: IO[str]) -> Iterator[tuple[int, Message | InputError]]:
-    number = 0
-    while True:
-        number += 1
+def read_stream(handle: IO[bytes]) -> Iterator[tuple[int, Message | InputError]]:
+    """Lines are decoded one by one, so a line that is not UTF-8 is reported and skipped
+    and the ones after it still import."""
+    for number, raw in enumerate(handle, 1):
         try:
-            line = handle.readline()
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             yield number, InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})")
-            return  # the stream position is lost: stop rather than guess
-        if not line:
-            return
+            continue
         if not line.strip():
             continue
         try:
             yield number, parse(json.loads(line))
         except json.JSONDecodeError as exc:
             yield number, InputError(f"not valid JSON: {exc.msg} (column {exc.colno})")
+        except RecursionError:
+            yield number, InputError("not valid JSON: nested too deeply")
         except InputError as exc:
             yield number, exc
 

@@ -7,6 +7,7 @@ triggered it, so deciding twice queues once. Wording comes from the templates
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -152,9 +153,32 @@ def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],
 
 def _reply(s: Situation, template: str, lang: str, ctx: dict[str, Any], *, key: str) -> Outgoing:
     text = render.render(template, lang, **ctx).text
+    if s.message.channel == "x":
+        text = fit_for_x(text, s.message.author.handle)
     return Outgoing(key=key, channel=s.message.channel, action="reply", body=text,
                     case_id=s.case.id if s.case else None, template=template, language=lang,
                     target=s.message.external_id)
+
+
+X_LIMIT = 280
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def fit_for_x(text: str, handle: str | None) -> str:
+    """An X reply: addressed to the author's @handle (which also keeps replies to
+    different people from being refused as duplicate posts) and within 280 characters,
+    shortened by whole sentences: the sign-off first, then the middle ones."""
+    lead = f"@{handle.lstrip('@')} " if handle else ""
+    body = " ".join(text.split())
+    if len(lead + body) <= X_LIMIT:
+        return lead + body
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    message = lines[:-1] if len(lines) > 1 else lines  # the last line is the sign-off
+    sentences = _SENTENCE.split(" ".join(" ".join(message).split()))
+    while len(sentences) > 2 and len(lead + " ".join(sentences)) > X_LIMIT:
+        del sentences[-2]  # keep the greeting and the invitation at the end
+    fitted = lead + " ".join(sentences)
+    return fitted if len(fitted) <= X_LIMIT else fitted[:X_LIMIT - 1].rstrip() + "…"
 
 
 def _private(s: Situation, settings: Settings, template: str, lang: str,

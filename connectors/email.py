@@ -313,7 +313,13 @@ class EmailChannel:
                 f"at {retry_at:%Y-%m-%d %H:%M:%S}Z", retry_at=retry_at)
 
     def send(self, out: Outgoing) -> str | None:
-        """Send one e-mail; returns its Message-ID (without ``<>``), derived from out.key."""
+        """Send one e-mail; returns its Message-ID (without ``<>``), derived from out.key.
+
+        The copy in Sent is what ``find_sent`` recognises a retry by. It is appended after
+        the SMTP server accepted the mail, so e-mail is at-least-once in one window: a
+        crash between the two re-sends on retry. Appending first would make that window
+        lose the mail instead, and a customer waiting for an answer is worse off.
+        """
         if out.action not in SEND_ACTIONS:
             raise Unsupported(f"e-mail cannot {out.action!r}; only {', '.join(SEND_ACTIONS)}")
         address = self._check_recipient(out.recipient)

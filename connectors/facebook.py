@@ -63,6 +63,9 @@ ALREADY_REPLIED = 10900
 class PrivateReplyAlreadySent(PermissionDenied):
     """This comment already got its one private reply; Facebook allows no second."""
 
+    # On a retried send this means our earlier attempt got through (dispatch records it).
+    already_sent = True
+
 
 def parse_graph_time(value: str) -> datetime:
     """``2026-11-21T09:12:00+0000`` -> an aware UTC datetime."""
@@ -209,17 +212,22 @@ class FacebookChannel:
     # -- writing -----------------------------------------------------------------
     def send(self, out: Outgoing) -> str | None:
         """Perform ``out``: reply/private_reply/post return the new id, moderation None."""
+        # Creating posts, replies and private replies is not idempotent: never retried
+        # here (a timeout may hide a success); dispatch retries after find_sent looked.
         action = out.action
         if action == "post":
             return _field(self._http.request_json(
-                "POST", f"{self._v}/{self.page_id}/feed", data={"message": out.body}), "id")
+                "POST", f"{self._v}/{self.page_id}/feed", data={"message": out.body},
+                retry=False), "id")
         target = self._target(out)
         if action == "reply":
             return _field(self._http.request_json(
-                "POST", f"{self._v}/{target}/comments", data={"message": out.body}), "id")
+                "POST", f"{self._v}/{target}/comments", data={"message": out.body},
+                retry=False), "id")
         if action == "private_reply":
             body = self._http.request_json("POST", f"{self._v}/{self.page_id}/messages", json={
-                "recipient": {"comment_id": target}, "message": {"text": out.body}})
+                "recipient": {"comment_id": target}, "message": {"text": out.body}},
+                retry=False)
             return _field(body, "message_id")
         if action in ("hide", "unhide"):
             self._http.request_json("POST", f"{self._v}/{target}",

@@ -114,15 +114,22 @@ class HttpClient:
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                 json: Any = None, data: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None) -> httpx.Response:
-        """Send, map errors, retry as the module docstring says; return a success."""
-        return self._call(method, path, params, json, data, headers, parse=False)[0]
+                headers: Mapping[str, str] | None = None, retry: bool = True
+                ) -> httpx.Response:
+        """Send, map errors, retry as the module docstring says; return a success.
+
+        ``retry=False`` for a request that is not idempotent (posting a reply): a timeout
+        may hide a success, so the caller must look before trying again (find_sent).
+        """
+        return self._call(method, path, params, json, data, headers, parse=False,
+                          retry=retry)[0]
 
     def request_json(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                      json: Any = None, data: Mapping[str, Any] | None = None,
-                     headers: Mapping[str, str] | None = None) -> Any:
+                     headers: Mapping[str, str] | None = None, retry: bool = True) -> Any:
         """Like ``request``, and return the decoded JSON body (malformed -> Transient)."""
-        return self._call(method, path, params, json, data, headers, parse=True)[1]
+        return self._call(method, path, params, json, data, headers, parse=True,
+                          retry=retry)[1]
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -130,18 +137,19 @@ class HttpClient:
 
     # -- internals ---------------------------------------------------------------
     def _call(self, method: str, path: str, params: Any, json: Any, data: Any,
-              headers: Any, *, parse: bool) -> tuple[httpx.Response, Any]:
-        attempt = 0
+              headers: Any, *, parse: bool, retry: bool = True
+              ) -> tuple[httpx.Response, Any]:
+        attempt, retries = 0, self.retries if retry else 0
         while True:
             try:
                 return self._once(method, path, params, json, data, headers, parse)
             except (Transient, RateLimited) as exc:
                 delay = self._delay(exc, attempt)
-                if delay is None or attempt >= self.retries:
+                if delay is None or attempt >= retries:
                     raise
                 attempt += 1
                 log.warning("%s: %s; retry %d/%d in %.2f s", self.label, exc, attempt,
-                            self.retries, delay)
+                            retries, delay)
                 self._sleep(delay)
 
     def _delay(self, exc: ChannelError, attempt: int) -> float | None:

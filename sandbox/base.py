@@ -13,7 +13,8 @@ Every fake also answers a tiny admin API under ``/_admin`` (tests and the demo u
     POST /_admin/reset          forget everything
 
 Fault modes: ``429`` (with the API's rate-limit headers), ``500``, ``timeout`` (sleeps
-``seconds`` before answering), ``malformed`` (200 with a truncated JSON body) and
+``seconds`` before doing the work and answering), ``malformed`` (does the work, then
+answers with a truncated JSON body) and
 ``expired_token`` (the API's own expired-token error). Each fake shapes the error bodies
 in ``error_response`` the way its real API does.
 """
@@ -198,14 +199,17 @@ class FakeAPI:
                 self.calls.append((endpoint, request.path))
             fault = self._due_fault(endpoint)
             if fault is not None:
-                if fault.mode == "timeout":
+                if fault.mode == "timeout":  # the work is done, the answer comes too late
                     time.sleep(fault.seconds)
-                elif fault.mode == "malformed":
-                    return Response(200, b'{"data": [{"id": "1", "mess')
-                else:
+                elif fault.mode != "malformed":
                     return self.error_response(fault.mode, request)
             result = fn(self, request)
-            return result if isinstance(result, Response) else Response(200, result)
+            response = result if isinstance(result, Response) else Response(200, result)
+            if fault is not None and fault.mode == "malformed":
+                # a 2xx answer means the API did the work; only the body got mangled
+                return Response(response.status, b'{"data": [{"id": "1", "mess',
+                                response.headers)
+            return response
         return Response(404, {"error": f"no route for {request.method} {request.path}"})
 
     def _admin(self, request: Request) -> Response:
