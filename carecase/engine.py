@@ -53,7 +53,10 @@ def import_messages(db: Any, settings: Settings, messages: Iterable[Message], *,
     it = iter(messages)
     while chunk := list(islice(it, batch_size)):
         with db.connection() as conn:
-            report.merge(process(conn, settings, chunk))
+            batch = process(conn, settings, chunk)
+        batch.events.clear()  # nobody publishes an import's events: keep memory flat
+        del batch.details[100:]
+        report.merge(batch)
         if progress:
             progress(len(chunk))
     return report

@@ -23,6 +23,7 @@ from typing import Literal
 
 import phonenumbers
 from rapidfuzz import fuzz, utils
+from unidecode import unidecode
 
 from carecase import names
 from carecase.model import Message
@@ -117,9 +118,9 @@ def channel_hints(text: str) -> frozenset[str]:
     return _channel_hints(text or "")
 
 
-@lru_cache(maxsize=1 << 14)  # profiles' recent texts are checked again for every message
+@lru_cache(maxsize=1 << 12)  # profiles' recent texts are checked again for every message
 def _channel_hints(text: str) -> frozenset[str]:
-    folded = fold(text)
+    folded = unidecode(text).lower()  # not fold(): its cache is for names
     found = {_HINT_CHANNEL.get(m[1], "email") for m in _HINT.finditer(folded)}
     return frozenset(found | {"x" if v.startswith("tw") else "email"
                               for v in _HINT_VERB.findall(folded)})
@@ -161,7 +162,7 @@ def _hours(a: datetime, b: datetime, signed: bool = False) -> float:
     return hours if signed else abs(hours)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _topic_text(text: str) -> str:
     return utils.default_process(fold(text[:400]))
 

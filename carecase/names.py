@@ -40,7 +40,7 @@ _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
 _NOT_NAME = re.compile(r"[^a-z\s.'-]")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)  # names mostly; bounded: message texts pass through too
 def fold(text: str) -> str:
     """Lower-case ASCII, so diacritics don't matter: 'Sørensen' -> 'sorensen', 'Æ' -> 'ae'."""
     return unidecode(text).lower()
@@ -95,7 +95,7 @@ class NameForm:
         return self.source in ("name", "signature")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 15)  # memo tables bounded: a 100k import stays under 500 MB
 def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     """A display name as a NameForm; None for no name or 'A Google user'."""
     if not raw:
@@ -114,7 +114,7 @@ def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     return NameForm(first, last, blob, source, raw.strip())
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 15)
 def parse_handle(raw: str | None, source: str = "handle") -> NameForm | None:
     """An X handle or an e-mail address (its local part) as a NameForm."""
     if not raw:
@@ -230,7 +230,7 @@ def _blob_vs(blob: str, b: NameForm) -> str:
     return ""
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 15)
 def compare(a: NameForm, b: NameForm) -> str | None:
     """The kind of agreement between two forms ('' = none), or None for a clear conflict."""
     kinds = []
@@ -288,7 +288,7 @@ def _namey(line: str) -> bool:
             and all(w[0].isupper() and w[0].isalpha() for w in words))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # keyed on whole e-mail bodies: keep it small
 def signature(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
     """Names and handles an e-mail is signed with, and where the signature starts.
 
