@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -77,13 +78,15 @@ def test_postgres_stops_mid_run_then_the_next_run_catches_up(own_server, tmp_pat
     while count(url)[0] < 300:  # a few batches in
         assert time.monotonic() < deadline and worker.is_alive(), "the import did not start"
         time.sleep(0.05)
-    os.kill(own_server.get_pid(), signal.SIGQUIT)
+    postmaster = own_server.get_pid()
+    os.kill(postmaster, signal.SIGQUIT)
     worker.join(timeout=60)
     assert not worker.is_alive(), "the import hung after the server went away"
     assert failure, "the import ended without an error although the server was gone"
     db.close()
 
-    own_server.ensure_postgres_running()
+    _wait_gone(postmaster)  # restarting while the old postmaster still exits confuses pgserver
+    _restart(own_server)
     stored, unmatched = count(url)
     assert 0 < stored < N
     assert unmatched == 0, "a batch was committed half-done"
@@ -96,3 +99,27 @@ def test_postgres_stops_mid_run_then_the_next_run_catches_up(own_server, tmp_pat
         db.close()
     assert count(url) == (N, 0)
     assert report.counts["duplicates"] == stored and report.counts["messages"] == N - stored
+
+
+def _wait_gone(pid: int, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the stopped postmaster {pid} did not exit within {seconds} s")
+
+
+def _restart(server, attempts: int = 20) -> None:
+    """Start the server again; after an immediate shutdown its old backends may hold the
+    shared memory for a moment, as an operator restarting it would also see."""
+    for attempt in range(attempts):
+        try:
+            server.ensure_postgres_running()
+            return
+        except (AssertionError, subprocess.CalledProcessError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
