@@ -267,23 +267,31 @@ class EmailChannel:
         """Block up to ``timeout`` s in IMAP IDLE; True when new mail arrived.
 
         IDLE is renewed every ``IDLE_RENEW_SECONDS``. Without IDLE support on the server
-        it sleeps and returns True, so the caller simply polls.
+        it sleeps and returns True, so the caller simply polls. IDLE only saves polls: when
+        the server garbles an IDLE exchange, the connection is dropped and it returns True
+        (poll now; polling is idempotent) rather than stopping the intake.
         """
         client = self._imap()
-        with self._imap_errors("idle"):
-            if not client.has_capability("IDLE"):
-                time.sleep(timeout)
-                return True
-            self._select(client, self.folder, True)
-            deadline = time.monotonic() + timeout
-            while (remaining := deadline - time.monotonic()) > 0:
-                client.idle()
-                try:
-                    responses = client.idle_check(timeout=min(remaining, IDLE_RENEW_SECONDS))
-                finally:
-                    client.idle_done()
-                if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+        try:
+            with self._imap_errors("idle"):
+                if not client.has_capability("IDLE"):
+                    time.sleep(timeout)
                     return True
+                self._select(client, self.folder, True)
+                deadline = time.monotonic() + timeout
+                while (remaining := deadline - time.monotonic()) > 0:
+                    client.idle()
+                    try:
+                        responses = client.idle_check(
+                            timeout=min(remaining, IDLE_RENEW_SECONDS))
+                    finally:
+                        client.idle_done()
+                    if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+                        return True
+        except Transient as exc:
+            log.warning("%s: IDLE interrupted (%s): polling now", self.name, exc)
+            self._drop()
+            return True
         return False
 
     # ---- Out -----------------------------------------------------------------------
