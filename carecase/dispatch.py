@@ -26,7 +26,7 @@ from carecase.store.queries import Q
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
-FIRST_RESPONSES = {"public_ack", "private_ack", "moderation_notice", "reply"}
+ANSWERS = ("reply", "send", "private_reply")  # what counts as responding to the customer
 
 
 def backoff(attempts: int) -> timedelta:
@@ -106,9 +106,9 @@ def _record(db: Any, out: Outgoing, external_id: str | None, report: Report) -> 
         report.add("sent")
         if out.case_id is None:
             return
-        if out.template in FIRST_RESPONSES or out.action in ("reply", "send", "private_reply"):
+        if out.action in ANSWERS:
             conn.execute(Q["first_response"], {"case": out.case_id, "now": now})
-        if external_id and out.action in ("reply", "send", "private_reply", "post"):
+        if external_id and out.action in (*ANSWERS, "post"):
             conn.execute(Q["insert_sent_message"], {
                 "channel": out.channel, "external_id": external_id, "case": out.case_id,
                 "thread_id": out.target, "parent_id": out.target, "text": out.body,

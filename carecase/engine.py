@@ -9,7 +9,7 @@ workers ingesting at once never create the same customer or case twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
@@ -182,8 +182,3 @@ def _clean(value: Any) -> Any:
         return [_clean(v) for v in value]
     return value
 
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk

@@ -16,7 +16,6 @@ from carecase import render
 from carecase.config import Settings
 from carecase.model import Case, Classification, Message, Outgoing
 
-PUBLIC_CHANNELS = ("facebook", "x", "trustpilot", "google")
 # Channels where a public reply to the message itself is possible.
 REPLYABLE = {"facebook", "x", "trustpilot", "google"}
 HIDEABLE = {"facebook", "x"}  # review sites do not let a business hide a review

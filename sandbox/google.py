@@ -71,10 +71,6 @@ class GoogleAPI(FakeAPI):
                  token: str = "sandbox-google-token") -> None:
         self.account_id, self.location_id, self._token = account_id, location_id, token
         super().__init__(host, port, seed)
-        # headers and body go out in two writes: without TCP_NODELAY each keep-alive
-        # response waits ~40 ms for the client's delayed ACK (belongs in FakeAPI itself)
-        handler: Any = self._server.RequestHandlerClass
-        handler.disable_nagle_algorithm = True
 
     def reset(self) -> None:
         with self.lock:

@@ -99,10 +99,6 @@ class GraphAPI(FakeAPI):
                  token: str = "sandbox-facebook-token") -> None:
         self.page_id, self.page_name, self._token = page_id, page_name, token
         super().__init__(host, port, seed)
-        # headers and body go out in two writes: without TCP_NODELAY each keep-alive
-        # response waits ~40 ms for the client's delayed ACK (belongs in FakeAPI itself)
-        handler: Any = self._server.RequestHandlerClass
-        handler.disable_nagle_algorithm = True
 
     # -- state -----------------------------------------------------------------
     def reset(self) -> None:

@@ -20,7 +20,7 @@ from psycopg.conninfo import make_conninfo
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # `from tests.mailservers import …`
+    sys.path.insert(0, str(ROOT))  # `from tests.fakes import …`
 
 from carecase import config  # noqa: E402
 from carecase.store import migrate  # noqa: E402

@@ -25,7 +25,7 @@ import pytest
 from carecase import config
 from carecase.bootstrap import make_channel
 from carecase.store.db import Database, open_database
-from tests.mailservers import ImapServer, SmtpServer, imap_server, smtp_server
+from sandbox.mail import ImapServer, SmtpServer, imap_server, smtp_server
 
 SOAK = os.environ.get("CARECASE_SOAK") == "1"
 # The fakes draw their faults from a seeded generator: a new seed each session, printed
