@@ -205,7 +205,7 @@ class FakeAPI:
                     return self.error_response(fault.mode, request)
             result = fn(self, request)
             response = result if isinstance(result, Response) else Response(200, result)
-            if fault is not None and fault.mode == "malformed":
+            if fault is not None and fault.mode == "malformed" and response.status < 400:
                 # a 2xx answer means the API did the work; only the body got mangled
                 return Response(response.status, b'{"data": [{"id": "1", "mess',
                                 response.headers)
