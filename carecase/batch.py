@@ -9,6 +9,7 @@ stores everything with pipelined ``executemany`` calls: a handful of round trips
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,11 +76,14 @@ class BatchState:
 
     @classmethod
     def load(cls, conn: psycopg.Connection, settings: Settings,
-             new: list[tuple[int, Message]], now: datetime) -> BatchState:
+             new: list[tuple[int, Message]], now: datetime,
+             keys: dict[int, list[str]] | None = None) -> BatchState:
+        """``keys``: the messages' blocking keys, when already computed."""
         state = cls(settings, now)
         state._conn = conn
         for mid, msg in new:
-            state.keys[mid] = identity.blocking_keys(msg, state.pattern)
+            state.keys[mid] = (keys[mid] if keys is not None
+                               else identity.blocking_keys(msg, state.pattern))
         keys = sorted({k for ks in state.keys.values() for k in ks})
         state.key_counts = {r["key"]: r["n"] for r in conn.execute(Q["key_counts"],
                                                                   {"keys": keys})}
@@ -225,24 +229,41 @@ class BatchState:
 
     # -- writing ---------------------------------------------------------------
     def write(self, conn: psycopg.Connection) -> None:
+        """Store the batch: one statement per table, each with all its rows."""
+        customers = [p for c in sorted(self.dirty_customers) if (p := self.directory.get(c))]
         with conn.cursor() as cur:
-            customers = [self.directory.get(c) for c in sorted(self.dirty_customers)]
-            cur.executemany(Q["upsert_customer"], [
-                {"id": p.customer_id, "name": self.names.get(p.customer_id),
-                 "language": self.languages.get(p.customer_id), "profile": Jsonb(_json(p))}
-                for p in customers if p])
-            cur.executemany(Q["insert_key"], [
-                {"key": k, "customer": p.customer_id}
-                for p in customers if p for k in identity.profile_keys(p)
-                if k not in self.stored_keys.get(p.customer_id, ())])
-            cur.executemany(Q["insert_identity"], self.rows["identities"])
-            cur.executemany(Q["insert_incident"], self.rows["incidents"])
-            cur.executemany(Q["upsert_case"], [
-                _case_row(self.cases[c]) for c in sorted(self.new_cases | self.dirty_cases)])
-            cur.executemany(Q["update_message"], self.rows["messages"])
-            cur.executemany(Q["insert_event"], self.rows["events"])
-            cur.executemany(Q["insert_outbox"], self.rows["outbox"])
-            cur.executemany(Q["insert_evidence"], self.rows["evidence"])
+            for name, rows in (
+                ("bulk_upsert_customers", [
+                    {"id": p.customer_id, "name": self.names.get(p.customer_id),
+                     "language": self.languages.get(p.customer_id), "profile": _json(p)}
+                    for p in customers]),
+                ("bulk_insert_keys", [
+                    {"key": k, "customer": p.customer_id}
+                    for p in customers for k in identity.profile_keys(p)
+                    if k not in self.stored_keys.get(p.customer_id, ())]),
+                ("bulk_insert_identities", self.rows["identities"]),
+                ("bulk_insert_incidents", self.rows["incidents"]),
+                ("bulk_upsert_cases", [_case_row(self.cases[c])
+                                       for c in sorted(self.new_cases | self.dirty_cases)]),
+                ("bulk_update_messages", self.rows["messages"]),
+                ("bulk_insert_events", self.rows["events"]),
+                ("bulk_insert_outbox", self.rows["outbox"]),
+                ("bulk_insert_evidence", self.rows["evidence"]),
+            ):
+                if rows:
+                    cur.execute(Q[name], {"rows": Jsonb(rows, dumps=_dumps)})
+
+
+def _dumps(rows: Any) -> str:
+    return json.dumps(rows, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Jsonb):  # a jsonb column's value inside a row
+        return value.obj
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def outbox_row(out: Outgoing, now: datetime) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from email.utils import parseaddr
+from typing import Any
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -18,8 +20,8 @@ from carecase.model import Classification, Message
 from carecase.moderation import moderation_reasons, word_pattern
 
 __all__ = [
-    "Rules", "classify", "detect_language", "kind_of", "machine_reason",
-    "moderation_reasons", "sentiment_of",
+    "Rules", "classify", "content", "detect_language", "detect_languages", "kind_of",
+    "machine_reason", "moderation_reasons", "sentiment_of", "warm_up", "with_language",
 ]  # fmt: skip
 
 
@@ -44,6 +46,7 @@ SUPPORTED = ("da", "sv", "nb", "en")
 _detector: LanguageDetector | None = None
 _detector_lock = threading.Lock()
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|[\d_]+")
+_WORD = re.compile(r"[^\W\d_]+")
 # Danish and Bokmål share most of their words; these everyday forms tell them apart
 # when lingua's confidence is split between the two.
 _DA_WORDS = frozenset("jer mig dig sig nu endnu uge uger meget hvad tak frem efter af".split())
@@ -61,19 +64,46 @@ def _get_detector() -> LanguageDetector:
     return _detector
 
 
-def detect_language(text: str, fallback: str) -> str:
+def warm_up() -> None:
+    """Load the language models now (they load on first use, taking about a second)."""
+    detect_language("Load the models before the first customer message needs them.", None)
+
+
+def detect_language(text: str, fallback: str | None) -> str | None:
     """The language code of ``text`` ('da', 'sv', 'nb' or 'en'), or ``fallback``.
 
     Text that is too short (under 3 words or 15 letters), in another language, or that
     lingua is unsure about gives ``fallback``.
     """
-    # The first thousand characters are plenty to tell, and keep long e-mails cheap.
-    clean = _NOISE.sub(" ", text[:1000])
-    words = re.findall(r"[^\W\d_]+", clean)
-    if len(words) < 3 or sum(map(len, words)) < 15:
-        return fallback
+    return detect_languages([text], fallback)[0]
+
+
+def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | None]:
+    """``detect_language`` for many texts at once: lingua scores them in parallel threads
+    (its own, outside Python), which is what a batch of an import wants."""
+    found: list[str | None] = [fallback] * len(texts)
+    todo: list[tuple[int, str, list[str]]] = []
+    for i, text in enumerate(texts):
+        # The first thousand characters are plenty to tell, and keep long e-mails cheap.
+        clean = _NOISE.sub(" ", text[:1000])
+        words = _WORD.findall(clean)
+        if len(words) >= 3 and sum(map(len, words)) >= 15:
+            todo.append((i, clean, words))
+    if not todo:
+        return found
+    detector = _get_detector()
+    if len(todo) == 1:
+        values = [detector.compute_language_confidence_values(todo[0][1])]
+    else:
+        values = detector.compute_language_confidence_values_in_parallel([c for _, c, _ in todo])
+    for (i, _, words), confidences in zip(todo, values, strict=True):
+        found[i] = _pick(confidences, words) or fallback
+    return found
+
+
+def _pick(confidences: Sequence[Any], words: list[str]) -> str | None:
     scores: dict[str, float] = {}
-    for cv in _get_detector().compute_language_confidence_values(clean):
+    for cv in confidences:
         code = _LINGUA[cv.language]
         scores[code] = scores.get(code, 0.0) + cv.value
     best = max(scores, key=scores.__getitem__)
@@ -82,7 +112,7 @@ def detect_language(text: str, fallback: str) -> str:
         da, nb = len(lower & _DA_WORDS), len(lower & _NB_WORDS)
         best = "da" if da > nb else "nb" if nb > da else best
     if best not in SUPPORTED or scores[best] < 0.4:
-        return fallback
+        return None
     return best
 
 
@@ -181,12 +211,28 @@ def machine_reason(msg: Message, rules: Rules) -> str | None:
 def classify(msg: Message, rules: Rules, prior_language: str | None = None) -> Classification:
     """Classify one message. ``prior_language`` is the author's language from earlier
     messages; short or unclear text falls back to it, then to the business default."""
-    fallback = prior_language if prior_language in SUPPORTED else rules.default_language
+    language = detect_language(msg.text or "", None)
+    return with_language(content(msg, rules, language), rules, prior_language)
+
+
+def content(msg: Message, rules: Rules, language: str | None) -> Classification:
+    """What the message itself says, given the language ``detect_language(s)`` found in
+    its text (None where the text does not tell; see ``with_language``)."""
     text = msg.text or ""
     return Classification(
-        language=detect_language(text, fallback),
+        language=language,
         kind=kind_of(text, msg.rating),
         moderation=moderation_reasons(text, rules),
         machine=machine_reason(msg, rules),
         sentiment=sentiment_of(text, msg.rating),
     )
+
+
+def with_language(cls: Classification, rules: Rules, prior_language: str | None
+                  ) -> Classification:
+    """``cls`` with a language for sure: its own, else the author's earlier one, else the
+    business default (P15)."""
+    if cls.language is not None:
+        return cls
+    fallback = prior_language if prior_language in SUPPORTED else rules.default_language
+    return replace(cls, language=fallback)

@@ -3,14 +3,15 @@
 One batch is one transaction: the messages (deduplicated by ``(channel, external_id)``),
 the customers and cases they touch, the case events, the outbox rows and the channel's
 cursor commit together or not at all. Batches are serialised by an advisory lock, so two
-workers ingesting at once never create the same customer or case twice.
+workers ingesting at once never create the same customer or case twice. What depends on
+a message alone (``carecase.prepare``) is done before the lock; an import does it in a
+worker process, a batch ahead.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -18,16 +19,17 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from carecase import classify, policy
-from carecase.batch import BatchState
+from carecase import classify, identity, policy
+from carecase.batch import BatchState, rules_for
 from carecase.config import Settings
 from carecase.model import Message
+from carecase.prepare import Prefetch, Prepared, prepare
 from carecase.report import Report
 from carecase.store.queries import Q
 
 log = logging.getLogger(__name__)
 ENGINE_LOCK = 0x63617365  # serialises batches across workers
-MAX_TEXT = 100_000
+PARALLEL_FROM = 2  # batches: an import this long prepares in a worker process
 
 
 def ingest(db: Any, settings: Settings, channel: Any, *, account: str | None = None) -> Report:
@@ -46,46 +48,80 @@ def ingest(db: Any, settings: Settings, channel: Any, *, account: str | None = N
 
 
 def import_messages(db: Any, settings: Settings, messages: Iterable[Message], *,
-                    batch_size: int = 500, progress: Callable[[int], None] | None = None
-                    ) -> Report:
-    """Run the engine on messages from an import, one transaction per batch."""
+                    batch_size: int = 500, progress: Callable[[int], None] | None = None,
+                    parallel: bool = True) -> Report:
+    """Run the engine on messages from an import, one transaction per batch.
+
+    With ``parallel`` (and at least two batches), each batch is prepared in a worker
+    process while the batch before it runs the serialised section here."""
     report = Report("import")
     it = iter(messages)
-    while chunk := list(islice(it, batch_size)):
+    first = list(islice(it, batch_size * PARALLEL_FROM))
+    chunks = _chunks(first, it, batch_size)
+    rules, pattern = rules_for(settings), _pattern(settings)
+    if parallel and len(first) > batch_size * (PARALLEL_FROM - 1):
+        with Prefetch(chunks, rules, pattern) as ahead:
+            _import(db, settings, ahead, report, progress)
+    else:
+        _import(db, settings, (prepare(c, rules, pattern) for c in chunks), report, progress)
+    return report
+
+
+def _import(db: Any, settings: Settings, batches: Iterable[list[Prepared]], report: Report,
+            progress: Callable[[int], None] | None) -> None:
+    for prepared in batches:
         with db.connection() as conn:
-            batch = process(conn, settings, chunk)
+            batch = process(conn, settings, prepared)
         batch.events.clear()  # nobody publishes an import's events: keep memory flat
         del batch.details[100:]
         report.merge(batch)
         if progress:
-            progress(len(chunk))
-    return report
+            progress(len(prepared))
 
 
-def process(conn: psycopg.Connection, settings: Settings, messages: list[Message], *,
+def _chunks(first: list[Message], rest: Iterator[Message], size: int
+            ) -> Iterator[list[Message]]:
+    for start in range(0, len(first), size):
+        yield first[start:start + size]
+    while chunk := list(islice(rest, size)):
+        yield chunk
+
+
+def _pattern(settings: Settings) -> str:
+    return settings.care.order_pattern or identity.ORDER_PATTERN
+
+
+def process(conn: psycopg.Connection, settings: Settings,
+            messages: Sequence[Message] | Sequence[Prepared], *,
             account: str | None = None, cursor: dict | None = None,
             now: datetime | None = None) -> Report:
-    """Store, match, classify and decide one batch in one transaction."""
+    """Store, match, classify and decide one batch in one transaction. ``messages`` may
+    come already prepared (``carecase.prepare``); if not, they are prepared here, before
+    the engine lock is taken."""
     now = now or datetime.now(UTC)
     report = Report("batch")
+    items = [m for m in messages if isinstance(m, Prepared)]
+    if len(items) < len(messages):
+        items = prepare(messages, rules_for(settings), _pattern(settings))  # type: ignore[arg-type]
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENGINE_LOCK,))
-        new = _insert_messages(conn, [sanitize(m) for m in messages])
+        new = _insert_messages(conn, items)
         report.add("messages", len(new))
         report.add("duplicates", len(messages) - len(new))
         if new:
-            state = BatchState.load(conn, settings, new, now)
-            for message_id, msg in new:
-                _one(state, settings, message_id, msg, report)
+            state = BatchState.load(conn, settings, [(mid, p.msg) for mid, p in new], now,
+                                    keys={mid: p.keys for mid, p in new})
+            for message_id, p in new:
+                _one(state, message_id, p, report)
             state.write(conn)
         if account is not None and cursor is not None:
             conn.execute(Q["put_cursor"], {"account": account, "position": Jsonb(cursor)})
     return report
 
 
-def _one(state: BatchState, settings: Settings, message_id: int, msg: Message,
-         report: Report) -> None:
-    if msg.quarantine:
+def _one(state: BatchState, message_id: int, prepared: Prepared, report: Report) -> None:
+    msg, settings = prepared.msg, state.settings
+    if prepared.cls is None:
         report.add("quarantined")
         report.details.append(f"quarantined {msg.channel}:{msg.external_id}: {msg.quarantine}")
         return
@@ -93,7 +129,7 @@ def _one(state: BatchState, settings: Settings, message_id: int, msg: Message,
     customer = state.customer(decision, msg)
     report.add({"merge": "merged", "suggest": "suggested", "new": "new_customers"}
                [decision.action])
-    cls = classify.classify(msg, state.rules, prior_language=state.languages.get(customer))
+    cls = classify.with_language(prepared.cls, state.rules, state.languages.get(customer))
     case, how = state.case_for(customer, msg, cls, decision)
     state.set_message(message_id, customer, case.id if case else None, cls)
     if how:
@@ -130,55 +166,22 @@ def _one(state: BatchState, settings: Settings, message_id: int, msg: Message,
     report.add("queued", len(actions.outgoing))
 
 
-def _insert_messages(conn: psycopg.Connection, messages: list[Message]
-                     ) -> list[tuple[int, Message]]:
-    """Insert the batch; returns (id, message) for those not stored before."""
-    if not messages:
+def _insert_messages(conn: psycopg.Connection, items: list[Prepared]
+                     ) -> list[tuple[int, Prepared]]:
+    """Insert the batch; returns (id, item) for the messages not stored before."""
+    if not items:
         return []
     conn.execute(Q["incoming_table"])
     with conn.cursor().copy(Q["copy_incoming"]) as copy:
-        for pos, m in enumerate(messages):
+        for pos, m in enumerate(p.msg for p in items):
             copy.write_row((pos, m.channel, m.external_id, m.direction, m.thread_id,
                             m.parent_id, Jsonb(_author(m)), m.text, m.subject, m.created_at,
                             m.public, m.url, m.rating, m.order_ref, m.quarantine, Jsonb(m.raw)))
     rows = conn.execute(Q["insert_incoming"]).fetchall()
-    return sorted(((r["id"], messages[r["pos"]]) for r in rows), key=lambda p: p[0])
+    return sorted(((r["id"], items[r["pos"]]) for r in rows), key=lambda p: p[0])
 
 
 def _author(m: Message) -> dict[str, str]:
     a = m.author
     return {k: v for k, v in (("id", a.id), ("name", a.name), ("handle", a.handle),
                               ("email", a.email)) if v}
-
-
-def sanitize(msg: Message) -> Message:
-    """Text PostgreSQL can store: no NUL, no lone surrogates (from JSON "\\udcff" escapes
-    or undecodable bytes); overlong texts and names are cut (the raw keeps the rest)."""
-    msg.text = _clean(msg.text or "")[:MAX_TEXT]
-    msg.external_id = _clean(msg.external_id)
-    msg.thread_id, msg.parent_id = _clean(msg.thread_id), _clean(msg.parent_id)
-    msg.url, msg.order_ref = _clean(msg.url), _clean(msg.order_ref)
-    msg.raw = _clean(msg.raw)
-    if msg.subject:
-        msg.subject = _clean(msg.subject)[:1000]
-    a = msg.author
-    msg.author = type(a)(**{k: _clean(getattr(a, k)) for k in ("id", "name", "handle",
-                                                                "email")})
-    if msg.author.name and len(msg.author.name) > 500:
-        msg.author = replace(msg.author, name=msg.author.name[:500])
-    return msg
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        if "\x00" in value:
-            value = value.replace("\x00", "\ufffd")
-        if not value.isascii():
-            value = value.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
-        return value
-    if isinstance(value, dict):
-        return {_clean(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-

@@ -63,7 +63,7 @@ class Message:
 class Classification:
     """What classify.py found in a message."""
 
-    language: str
+    language: str | None  # None only before classify.with_language
     kind: str
     moderation: tuple[str, ...] = ()  # reasons to hide, e.g. ("profanity", "card_number")
     machine: str | None = None  # why it must never be answered (P16), else None

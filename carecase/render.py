@@ -69,6 +69,7 @@ def environment() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # installed templates do not change under a running process
     )
     env.filters["redact"] = redact_numbers
     return env

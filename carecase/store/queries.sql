@@ -119,6 +119,79 @@ VALUES (%(case)s, %(message)s, %(reasons)s, %(raw)s, %(snapshot)s, %(sha256)s,
         %(archived_at)s)
 ON CONFLICT (message_id) DO NOTHING
 
+-- The engine's batch writes: each takes all its rows as one jsonb array
+-- (%(rows)s), so a batch is one statement per table, not one per row.
+
+-- bulk_upsert_customers --
+INSERT INTO customers (id, name, language, profile)
+SELECT id, name, language, profile
+FROM jsonb_to_recordset(%(rows)s) AS r(id bigint, name text, language text, profile jsonb)
+ON CONFLICT (id) DO UPDATE SET name = coalesce(customers.name, excluded.name),
+    language = coalesce(excluded.language, customers.language), profile = excluded.profile
+
+-- bulk_insert_keys --
+INSERT INTO customer_keys (key, customer_id)
+SELECT key, customer FROM jsonb_to_recordset(%(rows)s) AS r(key text, customer bigint)
+ON CONFLICT DO NOTHING
+
+-- bulk_insert_identities --
+INSERT INTO identities (customer_id, kind, value)
+SELECT customer, kind, value
+FROM jsonb_to_recordset(%(rows)s) AS r(customer bigint, kind text, value text)
+ON CONFLICT (kind, value) DO NOTHING
+
+-- bulk_insert_incidents --
+INSERT INTO incidents (key, title)
+SELECT key, title FROM jsonb_to_recordset(%(rows)s) AS r(key text, title text)
+ON CONFLICT DO NOTHING
+
+-- bulk_upsert_cases --
+INSERT INTO cases (id, customer_id, status, language, incident, opened_at, closed_at)
+SELECT id, customer, status, language, incident, opened_at, closed_at
+FROM jsonb_to_recordset(%(rows)s) AS r(id bigint, customer bigint, status text,
+                                       language text, incident text,
+                                       opened_at timestamptz, closed_at timestamptz)
+ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at,
+    incident = coalesce(cases.incident, excluded.incident)
+
+-- bulk_update_messages --
+UPDATE messages m SET customer_id = r.customer, case_id = r."case", language = r.language,
+    kind = r.kind, sentiment = r.sentiment, moderation = r.moderation, machine = r.machine
+FROM jsonb_to_recordset(%(rows)s) AS r(id bigint, customer bigint, "case" bigint,
+                                       language text, kind text, sentiment text,
+                                       moderation text[], machine text)
+WHERE m.id = r.id
+
+-- bulk_insert_events --
+INSERT INTO case_events (case_id, kind, actor, detail, at)
+SELECT "case", kind, actor, detail, at
+FROM ROWS FROM (jsonb_to_recordset(%(rows)s)
+                AS ("case" bigint, kind text, actor text, detail jsonb, at timestamptz))
+     WITH ORDINALITY AS r("case", kind, actor, detail, at, n)
+ORDER BY n
+
+-- bulk_insert_outbox --
+INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
+                    subject, body, html, headers, not_before)
+SELECT key, "case", channel, action, template, language, target, recipient, subject,
+       body, html, headers, not_before
+FROM ROWS FROM (jsonb_to_recordset(%(rows)s)
+                AS (key text, "case" bigint, channel text, action text, template text,
+                    language text, target text, recipient text, subject text, body text,
+                    html text, headers jsonb, not_before timestamptz))
+     WITH ORDINALITY AS r(key, "case", channel, action, template, language, target,
+                          recipient, subject, body, html, headers, not_before, n)
+ORDER BY n
+ON CONFLICT (key) DO NOTHING
+
+-- bulk_insert_evidence --
+INSERT INTO evidence (case_id, message_id, reasons, raw, snapshot, sha256, archived_at)
+SELECT "case", message, reasons, raw, snapshot, sha256, archived_at
+FROM jsonb_to_recordset(%(rows)s)
+     AS r("case" bigint, message bigint, reasons text[], raw jsonb, snapshot text,
+          sha256 text, archived_at timestamptz)
+ON CONFLICT (message_id) DO NOTHING
+
 -- claim_due --
 -- One statement claims work: rows another worker holds are skipped, and a row left
 -- 'sending' by a crashed worker is reclaimed after the lease (its send is then checked

@@ -1,0 +1,163 @@
+"""The part of the engine's work that depends on a message alone, done before a batch
+takes the engine lock: cleaning the text, classifying it (language, kind, moderation,
+machine) and computing its blocking keys.
+
+``prepare`` does it in the calling process. An import of many batches runs it in a
+worker process instead (``Prefetch``), one batch ahead, so that it overlaps with the
+serialised part (matching, cases, replies and the writes) of the batch before.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from typing import Any
+
+from carecase import classify, identity
+from carecase.model import Classification, Message
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 100_000
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A message ready for the serialised section. ``cls.language`` is None where the
+    text does not tell (the author's earlier language decides, under the lock); ``cls``
+    is None for a quarantined message."""
+
+    msg: Message
+    cls: Classification | None
+    keys: list[str]
+
+
+def prepare(messages: Iterable[Message], rules: classify.Rules,
+            pattern: str = identity.ORDER_PATTERN) -> list[Prepared]:
+    """Clean, classify and key ``messages`` (one batch)."""
+    msgs = [sanitize(m) for m in messages]
+    live = [m for m in msgs if not m.quarantine]
+    languages = dict(zip(map(id, live), classify.detect_languages(
+        [m.text for m in live], None), strict=True))
+    return [Prepared(m, None if m.quarantine else
+                     classify.content(m, rules, languages[id(m)]),
+                     identity.blocking_keys(m, pattern))
+            for m in msgs]
+
+
+# --- one batch ahead, in a worker process --------------------------------------------
+_worker_args: tuple[classify.Rules, str] | None = None
+
+
+def _start_worker(rules: classify.Rules, pattern: str) -> None:
+    global _worker_args
+    _worker_args = (rules, pattern)
+    classify.warm_up()
+
+
+def _prepare_in_worker(messages: list[Message]) -> list[Prepared]:
+    assert _worker_args is not None
+    return prepare(messages, *_worker_args)
+
+
+class Prefetch:
+    """Prepare ``chunks`` in a worker process, ``ahead`` chunks in advance.
+
+    Iterating yields each chunk's ``list[Prepared]`` in order. A chunk is sent to the
+    worker only when the one ``ahead`` before it is handed out, so memory stays flat
+    however long the input. If the worker cannot start or dies, the rest is prepared
+    in this process (logged), so an import never fails for want of a helper.
+    """
+
+    def __init__(self, chunks: Iterable[list[Message]], rules: classify.Rules,
+                 pattern: str, *, ahead: int = 2) -> None:
+        self._chunks = iter(chunks)
+        self._args = (rules, pattern)
+        self._ahead = ahead
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Prefetch:
+        try:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=self._args)
+        except (OSError, ValueError) as exc:  # e.g. no semaphores in a sandbox
+            log.warning("preparing in this process: no worker process (%s)", exc)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __iter__(self) -> Iterator[list[Prepared]]:
+        pending: deque[tuple[list[Message], Future[list[Prepared]] | None]] = deque()
+        while True:
+            while len(pending) < self._ahead and (chunk := next(self._chunks, None)):
+                pending.append((chunk, self._submit(chunk)))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            yield self._result(chunk, future)
+
+    def _submit(self, chunk: list[Message]) -> Future[list[Prepared]] | None:
+        if self._pool is None:
+            return None
+        try:
+            return self._pool.submit(_prepare_in_worker, chunk)
+        except (BrokenProcessPool, RuntimeError) as exc:
+            self._give_up(exc)
+            return None
+
+    def _result(self, chunk: list[Message], future: Future[list[Prepared]] | None
+                ) -> list[Prepared]:
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenProcessPool as exc:
+                self._give_up(exc)
+        return prepare(chunk, *self._args)
+
+    def _give_up(self, exc: BaseException) -> None:
+        log.warning("the preparing worker process stopped (%s); going on in this process",
+                    exc)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+# --- cleaning ------------------------------------------------------------------------
+def sanitize(msg: Message) -> Message:
+    """Text PostgreSQL can store: no NUL, no lone surrogates (from JSON "\\udcff" escapes
+    or undecodable bytes); overlong texts and names are cut (the raw keeps the rest)."""
+    msg.text = _clean(msg.text or "")[:MAX_TEXT]
+    msg.external_id = _clean(msg.external_id)
+    msg.thread_id, msg.parent_id = _clean(msg.thread_id), _clean(msg.parent_id)
+    msg.url, msg.order_ref = _clean(msg.url), _clean(msg.order_ref)
+    msg.raw = _clean(msg.raw)
+    if msg.subject:
+        msg.subject = _clean(msg.subject)[:1000]
+    a = msg.author
+    msg.author = type(a)(**{k: _clean(getattr(a, k)) for k in ("id", "name", "handle",
+                                                                "email")})
+    if msg.author.name and len(msg.author.name) > 500:
+        msg.author = replace(msg.author, name=msg.author.name[:500])
+    return msg
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "\ufffd")
+        if not value.isascii():
+            value = value.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+        return value
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
