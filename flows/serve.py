@@ -15,6 +15,11 @@ from carecase.config import Settings
 INGEST_EVERY = timedelta(minutes=1)
 DISPATCH_EVERY = timedelta(minutes=1)
 SLA_WATCH_EVERY = timedelta(minutes=5)
+# Start a scheduled run's process this long before its time: starting Python, Prefect
+# and the language models takes a few seconds, which would otherwise come after the
+# scheduled time, while a customer waits for the acknowledgment (Prefect's default is 10
+# s, with a poll every 10 s, so a run was often found only just before its time).
+PREFETCH_SECONDS = 30
 
 
 def status_update_cron(settings: Settings) -> str:
@@ -56,7 +61,8 @@ def serve_all(settings: Settings | None = None, *, limit: int | None = None) -> 
 
     from carecase import config
 
-    serve(*deployments(settings or config.load()), limit=limit)
+    serve(*deployments(settings or config.load()), limit=limit,
+          prefetch_seconds=PREFETCH_SECONDS)
 
 
 if __name__ == "__main__":
