@@ -3,8 +3,11 @@
     python -m bench.memory [--lines 100000]
 
 The file is written with ``bench.common.write_jsonl`` (the ingest bench's messages), then
-``python -m carecase.cli import FILE`` runs in a child process on a fresh database; its
-peak resident set is the child's ``ru_maxrss`` from ``os.wait4``. Goal: <= 500 MB.
+``python -m carecase.cli import FILE`` runs in a child process on a fresh database. The
+import prepares batches in a worker process of its own, so two figures: the import
+process's peak resident set (``ru_maxrss`` from ``os.wait4``), and the peak of the sum
+over the import and its worker, sampled every 0.2 s from /proc (shared pages counted
+twice, so it errs high). The goal, <= 500 MB, is checked on the sum.
 Writes results.json "memory".
 """
 
@@ -15,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -42,18 +46,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         with open(Path(tmp) / "out.txt", "wb") as out:
             proc = subprocess.Popen([sys.executable, "-m", "carecase.cli", "import", str(path)],
                                     env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            sampler = TreeSampler(proc.pid)
+            sampler.start()
             _, status, usage = os.wait4(proc.pid, 0)
+            sampler.stop()
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         output = (Path(tmp) / "out.txt").read_text(errors="replace")
         with psycopg.connect(url) as conn:
             stored = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
         peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+        tree_mb = max(sampler.peak_kb / 1024, peak_mb)
         figures = {
             "lines": args.lines, "file_mb": round(path.stat().st_size / 2**20, 1),
             "exit_status": proc.returncode, "stored": stored,
-            "peak_rss_mb": round(peak_mb, 1), "goal": f"<= {LIMIT_MB} MB",
-            "within_goal": peak_mb <= LIMIT_MB, "seconds": round(seconds, 1),
+            "peak_rss_mb": round(peak_mb, 1), "peak_tree_rss_mb": round(tree_mb, 1),
+            "goal": f"<= {LIMIT_MB} MB (import and its worker together)",
+            "within_goal": tree_mb <= LIMIT_MB, "seconds": round(seconds, 1),
             "msg_per_s": round(args.lines / seconds),
         }
         show("memory of `carecase import`", figures)
@@ -61,6 +70,46 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print(output[-3000:])
         save("memory", figures, url=url)
     return figures
+
+
+class TreeSampler(threading.Thread):
+    """The peak over time of the summed VmRSS of a process and its descendants."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak_kb = pid, every, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(self.every):
+            self.peak_kb = max(self.peak_kb, sum(map(_rss_kb, _tree(self.pid))))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += map(int, Path(f"/proc/{p}/task/{task}/children").read_text().split())
+        except OSError:  # gone meanwhile
+            continue
+    return pids
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 if __name__ == "__main__":
