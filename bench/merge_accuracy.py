@@ -1,18 +1,22 @@
 """How well does identity matching merge the same customer's messages (P14)?
 
     python bench/merge_accuracy.py [FILE.jsonl ...]   # default: both bench/data sets
+    python bench/merge_accuracy.py --seeds 1-6        # + fresh main-pool sets to tune on
 
 Runs labelled import-shaped messages in created_at order through Directory + decide
 (merge -> that customer; suggest / new -> a new customer), then scores the grouping by
 message pairs: precision = pairs put together that belong together / pairs put
 together; recall = pairs put together that belong together / pairs that belong
 together. Results go to bench/results.json under "merge_accuracy", one entry per file.
+``--seeds`` adds sets made by ``make_merge_eval.build(seed, "main")`` (not saved): the
+two files are one draw each, so tune on other seeds and keep the holdout for reporting.
 ``evaluate(lines)`` is the core, so the same figures can be computed from another
 assignment (e.g. the database engine's) with ``pair_scores``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -92,17 +96,37 @@ def save(key: str, value: dict, path: Path = RESULTS) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
+def _seeds(spec: str) -> list[int]:
+    """'1-6' or '3,5,8' as a list of seeds."""
+    out: list[int] = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        out += range(int(lo), int(hi or lo) + 1)
+    return out
+
+
 def main(argv: list[str]) -> None:
-    paths = [Path(a) for a in argv] or DEFAULT
-    out = {}
-    for path in paths:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", type=Path, help="labelled JSONL sets (default: both)")
+    ap.add_argument("--seeds", type=_seeds, default=[],
+                    help="also fresh main-pool sets for these seeds, e.g. 1-6 (not saved)")
+    args = ap.parse_args(argv)
+    sets = {}
+    for path in args.files or DEFAULT:
         with path.open(encoding="utf-8") as fh:
-            lines = [json.loads(line) for line in fh if line.strip()]
+            sets[path.name] = [json.loads(line) for line in fh if line.strip()]
+    if args.seeds:
+        sys.path.insert(0, str(HERE / "data"))
+        from make_merge_eval import build
+        sets.update({f"seed {s}": build(s, "main") for s in args.seeds})
+    out = {}
+    for name, lines in sets.items():
         result = evaluate(lines)
         assisted = evaluate(lines, accept_suggestions=True)
         result["with_suggestions_accepted"] = {k: assisted[k] for k in ("precision", "recall")}
-        out[path.stem] = result
-        print(f"{path.name}: precision {result['precision']:.4f} recall {result['recall']:.4f} "
+        if name.endswith(".jsonl"):
+            out[name.removesuffix(".jsonl")] = result
+        print(f"{name}: precision {result['precision']:.4f} recall {result['recall']:.4f} "
               f"| {result['messages']} messages, {result['people']} people, "
               f"{result['customers']} customers, {result['suggestions']} suggestions "
               f"({result['suggestions_right']} right); all suggestions accepted: precision "

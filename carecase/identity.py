@@ -2,128 +2,70 @@
 
 An exact key shared with a customer decides: the same channel account or e-mail address
 merges outright; the same order number or phone merges unless the names clearly differ
-(a household shares orders). Otherwise the soft evidence is summed as log-odds: how
-well the names agree and how rare the name is, hours apart, similar text, a mention of
-writing on another channel, a second account on the same channel. Without an exact key
-a merge needs a strong name agreement *and* more; topic and time alone never link two
-people. Pure: no I/O. ``Directory`` is the in-memory candidate index.
+(a household shares orders). Otherwise independent evidence is summed as log-odds:
+
+* identifying: how well the names agree (full name, initial + surname, first name +
+  initial, a handle that spells the name, a first name) and how rare the name is among
+  the customers (``name_frequency``); a bare first name counts only if nobody else of
+  that first name wrote today or yesterday;
+* context: written hours apart, about the same matter (``clues.topics``), "I also wrote
+  on Facebook" to a customer who did, a first message on a channel the customer had not
+  used; against: a second account on the same channel, a different matter the same week,
+  weeks apart.
+
+A merge needs identifying evidence of its own: topic and time never link people whose
+names don't agree, and a common name plus context stays a suggestion. In a surge (many
+more customers than usual writing in the last hours, counted through hour and day keys)
+time and topic say little, so near-identical complaints from namesakes stay apart.
+Pure: no I/O. ``Directory`` is the in-memory candidate index.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
-import phonenumbers
-from rapidfuzz import fuzz, utils
-from unidecode import unidecode
-
-from carecase import names
+from carecase import clues, names
+from carecase.clues import (  # re-exported: callers import them from here
+    ORDER_PATTERN,
+    channel_hints,
+    crowd,
+    normalise_order,
+    order_refs,
+    phones,
+)
 from carecase.model import Message
-from carecase.names import NameForm, fold
+from carecase.names import NameForm
 
 __all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "blocking_keys",
-           "decide", "identities_of", "order_refs", "profile_keys", "profile_with"]
+           "channel_hints", "crowd", "decide", "identities_of", "message_forms",
+           "normalise_order", "order_refs", "phones", "profile_keys", "profile_with"]
 
 DECISIVE = frozenset({"email", "facebook", "x", "trustpilot", "google"})
 BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "merge"
-# A second account on the same channel speaks against: people rarely have two.
-OTHER_ACCOUNT = {"facebook": -3.0, "x": -2.0, "trustpilot": -2.0, "email": -1.0}
+# A second account on the same channel speaks against: people rarely have two, and one
+# writing again mostly writes from the address they used before.
+OTHER_ACCOUNT = {"facebook": -3.0, "x": -2.0, "trustpilot": -2.0, "email": -2.3}
 MAX_KEYS = 12
-UNIQUE = 0.3
+UNIQUE = 0.3  # no other customer has the name
+COMMON = 0.65  # times log(customers sharing the name)
 MAX_NAMES, MAX_TEXTS = 8, 5
-
-ORDER_PATTERN = (
-    r"(?:(?<![\w&])#\s?|\b(?:order|ordre|ordernr|ordrenr|ordernummer|ordrenummer|ordernumber"
-    r"|bestilling|bestillingsnr|bestillingsnummer|beställning|beställningsnr|beställningsnummer)"
-    r"\b[\s.:#]*(?:(?:nr|no|number|nummer)\b[\s.:#]*)?)(\d{4,12})\b(?![.,/-]\d)"
-)
-_PHONE = re.compile(r"(?<![\w+#])(?:\+|00)?\d[\d \-().]{5,16}\d(?![\w-])")
-# Only a number the author gives as their own counts; "I called your 0771-..." must not.
-_OWN_NUMBER = re.compile(
-    r"(?:\b(?:mitt|mit|my|min)\s+(?:\w+\s+)?(?:\w*nummer|number|nr|tlf|telefon|mobil|phone)"
-    r"|\bring\s+(?:mig|meg|mej)|\bcall\s+me|\btext\s+me|\breach\s+me|\bn[åa]\s+(?:mig|meg)"
-    r"|^\s*(?:tel|tlf|telefon|mobil|mob|phone|cell|m)\b)[^\n\d]{0,20}$", re.I | re.M)
-_HINT = re.compile(
-    r"\b(?:skrev|skrivit|skrevet|skriver|skriva|skrive|wrote|written|write|posted|commented"
-    r"|kommenterat|kommenteret|kommentert|e?mailed|mejlade|mejlat|mailet|mailat|mailede|mailade"
-    r"|sendte|sendt|skickade|skickat|sent|kontaktet|kontaktat|contacted|tweet\w*|twittrat"
-    r"|anmeldt|anmeldelse|recension|review\w*|ocksa|aven|ogsa|also|too|dessutom)\b"
-    r"[^.!?\n]{0,40}?\b(facebook|fb|messenger|twitter|x|trustpilot|google|e-?mail|mail|mejl"
-    r"|e-?post|epost|dm)\b")
-_HINT_CHANNEL = {"facebook": "facebook", "fb": "facebook", "messenger": "facebook",
-                 "twitter": "x", "x": "x", "dm": "x", "trustpilot": "trustpilot",
-                 "google": "google"}
+# Identifying evidence (how well the names agree, how rare the name is) a merge needs
+# before the context (time, topic, channel mentions) may add to it: they never link alone.
+IDENTIFYING = 0.85  # the least: a first name nobody else wrote under lately (0.6 + 0.3)
+SAYS_WROTE_THERE = 1.5  # "I also wrote on Facebook" to a customer who did
+MENTIONS_A_CHANNEL = 0.3  # ... on a channel the customer has not used (yet)
+NEW_CHANNEL = 0.3  # the same matter told on a channel the customer had not used yet
+SURGE = 3.0  # this many times the usual share is a surge; less is an ordinary busy spell
+CLEARLY_BETTER = 0.3  # log-odds by which the best fitting customer must beat the next
+MAX_FIRST_POSTINGS = 5  # a first name by day finds candidates only while it is rare
 _KEY_LABEL = {"email": "e-mail", "order_ref": "order number", "phone": "phone"}
-
-
-def normalise_order(value: str) -> str:
-    """An order number as a key: its digits without leading zeros ('#000123456' -> '123456')."""
-    digits = re.sub(r"\D", "", value)
-    return (digits.lstrip("0") or digits) if digits else re.sub(r"[^a-z0-9]", "", fold(value))
-
-
-def order_refs(text: str, pattern: str = ORDER_PATTERN) -> list[str]:
-    """Order numbers in a text: '#123456', 'ordre nr. 123456', 'beställning 998877'."""
-    found = (m.group(m.lastindex or 0) for m in re.finditer(pattern, text or "", re.I))
-    return list(dict.fromkeys(normalise_order(f) for f in found))
-
-
-def _regions(text: str, email: str | None) -> list[str]:
-    """Which country to read a number without +prefix in: e-mail domain, then wording."""
-    tld = (email or "").rsplit(".", 1)[-1].upper()
-    words = set(re.findall(r"[a-z]+", fold(text)))
-    norwegian = len(words & {"takk", "hei", "meg", "deg", "fatt", "ikkje", "hva"})
-    danish = len(words & {"tak", "hej", "mig", "dig", "faet", "hvad", "venlig"})
-    order = ["NO", "DK"] if norwegian > danish else ["DK", "NO"]
-    return list(dict.fromkeys([tld, *order, "SE"] if tld in ("SE", "DK", "NO") else
-                              [*order, "SE"]))
-
-
-def phones(text: str, email: str | None = None, signed_from: int | None = None) -> list[str]:
-    """E.164 numbers the author gives as their own: after 'ring mig på', 'my number is',
-    'tlf:', or anywhere in an e-mail signature (from offset ``signed_from``)."""
-    out = []
-    for m in _PHONE.finditer(text or ""):
-        own = signed_from is not None and m.start() >= signed_from
-        if not (own or _OWN_NUMBER.search(text, max(0, m.start() - 40), m.start())):
-            continue
-        digits = re.sub(r"[^\d+]", "", m[0])
-        digits = "+" + digits[2:] if digits.startswith("00") else digits
-        regions = [None] if digits.startswith("+") else \
-            ["SE"] if digits.startswith("0") else _regions(text, email)
-        for region in regions:
-            try:
-                number = phonenumbers.parse(digits, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                out.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-                break
-    return list(dict.fromkeys(out))
-
-
-_HINT_VERB = re.compile(r"\b(?:e-?mailed|mejla\w*|maila\w*|mailet|mailede|tweet\w*|twittra\w*)\b")
-
-
-def channel_hints(text: str) -> frozenset[str]:
-    """Channels the author says they also wrote on ('jag skrev även på Facebook')."""
-    return _channel_hints(text or "")
-
-
-@lru_cache(maxsize=1 << 12)  # profiles' recent texts are checked again for every message
-def _channel_hints(text: str) -> frozenset[str]:
-    folded = unidecode(text).lower()  # not fold(): its cache is for names
-    found = {_HINT_CHANNEL.get(m[1], "email") for m in _HINT.finditer(folded)}
-    return frozenset(found | {"x" if v.startswith("tw") else "email"
-                              for v in _HINT_VERB.findall(folded)})
 
 
 def _email_of(msg: Message) -> str | None:
@@ -154,46 +96,8 @@ def _describe_key(kind: str, value: str) -> str:
     return f"same {_KEY_LABEL.get(kind, kind + ' account')} {value}"
 
 
-def _hours(a: datetime, b: datetime, signed: bool = False) -> float:
-    """Hours from b to a; a naive time is taken as UTC."""
-    if (a.tzinfo is None) != (b.tzinfo is None):
-        a, b = a.replace(tzinfo=a.tzinfo or UTC), b.replace(tzinfo=b.tzinfo or UTC)
-    hours = (a - b).total_seconds() / 3600
-    return hours if signed else abs(hours)
-
-
-@lru_cache(maxsize=4096)
-def _topic_text(text: str) -> str:
-    return utils.default_process(fold(text[:400]))
-
-
-def _context(msg: Message, texts: tuple[str, ...], last_seen: datetime | None,
-             channels: set[str]) -> list[tuple[float, str]]:
-    """Log-odds from time apart, similar text and cross-channel mentions, with reasons."""
-    out: list[tuple[float, str]] = []
-    hours = _hours(msg.created_at, last_seen) if last_seen is not None else None
-    if hours is not None:
-        delta = 1.0 if hours <= 12 else 0.4 if hours <= 24 else 0.2 if hours <= 72 else \
-            -1.0 if hours > 24 * 14 else 0.0
-        if delta:
-            when = f"{hours:.1f} h" if hours < 72 else f"{hours / 24:.0f} days"
-            out.append((delta, f"written {when} apart"))
-    mine = _topic_text(msg.text)
-    if texts and mine:
-        ratio = max(fuzz.token_set_ratio(mine, _topic_text(t), processor=None) for t in texts)
-        # The same matter is told in other words on another channel the same day; a
-        # different matter only speaks against when some days lie between.
-        far = hours is None or hours > 72
-        delta = 0.8 if ratio >= 75 else 0.4 if ratio >= 55 else -0.5 if ratio < 35 and far \
-            else 0.0
-        if delta:
-            out.append((delta, f"{'similar' if delta > 0 else 'different'} text ({ratio:.0f})"))
-    said = channel_hints(msg.text) - {msg.channel}
-    if said & channels:
-        out.append((1.2, f"says they also wrote on {', '.join(sorted(said & channels))}"))
-    elif said or any(msg.channel in channel_hints(t) for t in texts):
-        out.append((0.4, "mentions writing on another channel"))
-    return out
+def _firsts(forms: Iterable[NameForm]) -> list[str]:
+    return [f for form in forms for f in names.first_names(form)]
 
 
 @dataclass(frozen=True)
@@ -265,17 +169,28 @@ def _tier(key: str) -> int:
 
 
 def blocking_keys(msg: Message, order_pattern: str = ORDER_PATTERN) -> list[str]:
-    """Keys to look candidates up by: every identity, then the most selective name keys."""
+    """Keys to look candidates up by: every identity, the most selective name keys, the
+    author's first names by day; then the hour and day keys whose customer counts say
+    how busy the last hours were (counted through ``name_frequency``, never used to find
+    candidates)."""
     idents = [f"{k}:{v}" for k, v in identities_of(msg, order_pattern)]
-    keyed = dict.fromkeys(k for f in message_forms(msg) for k in names.name_keys(f))
+    forms = message_forms(msg)
+    keyed = dict.fromkeys(k for f in forms for k in names.name_keys(f))
     ranked = sorted(keyed, key=_tier)
-    return idents + [k for k in ranked if k not in idents][: max(0, MAX_KEYS - len(idents))]
+    picked = idents + [k for k in ranked if k not in idents][: max(0, MAX_KEYS - len(idents))]
+    hours, days = clues.window_keys(msg.created_at)
+    firsts = clues.first_name_keys(_firsts(forms), msg.created_at, (0, 1))
+    return [*picked, *firsts, *hours, *days]
 
 
 def profile_keys(profile: Profile) -> list[str]:
     """Keys to index a customer under, so a later message's blocking keys find it."""
     keys = [f"{k}:{v}" for k, v in sorted(profile.identities)]
-    keys += [k for f in profile_forms(profile) for k in names.name_keys(f)]
+    forms = profile_forms(profile)
+    keys += [k for f in forms for k in names.name_keys(f)]
+    if profile.last_seen is not None:
+        keys += clues.first_name_keys(_firsts(forms), profile.last_seen, (0,))
+        keys += clues.activity_keys(profile.last_seen)
     return list(dict.fromkeys(keys))
 
 
@@ -288,7 +203,7 @@ def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATT
         seen += list(sig_names)
         handles += [f"@{h}" for h in sig_handles]
     last = profile.last_seen
-    if last is None or _hours(msg.created_at, last, signed=True) > 0:
+    if last is None or clues.hours_apart(msg.created_at, last, signed=True) > 0:
         last = msg.created_at
     return replace(
         profile,
@@ -308,24 +223,41 @@ class _Assessment:
     exact: int = 0  # 3 own account, 2 other decisive key, 1 order/phone, 0 none
 
 
-def _names(forms: list[NameForm], profile: Profile) -> tuple[float, bool, list[str],
-                                                              str | None, bool]:
-    """Name agreement: (weight, strong, evidence, rarity key, conflict).
+@dataclass
+class _NameMatch:
+    weight: float = 0.0
+    kind: str = ""
+    notes: tuple[str, ...] = ()
+    rarity: str | None = None  # the key whose customer count says how common the name is
+    pair: tuple[NameForm, NameForm] | None = None  # the best agreeing forms
+    conflict: bool = False
+
+    @property
+    def first(self) -> str | None:
+        """The agreeing first name (canonical), for counting who of it wrote lately."""
+        a, b = self.pair or (NameForm(), NameForm())
+        return next(iter(names.first_names(a) or names.first_names(b)), None)
+
+
+def _names(forms: list[NameForm], profile: Profile) -> _NameMatch:
+    """How well the names agree.
 
     The best pair counts fully; a second agreement between other forms (display name
     and handle chosen separately) adds half, up to a full-name match: "Andreas L." plus
     "@alie" says about as much as "Andreas Lie".
     """
-    pairs, conflict = [], False
+    pairs, conflict, named_conflict = [], False, False
     theirs = profile_forms(profile)
     for a in forms:
         for b in theirs:
             kind = names.compare(a, b)
-            conflict |= kind is None
-            if kind:
+            if kind is None:
+                conflict = True
+                named_conflict |= a.says_name and b.says_name
+            elif kind:
                 pairs.append((names.WEIGHTS[kind], kind, a, b))
     if not pairs:
-        return 0.0, False, [], None, conflict
+        return _NameMatch(conflict=conflict)
     pairs.sort(key=lambda p: -p[0])
     weight, kind, a, b = pairs[0]
     notes = [f"{names.describe(a)} ~ {names.describe(b)} ({kind})"]
@@ -335,48 +267,91 @@ def _names(forms: list[NameForm], profile: Profile) -> tuple[float, bool, list[s
         weight = min(top, weight + other[0] / 2)
         notes.append(f"{names.describe(other[2])} ~ {names.describe(other[3])} ({other[1]})")
     strong = kind in names.STRONG or weight >= names.WEIGHTS["full name, misspelt"]
-    return weight, strong, notes, names.rarity_key(kind, a, b), conflict and not strong
+    if named_conflict and not (a.says_name and b.says_name):
+        strong = False  # "Tone Johansen" vs "Trond Johansen" outweighs an address "tjohansen"
+    return _NameMatch(weight, kind, tuple(notes), names.rarity_key(kind, a, b), (a, b),
+                      conflict and not strong)
+
+
+def _rarity(match: _NameMatch, msg: Message, freq: Callable[[str], int] | None
+            ) -> tuple[float, str | None]:
+    """Log-odds from how many customers share the agreeing name: a name only this
+    customer has says more; a bare first name counts among those who wrote lately."""
+    if freq is None:  # unknown: as if a few shared it, so a weak name cannot decide
+        return -COMMON * math.log(3), "how common the name is is unknown"
+    if match.rarity:
+        count, what = freq(match.rarity), "name"
+    elif match.kind == "first name" and (first := match.first):
+        count = sum(map(freq, clues.first_name_keys([first], msg.created_at, (0, 1))))
+        what = "first name among those who wrote in the last two days"
+    else:
+        return 0.0, None
+    weight = UNIQUE if count <= 1 else -COMMON * math.log(count)
+    if match.kind == "first name + initial" and match.rarity and count <= 1:
+        weight += 0.6  # "Katherine T." and no other Katherine T-anything: near a full name
+    return weight, (f"no other customer has this {what}" if count <= 1 else
+                    f"{what} shared by {count} customers")
 
 
 def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
-            freq: Callable[[str], int] | None, thresholds: Thresholds) -> _Assessment | None:
-    weight, strong, notes, rarity, conflict = _names(forms, profile)
+            freq: Callable[[str], int] | None, thresholds: Thresholds,
+            busy: float = 1.0) -> _Assessment | None:
+    match = _names(forms, profile)
     shared = sorted(ids & profile.identities)
     if shared:
-        why = tuple(_describe_key(k, v) for k, v in shared) + tuple(notes)
+        why = tuple(_describe_key(k, v) for k, v in shared) + match.notes
         if any(k in DECISIVE for k, _ in shared):
             # The account the message was written from outranks an address it quotes.
             own = any(k == msg.channel for k, _ in shared)
             return _Assessment(profile, 1.0, why, 3 if own else 2)
-        if conflict:  # same order or phone, clearly another person: a household
+        if match.conflict:  # same order or phone, clearly another person: a household
+            # Ranked by score, not as a tie: the author's own earlier message may fit better.
             return _Assessment(profile, (thresholds.merge + thresholds.suggest) / 2,
-                               (*why, "but the names differ"), 1)
+                               (*why, "but the names differ"))
         return _Assessment(profile, 0.97, why, 1)
-    if conflict or not weight:
+    if match.conflict or not match.weight:
         return None  # topic and time never link people whose names don't agree
-    logit, why = BIAS + weight, notes
-    if freq and rarity:  # a name only this customer has says more than a common one
-        count = freq(rarity)
-        logit += UNIQUE if count <= 1 else -0.6 * math.log(count)
-        if count <= 1 and rarity.count("+") and len(rarity.split("+")[1]) == 1:
-            logit += 0.6  # "Katherine T." and no other Katherine T-anything: near a full name
-            strong = True
-        why.append("no other customer has this name" if count <= 1 else
-                   f"name shared by {count} customers")
-    for delta, reason in _context(msg, profile.texts, profile.last_seen,
-                                          _channels(profile)):
-        logit += delta
-        why.append(reason)
-    account = msg.channel
-    theirs = {v for k, v in profile.identities if k == account}
-    mine = {v for k, v in ids if k == account}
+    # Identifying evidence: the name and how rare it is.
+    rare, rare_note = _rarity(match, msg, freq)
+    identifying, why = match.weight + rare, [*match.notes, rare_note]
+    channels = _channels(profile)
+    said = clues.channel_hints(msg.text) - {msg.channel}
+    # Context: "I also wrote on Facebook", written soon after, about the same matter, on a
+    # channel not used before. None of it tells namesakes apart, so it comes on top.
+    context = 0.0
+    if said & channels:
+        context += SAYS_WROTE_THERE
+        why.append(f"says they also wrote on {', '.join(sorted(said & channels))}")
+    elif said or any(msg.channel in clues.channel_hints(t) for t in profile.texts):
+        context += MENTIONS_A_CHANNEL
+        why.append("mentions writing on another channel")
+    hours = clues.hours_apart(msg.created_at, profile.last_seen) if profile.last_seen else None
+    soon, soon_note = clues.time_apart(hours) if hours is not None else (0.0, None)
+    matter, matter_note = clues.matter(msg.text, profile.texts, hours)
+    why += [soon_note, matter_note]
+    if busy >= SURGE and hours is not None and hours <= 24 and (soon > 0 or matter > 0):
+        # In a surge, others wrote just as recently about just the same: both say less.
+        soon, matter = max(0.0, soon - math.log(busy)), max(0.0, matter - math.log(busy))
+        why.append(f"{busy:.1f}x the usual share of customers wrote in the last "
+                   f"{clues.WINDOW_HOURS} h")
+    context += soon + matter
+    theirs = {v for k, v in profile.identities if k == msg.channel}
+    mine = {v for k, v in ids if k == msg.channel}
     if mine and theirs and not mine & theirs:
-        logit += OTHER_ACCOUNT.get(account, 0.0)
-        why.append(f"has another {account} account")
-    score = 1 / (1 + math.exp(-logit))
-    if not strong:  # a first name or initials can point, never decide
+        context += OTHER_ACCOUNT.get(msg.channel, 0.0)
+        why.append(f"has another {msg.channel} account")
+    elif msg.channel not in channels:
+        context += NEW_CHANNEL
+        why.append(f"first message on {msg.channel}")
+    score = 1 / (1 + math.exp(-(BIAS + identifying + context)))
+    if identifying < IDENTIFYING:  # a first name or initials can point, never decide
         score = min(score, thresholds.merge - 0.01)
-    return _Assessment(profile, round(score, 4), tuple(why))
+    return _Assessment(profile, round(score, 4), tuple(w for w in why if w))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
 
 
 def _channels(profile: Profile) -> set[str]:
@@ -388,8 +363,10 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
            order_pattern: str = ORDER_PATTERN) -> Decision:
     """Merge the message's author into a candidate, suggest one to an agent, or say new.
 
-    ``name_frequency(key)`` is how many customers share a name key (Directory.name_count
-    or the database's count); common names then count less.
+    ``name_frequency(key)`` is how many customers share a key (Directory.name_count
+    or the database's count) of those ``blocking_keys`` gives: common names then count
+    less, and in a surge (many more customers than usual writing in the last hours) time
+    and topic count less.
     """
     ids = set(identities_of(msg, order_pattern))
     forms = message_forms(msg)
@@ -398,8 +375,9 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
     owner = next((p for p in candidates if own and own[0] in p.identities), None)
     if owner is not None:  # the account it was written from: nothing can outrank it
         candidates = [owner]
+    busy = clues.crowd(msg.created_at, name_frequency) if candidates else 1.0
     found = [a for p in candidates
-             if (a := _assess(msg, forms, ids, p, name_frequency, thresholds))]
+             if (a := _assess(msg, forms, ids, p, name_frequency, thresholds, busy))]
     found.sort(key=lambda a: (-a.exact, -a.score, a.profile.customer_id))
     if found and found[0].exact:
         # Customers an agent split from the one the message is tied to are out entirely.
@@ -412,8 +390,9 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
               "suggest" if best.score >= thresholds.suggest else "new")
     why = best.evidence
     if action == "merge" and not best.exact and len(found) > 1 and \
-            found[1].score >= thresholds.merge:
-        action = "suggest"  # two customers fit as well: an agent must choose
+            found[1].score >= thresholds.merge and \
+            _logit(best.score) - _logit(found[1].score) < CLEARLY_BETTER:
+        action = "suggest"  # two customers fit about as well: an agent must choose
         why += (f"customer {found[1].profile.customer_id} fits as well",)
     return Decision(action, best.profile.customer_id if action != "new" else None,
                     best.score, why)
@@ -424,6 +403,8 @@ class Directory:
 
     Keys shared by more than ``max_postings`` customers (a bare common surname) are
     skipped on lookup like a search engine's stop words; the other keys carry the match.
+    A first name by day finds candidates only while few share it; hour and day keys
+    (activity) are only counted.
     """
 
     def __init__(self, max_postings: int = 500) -> None:
@@ -449,8 +430,11 @@ class Directory:
         """Profiles sharing any key, most shared keys first (then the newest customer)."""
         hits: Counter[int] = Counter()
         for key in keys:
+            if key.startswith(("a:", "d:")):
+                continue  # activity counts, not a way to find anyone
             ids = self._index.get(key)
-            if ids and (len(ids) <= self.max_postings or not key.startswith(("n:", "h:"))):
+            cap = MAX_FIRST_POSTINGS if key.startswith("f:") else self.max_postings
+            if ids and (len(ids) <= cap or not key.startswith(("n:", "h:", "f:"))):
                 hits.update(ids)
         best = heapq.nsmallest(limit, hits, key=lambda c: (-hits[c], -c))
         return [self._profiles[c] for c in best]

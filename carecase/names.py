@@ -46,6 +46,38 @@ def fold(text: str) -> str:
     return unidecode(text).lower()
 
 
+_NORDIC = str.maketrans({"ø": "oe", "Ø": "Oe", "ö": "oe", "Ö": "Oe", "æ": "ae", "Æ": "Ae",
+                         "ä": "ae", "Ä": "Ae", "å": "aa", "Å": "Aa", "ü": "ue", "Ü": "Ue"})
+
+
+def fold_alt(text: str) -> str:
+    """The other common ASCII spelling: 'Sørensen' -> 'soerensen', 'Åsa' -> 'aasa'."""
+    return fold(text.translate(_NORDIC))
+
+
+@lru_cache(maxsize=1)
+def _first_name_set() -> frozenset[str]:
+    text = resources.files("carecase").joinpath("data/first_names.txt").read_text("utf-8")
+    raw = [n.strip() for line in text.splitlines() for n in line.split("#", 1)[0].split(",")]
+    found = {f(n).replace("-", "") for n in raw if n for f in (fold, fold_alt)}
+    return frozenset(found | set(nicknames()))
+
+
+def is_first_name(word: str) -> bool:
+    """Whether a folded word is a known first name or nickname ('anna', 'kalle', 'synnoeve')."""
+    return word in _first_name_set()
+
+
+@lru_cache(maxsize=1 << 14)
+def split_blob(blob: str) -> tuple[str, str] | None:
+    """A handle's letters as a known first name and the rest ('birgittaanderss' ->
+    ('birgitta', 'anderss')), longest first name first; None if it starts with none."""
+    for n in range(min(len(blob) - 1, 12), 2, -1):
+        if is_first_name(blob[:n]):
+            return blob[:n], blob[n:]
+    return None
+
+
 @lru_cache(maxsize=1)
 def nicknames() -> dict[str, str]:
     """Folded nickname or variant -> folded canonical first name (Kalle -> karl)."""
@@ -103,6 +135,9 @@ def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     text = fold(_BRACKETS.sub(" ", raw)).strip()
     if text in ANONYMOUS:
         return None
+    if text.count(",") == 1:  # "Lindgren, Lars" as address books write it
+        last, first = (p.strip() for p in text.split(","))
+        text = f"{first} {last}" if first and last else text
     words = [w.strip("-'") for w in re.split(r"[\s.]+", _NOT_NAME.sub(" ", text))]
     words = [w.replace("'", "") for w in words if w.strip("-'") and w not in TITLES]
     if not words:
@@ -149,14 +184,42 @@ def name_keys(form: NameForm) -> tuple[str, ...]:
         keys += [f"n:{first[0]}+{s}" for s in full]
         keys += [f"h:{f}{s}" for s in full for f in spellings]
         keys += [f"h:{first[0]}{s}" for s in full]
+        keys += [f"h:{s}{first}" for s in full]  # "holm.gustav@..."
         keys += [f"n:{cf}+{s[0]}" for s in full + initials]
         keys += [f"h:{f}{s[0]}" for s in full for f in spellings]
     elif first:
         keys += [f"n:{first}+{s}" for s in full] + [f"h:{first}{s}" for s in full]
     if form.blob:
         keys.append(f"h:{form.blob}")
+        # "birgittaanderss": X cuts handles at 15 characters, so look up by what is left
+        cut = form.source == "handle" and len(form.raw.lstrip("@")) >= 15 and not form.first
+        split = split_blob(form.blob) if cut else None
+        if split and split[1]:
+            keys.append(f"n:{canon(split[0])}+{split[1][0]}")
+    if form.says_name and len(first) > 1:  # "soerensen" as well as "sorensen" in handles
+        alt = _alt(form)
+        keys += [f"h:{alt.first}{s}" for s in alt.last if len(s) > 1] if alt else []
     keys += [f"n:{s}" for s in full]
     return tuple(dict.fromkeys(keys))
+
+
+@lru_cache(maxsize=1 << 14)
+def _alt(form: NameForm) -> NameForm | None:
+    """The form spelt the other common way (ø -> oe, å -> aa), if that differs."""
+    if not form.raw or fold_alt(form.raw) == fold(form.raw):
+        return None
+    return parse_name(form.raw.translate(_NORDIC), form.source)
+
+
+@lru_cache(maxsize=1 << 14)
+def first_names(form: NameForm) -> tuple[str, ...]:
+    """Canonical first names a form gives, for keys by first name and day: the parsed
+    first name, or a handle that is a known first name or nickname ("lasse_71")."""
+    if len(form.first) > 1:
+        return (canon(form.first),)
+    if form.blob and not form.first and is_first_name(form.blob):
+        return (canon(form.blob),)
+    return ()
 
 
 def _first_rel(a: str, b: str) -> str:
@@ -171,6 +234,8 @@ def _first_rel(a: str, b: str) -> str:
     # Mikael/Michael, Kristofer/Kristoffer: one letter apart in a long name.
     if min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85:
         return "variant"
+    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+        return "prefix"  # Kris/Kristian, Alex/Alexandra: maybe, maybe not; no conflict
     return "diff"
 
 
@@ -188,13 +253,20 @@ def _last_rel(a: tuple[str, ...], b: tuple[str, ...]) -> str:
     return "diff"
 
 
+def _named(form: NameForm) -> bool:
+    return bool(form.last) or is_first_name(form.first)
+
+
 def _structured(a: NameForm, b: NameForm) -> str | None:
     """The kind of agreement of two parsed names; None when they name different people."""
     fr, lr = _first_rel(a.first, b.first), _last_rel(a.last, b.last)
     similar = fr in ("same", "nickname", "variant")
-    both_names = a.says_name and b.says_name
+    # A lone word that is no first name ("Coffeelover") is a nickname, not a conflict.
+    both_names = a.says_name and b.says_name and _named(a) and _named(b)
     if both_names and (fr == "diff" or lr == "diff"):
         return None  # Anna vs Erik Andersson, Anna Berg vs Anna Andersson: two people
+    if fr == "diff" and lr == "same" and min(len(a.first), len(b.first)) >= 3:
+        return None  # "espen.andreassen@" vs Nora Andreassen: a household's two people
     if similar and lr == "same":
         return "full name"
     if similar and lr == "typo":
@@ -216,26 +288,53 @@ def _blob_vs(blob: str, b: NameForm) -> str:
     """How a handle's letters spell the parsed name b (annaandersson, aandersson, annaa)."""
     if not b.first:
         return ""
+    alt = _alt(b) if b.says_name and not b.raw.isascii() else None
+    for form in (b, alt) if alt else (b,):
+        if kind := _spells(blob, form):
+            return kind
+    firsts = variants(b.first) if len(b.first) > 1 else frozenset()
+    if blob in firsts and _named(b):
+        return "first name"
+    return ""
+
+
+@lru_cache(maxsize=1 << 15)
+def _patterns(b: NameForm) -> tuple[tuple[str, str], ...]:
+    """How a handle may spell the parsed name b, strongest first."""
     full = [t for t in b.last if len(t) > 1]
     firsts = variants(b.first) if len(b.first) > 1 else frozenset()
     patterns = [(f + s, "handle = full name") for f in firsts for s in full]
     patterns += [(s + f, "handle = full name") for f in firsts for s in full]
     patterns += [(b.first[0] + s, "initial + surname") for s in full]
     patterns += [(f + s[0], "first name + initial") for f in firsts for s in b.last]
-    for pattern, kind in patterns:
-        if blob == pattern or (len(pattern) >= 8 and pattern in blob):
+    return tuple(patterns)
+
+
+def _spells(blob: str, b: NameForm) -> str:
+    # A handle starts with the name and may go on ("anna_a_sthlm"); "espenandreassen"
+    # does not spell N. Andreassen. X cuts handles at 15 characters ("birgittaanderss").
+    cut = len(blob) >= 12
+    for pattern, kind in _patterns(b):
+        if (blob.startswith(pattern) and (len(pattern) >= 8 or blob == pattern)) or \
+                (cut and pattern.startswith(blob)):
             return kind
-    if blob in firsts:
-        return "first name"
     return ""
 
 
-@lru_cache(maxsize=1 << 15)
+def _digits(raw: str) -> str:
+    return re.sub(r"\D", "", raw.split("@", 1)[0])
+
+
+@lru_cache(maxsize=1 << 16)
 def compare(a: NameForm, b: NameForm) -> str | None:
     """The kind of agreement between two forms ('' = none), or None for a clear conflict."""
     kinds = []
-    if a.blob and b.blob and a.blob == b.blob:
-        kinds.append("same handle" if len(a.blob) >= 8 else "short handle")
+    if a.blob and b.blob and a.blob == b.blob and not is_first_name(a.blob):
+        # "nightowl363" and "nightowl88" are two people; "annaandersson82" is Anna Andersson
+        # ("charlotte" and "charlotte" are a first name, compared as one below)
+        same = len(a.blob) >= 8 and (split_blob(a.blob) is not None or
+                                     _digits(a.raw) == _digits(b.raw))
+        kinds.append("same handle" if same else "short handle")
     if a.blob:
         kinds.append(_blob_vs(a.blob, b))
     if b.blob:
@@ -277,6 +376,7 @@ _SIGNOFF = re.compile(
     r"^\s*(?:(?:med\s+)?v[äa]nlig(?:a)?\s+h[äa]lsning(?:ar)?|h[äa]lsning(?:ar)?|mvh|"
     r"(?:med\s+)?venlig\s+hilsen|vennlig\s+hilsen|hilsen|hilsner|"
     r"(?:kind|best|warm)\s+regards|regards|best\s+wishes|best|cheers|thanks|thank\s+you|"
+    r"p[åa]\s+forh[åa]nd\s+(?:tak|takk)|"
     r"tack|takk|tak|/+|-{1,2}|–|—)(?:[\s,.!:]+|$)(?P<rest>.*)$", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:twitter|x|instagram|insta)\s*:?\s*@(\w{2,15})|^\s*@(\w{2,15})\s*$",
                          re.I | re.M)
@@ -307,7 +407,8 @@ def signature(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
         start = sum(len(line) + 1 for line in lines[:i])
         rest = m["rest"].strip(" ,.!")
         nxt = lines[tail[pos + 1]].strip() if pos + 1 < len(tail) else ""
-        found += [c for c in (rest or nxt,) if _namey(c)]
+        # "Tack på förhand" / "Thanks in advance": the name is on the next line
+        found += [c for c in (rest, nxt) if c and _namey(c)][:1]
         break
     if start is None and tail and _namey(lines[tail[-1]].strip()):
         if len(lines[tail[-1]].split()) >= 2 and len(tail) > 1:

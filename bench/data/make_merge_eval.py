@@ -10,10 +10,11 @@ Who is in it: people writing on 2-4 channels within hours under varying name for
 parts of every style, signatures); namesakes (same common name, different people);
 households sharing a surname (some sharing an order); a courier surge of near-identical
 complaints from 30+ people one morning; single messages with weak evidence; returning
-customers weeks later; people who quote the shop's own phone number. ``--pool holdout``
-draws first names and rarer surnames from a disjoint half of the pools (the commonest
-surnames are in both: commonness is the hard part), so a matcher tuned on one set is
-checked on names it has not seen.
+customers weeks later; people who quote the shop's own phone number. E-mail addresses
+and X handles are unique, as the services make them ("nightowl88" is one person).
+``--pool holdout`` draws first names and rarer surnames from a disjoint half of the pools
+(the commonest surnames are in both: commonness is the hard part), so a matcher tuned on
+one set is checked on names it has not seen.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ class Person:
     rng: random.Random
     middle: str | None = None
     ids: dict[str, str] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)  # addresses and handles in use: unique
+
+    def unique(self, name: str, limit: int = 64, domain: str = "") -> str:
+        """An address or handle nobody has yet: a service never hands out one twice."""
+        while name + domain in self.taken:
+            name = name[: limit - 2] + str(self.rng.randint(10, 99))
+        self.taken.add(name + domain)
+        return name + domain
 
     @property
     def nick(self) -> str | None:
@@ -67,7 +76,7 @@ class Person:
                               f"{f}{la}{nn}", f"{f}{nn or r.randint(1, 99)}",
                               f"{r.choice(WORDS)}{r.randint(1, 99)}", f"{f[0]}{la[0]}{r.randint(1960, 2004)}",
                               f"{la}.{f}"])
-            self.ids["email"] = f"{local}@{r.choice(DOMAINS[self.lang])}"
+            self.ids["email"] = self.unique(local, domain="@" + r.choice(DOMAINS[self.lang]))
         return self.ids["email"]
 
     def x(self) -> tuple[str, str, str]:
@@ -80,7 +89,7 @@ class Person:
             display = r.choice([f"{self.first} {self.last}", self.nick or self.first, self.first,
                                 f"{self.first} {self.last[0]}.", f"{self.nick or self.first} 🌻",
                                 f"{self.first} {self.last}", r.choice(WORDS).capitalize()])
-            self.ids["x"] = handle[:15]
+            self.ids["x"] = self.unique(handle[:15].lower(), 15)
             self.ids["x_name"] = display
             self.ids["x_id"] = str(r.randint(10**17, 10**19))
         return self.ids["x_id"], self.ids["x"], self.ids["x_name"]
@@ -111,6 +120,7 @@ class Builder:
         self.lines: list[dict] = []
         self.people = 0
         self.seq = 0
+        self.taken: set[str] = set()
         self.posts = {lang: str(self.r.randint(10**14, 10**15)) for lang in TEXTS}
 
     # ---- names -------------------------------------------------------------------
@@ -135,7 +145,7 @@ class Builder:
         f, la = self.name(lang, last, gender)
         self.people += 1
         p = Person(f"person-{self.people:03d}", lang, first or f, la,
-                   random.Random(self.r.random()))
+                   random.Random(self.r.random()), taken=self.taken)
         if self.r.random() < 0.05:
             p.middle = self.name(lang, gender=gender)[0]
         return p

@@ -1,0 +1,76 @@
+"""Names (P14): how the ways one person names themselves are parsed and compared."""
+
+from __future__ import annotations
+
+import pytest
+
+from carecase.names import compare, first_names, name_keys, parse_handle, parse_name, signature
+
+
+def name(raw: str, source: str = "name"):
+    return parse_name(raw, source)
+
+
+def handle(raw: str, source: str = "handle"):
+    return parse_handle(raw, source)
+
+
+def test_address_book_order_is_read_as_first_then_last():
+    assert compare(name("Lindgren, Lars"), name("Lars Lindgren")) == "full name"
+
+
+@pytest.mark.parametrize(("raw", "kind"), [
+    ("birgittaanderss", "handle = full name"),   # X cuts handles at 15 characters
+    ("synnoeveaune", "handle = full name"),      # ø written as oe
+    ("solveig_a_berge", "first name + initial"),
+    ("aandersson", "initial + surname"),
+])
+def test_handles_that_spell_the_name(raw, kind):
+    full = {"birgittaanderss": "Birgitta Andersson", "synnoeveaune": "Synnøve Aune",
+            "solveig_a_berge": "Solveig Aune", "aandersson": "Anna Andersson"}[raw]
+    assert compare(handle(raw), name(full)) == kind
+
+
+def test_a_truncated_handle_has_a_key_the_full_name_has():
+    assert "n:birgitta+a" in name_keys(handle("birgittaanderss"))
+    assert "n:birgitta+a" in name_keys(name("Birgitta Andersson"))
+    assert "h:synnoeveaune" in name_keys(name("Synnøve Aune"))
+    assert "h:holmgustav" in name_keys(name("Gustav Holm"))  # "holm.gustav@..."
+
+
+def test_a_handle_must_start_with_the_name():
+    # "espen.andreassen" contains "nandreassen" but does not spell N. Andreassen
+    assert compare(name("Nora Andreassen"), handle("espen.andreassen@online.no", "e-mail")) \
+        is None
+
+
+def test_an_address_with_another_first_name_and_the_same_surname_is_a_conflict():
+    assert compare(name("Tone Johansen"), handle("trond.johansen@online.no", "e-mail")) is None
+
+
+def test_a_word_as_display_name_is_no_conflict():
+    # "Coffeelover" is not a first name: it neither agrees with nor contradicts Richard
+    assert compare(name("Coffeelover"), name("Richard Smith", "signature")) == ""
+    assert compare(name("Anna"), name("Erik Andersson")) is None
+
+
+def test_a_shortened_first_name_is_no_conflict():
+    assert compare(name("Kris Hansen"), name("Kristian Hansen")) is not None
+
+
+def test_same_word_handle_with_other_digits_is_two_people():
+    assert compare(handle("nightowl363"), handle("nightowl88")) == "short handle"
+    assert compare(handle("annaandersson82", "e-mail"), handle("annaandersson")) == \
+        "same handle"
+
+
+def test_first_names_of_forms():
+    assert first_names(name("Fredde 🌻")) == ("fredrik",)
+    assert first_names(handle("lasse_71")) == ("lars",)
+    assert first_names(handle("sunflower61")) == ()
+
+
+@pytest.mark.parametrize("signoff", ["Tack på förhand", "På forhånd tak", "Takk på forhånd"])
+def test_signature_after_a_thanks_in_advance(signoff):
+    names, _, start = signature(f"Hej!\n\nPaketet har inte kommit.\n\n{signoff}\nGustav Holm")
+    assert names == ("Gustav Holm",) and start is not None
