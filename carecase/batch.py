@@ -87,7 +87,10 @@ class BatchState:
         keys = sorted({k for ks in state.keys.values() for k in ks})
         state.key_counts = {r["key"]: r["n"] for r in conn.execute(Q["key_counts"],
                                                                   {"keys": keys})}
-        selective = [k for k in keys if 0 < state.key_counts.get(k, 0) <= MAX_KEY_FANOUT]
+        # only the keys that will find candidates (identity.Directory.candidates), and
+        # only while they are selective: loading a crowd would cost more than it finds
+        selective = [k for k in keys if 0 < state.key_counts.get(k, 0) <= min(
+            MAX_KEY_FANOUT, identity.lookup_limit(k, MAX_KEY_FANOUT))]
         customers = {r["customer_id"] for r in conn.execute(Q["key_customers"],
                                                             {"keys": selective})}
         refs = sorted({r for _, m in new for r in _refs(m)})

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -149,7 +150,7 @@ def profile_forms(profile: Profile) -> list[NameForm]:
     return list(_forms(profile.names, profile.handles, emails))
 
 
-@lru_cache(maxsize=1 << 16)  # a candidate is scored against many messages of a batch
+@lru_cache(maxsize=1 << 13)  # a candidate is scored against many messages of a batch
 def _forms(names_: tuple[str, ...], handles: tuple[str, ...],
            emails: tuple[str, ...]) -> tuple[NameForm, ...]:
     forms = [names.parse_name(n) for n in names_]
@@ -398,6 +399,20 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
                     best.score, why)
 
 
+def lookup_limit(key: str, max_postings: int) -> int:
+    """How many customers may share ``key`` for it still to find candidates: none for
+    the hour and day keys (activity is only counted), a few for a first name by day,
+    ``max_postings`` for name and handle keys; identities (e-mail, account, order,
+    phone) always find theirs."""
+    if key.startswith(("a:", "d:")):
+        return 0
+    if key.startswith("f:"):
+        return MAX_FIRST_POSTINGS
+    if key.startswith(("n:", "h:")):
+        return max_postings
+    return sys.maxsize
+
+
 class Directory:
     """In-memory candidate index: the engine loads one per batch, the benches use it for everything.
 
@@ -430,11 +445,8 @@ class Directory:
         """Profiles sharing any key, most shared keys first (then the newest customer)."""
         hits: Counter[int] = Counter()
         for key in keys:
-            if key.startswith(("a:", "d:")):
-                continue  # activity counts, not a way to find anyone
             ids = self._index.get(key)
-            cap = MAX_FIRST_POSTINGS if key.startswith("f:") else self.max_postings
-            if ids and (len(ids) <= cap or not key.startswith(("n:", "h:", "f:"))):
+            if ids and len(ids) <= lookup_limit(key, self.max_postings):
                 hits.update(ids)
         best = heapq.nsmallest(limit, hits, key=lambda c: (-hits[c], -c))
         return [self._profiles[c] for c in best]

@@ -127,7 +127,7 @@ class NameForm:
         return self.source in ("name", "signature")
 
 
-@lru_cache(maxsize=1 << 15)  # memo tables bounded: a 100k import stays under 500 MB
+@lru_cache(maxsize=1 << 14)  # memo tables bounded: a 100k import stays under 500 MB
 def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     """A display name as a NameForm; None for no name or 'A Google user'."""
     if not raw:
@@ -149,7 +149,7 @@ def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     return NameForm(first, last, blob, source, raw.strip())
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 14)
 def parse_handle(raw: str | None, source: str = "handle") -> NameForm | None:
     """An X handle or an e-mail address (its local part) as a NameForm."""
     if not raw:
@@ -166,7 +166,7 @@ def parse_handle(raw: str | None, source: str = "handle") -> NameForm | None:
     return NameForm(parts[0], tuple(parts[1:]), blob, source, raw.strip())
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def name_keys(form: NameForm) -> tuple[str, ...]:
     """Blocking keys for a form, most selective first.
 
@@ -298,7 +298,7 @@ def _blob_vs(blob: str, b: NameForm) -> str:
     return ""
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 14)
 def _patterns(b: NameForm) -> tuple[tuple[str, str], ...]:
     """How a handle may spell the parsed name b, strongest first."""
     full = [t for t in b.last if len(t) > 1]
@@ -325,7 +325,7 @@ def _digits(raw: str) -> str:
     return re.sub(r"\D", "", raw.split("@", 1)[0])
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def compare(a: NameForm, b: NameForm) -> str | None:
     """The kind of agreement between two forms ('' = none), or None for a clear conflict."""
     kinds = []
