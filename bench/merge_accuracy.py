@@ -2,6 +2,7 @@
 
     python bench/merge_accuracy.py [FILE.jsonl ...]   # default: both bench/data sets
     python bench/merge_accuracy.py --seeds 1-6        # + fresh main-pool sets to tune on
+    python bench/merge_accuracy.py --seeds 11-30 --holdout-pool   # + both pools, unseen
 
 Runs labelled import-shaped messages in created_at order through Directory + decide
 (merge -> that customer; suggest / new -> a new customer), then scores the grouping by
@@ -110,6 +111,8 @@ def main(argv: list[str]) -> None:
     ap.add_argument("files", nargs="*", type=Path, help="labelled JSONL sets (default: both)")
     ap.add_argument("--seeds", type=_seeds, default=[],
                     help="also fresh main-pool sets for these seeds, e.g. 1-6 (not saved)")
+    ap.add_argument("--holdout-pool", action="store_true",
+                    help="with --seeds: also a holdout-pool set for each seed (seed + 100)")
     args = ap.parse_args(argv)
     sets = {}
     for path in args.files or DEFAULT:
@@ -119,18 +122,27 @@ def main(argv: list[str]) -> None:
         sys.path.insert(0, str(HERE / "data"))
         from make_merge_eval import build
         sets.update({f"seed {s}": build(s, "main") for s in args.seeds})
-    out = {}
+        if args.holdout_pool:
+            sets.update({f"holdout seed {s + 100}": build(s + 100, "holdout")
+                         for s in args.seeds})
+    out, totals = {}, Counter()
     for name, lines in sets.items():
         result = evaluate(lines)
         assisted = evaluate(lines, accept_suggestions=True)
         result["with_suggestions_accepted"] = {k: assisted[k] for k in ("precision", "recall")}
         if name.endswith(".jsonl"):
             out[name.removesuffix(".jsonl")] = result
+        totals.update({k: result[k] for k in ("pairs_correct", "pairs_predicted",
+                                               "pairs_true")})
         print(f"{name}: precision {result['precision']:.4f} recall {result['recall']:.4f} "
               f"| {result['messages']} messages, {result['people']} people, "
               f"{result['customers']} customers, {result['suggestions']} suggestions "
               f"({result['suggestions_right']} right); all suggestions accepted: precision "
               f"{assisted['precision']:.4f} recall {assisted['recall']:.4f}")
+    if len(sets) > 2:
+        print(f"all {len(sets)} sets, pairs pooled: precision "
+              f"{totals['pairs_correct'] / totals['pairs_predicted']:.4f} recall "
+              f"{totals['pairs_correct'] / totals['pairs_true']:.4f}")
     save("merge_accuracy", out)
 
 

@@ -9,11 +9,13 @@ time and topic worthless). Pure functions, no I/O beyond reading the topic list 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 import phonenumbers
 from rapidfuzz import fuzz, utils
@@ -205,10 +207,24 @@ def crowd(at: datetime, freq: Callable[[str], int] | None) -> float:
     return max(1.0, share / USUAL_SHARE)
 
 
+# (hours apart, log-odds) knots: within a few hours says most, a day less, weeks against.
+# Between knots the weight falls with the log of the time, so 6.1 h is not a cliff away
+# from 5.9 h.
+_TIME_KNOTS = ((6.0, 2.2), (12.0, 1.4), (24.0, 0.9), (72.0, 0.2), (24.0 * 7, 0.0),
+               (24.0 * 14, -1.0))
+
+
 def time_apart(hours: float) -> tuple[float, str | None]:
     """Log-odds from the time since the customer last wrote."""
-    delta = 2.2 if hours <= 6 else 1.4 if hours <= 24 else 0.4 if hours <= 72 else \
-        -1.0 if hours > 24 * 14 else 0.0
+    delta = _TIME_KNOTS[-1][1]
+    for (h0, w0), (h1, w1) in pairwise(_TIME_KNOTS):
+        if hours <= h0:
+            delta = w0
+            break
+        if hours <= h1:
+            delta = w0 + (w1 - w0) * math.log(hours / h0) / math.log(h1 / h0)
+            break
+    delta = round(delta, 2)
     when = f"{hours:.1f} h" if hours < 72 else f"{hours / 24:.0f} days"
     return delta, f"written {when} apart" if delta else None
 

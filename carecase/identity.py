@@ -6,17 +6,18 @@ merges outright; the same order number or phone merges unless the names clearly 
 
 * identifying: how well the names agree (full name, initial + surname, first name +
   initial, a handle that spells the name, a first name) and how rare the name is among
-  the customers (``name_frequency``); a bare first name counts only if nobody else of
-  that first name wrote today or yesterday;
+  the customers (``name_frequency``); a bare first name is counted among those who
+  wrote today or yesterday;
 * context: written hours apart, about the same matter (``clues.topics``), "I also wrote
   on Facebook" to a customer who did, a first message on a channel the customer had not
   used; against: a second account on the same channel, a different matter the same week,
   weeks apart.
 
 A merge needs identifying evidence of its own: topic and time never link people whose
-names don't agree, and a common name plus context stays a suggestion. In a surge (many
-more customers than usual writing in the last hours, counted through hour and day keys)
-time and topic say little, so near-identical complaints from namesakes stay apart.
+names don't agree, and a name shared by many plus context stays a suggestion. In a surge
+(many more customers than usual writing in the last hours, counted through hour and day
+keys) time and topic say little: near-identical complaints from people who share only a
+first name or initials stay apart, and a full name keeps half of what they say.
 Pure: no I/O. ``Directory`` is the in-memory candidate index.
 """
 
@@ -59,11 +60,19 @@ COMMON = 0.65  # times log(customers sharing the name)
 MAX_NAMES, MAX_TEXTS = 8, 5
 # Identifying evidence (how well the names agree, how rare the name is) a merge needs
 # before the context (time, topic, channel mentions) may add to it: they never link alone.
-IDENTIFYING = 0.85  # the least: a first name nobody else wrote under lately (0.6 + 0.3)
+# A strong name (names.STRONG) may be shared by up to about ten customers (2.4 - 0.65 ln
+# 10); a first name + initial by one other customer (1.0 - 0.65 ln 2), a bare first name
+# by nobody else who wrote in the last two days (0.6 + 0.3). The others who share the
+# name are candidates too: one that fits about as well sends the message to an agent.
+IDENTIFYING_STRONG, IDENTIFYING_WEAK = 0.85, 0.3
 SAYS_WROTE_THERE = 1.5  # "I also wrote on Facebook" to a customer who did
 MENTIONS_A_CHANNEL = 0.3  # ... on a channel the customer has not used (yet)
 NEW_CHANNEL = 0.3  # the same matter told on a channel the customer had not used yet
 SURGE = 3.0  # this many times the usual share is a surge; less is an ordinary busy spell
+# How much of a surge's discount on time and topic a strong name takes: a crowd of
+# near-identical complaints is rarely two people of one full name, so the name keeps
+# half the weight of the hour and the matter; a first name or initials take it all.
+SURGE_STRONG = 0.5
 CLEARLY_BETTER = 0.3  # log-odds by which the best fitting customer must beat the next
 MAX_FIRST_POSTINGS = 5  # a first name by day finds candidates only while it is rare
 _KEY_LABEL = {"email": "e-mail", "order_ref": "order number", "phone": "phone"}
@@ -331,8 +340,10 @@ def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
     matter, matter_note = clues.matter(msg.text, profile.texts, hours)
     why += [soon_note, matter_note]
     if busy >= SURGE and hours is not None and hours <= 24 and (soon > 0 or matter > 0):
-        # In a surge, others wrote just as recently about just the same: both say less.
-        soon, matter = max(0.0, soon - math.log(busy)), max(0.0, matter - math.log(busy))
+        # In a surge, others wrote just as recently about just the same: both say less
+        # (a different matter still speaks against as much as ever).
+        cut = math.log(busy) * (SURGE_STRONG if match.kind in names.STRONG else 1.0)
+        soon, matter = (max(0.0, w - cut) if w > 0 else w for w in (soon, matter))
         why.append(f"{busy:.1f}x the usual share of customers wrote in the last "
                    f"{clues.WINDOW_HOURS} h")
     context += soon + matter
@@ -345,7 +356,8 @@ def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
         context += NEW_CHANNEL
         why.append(f"first message on {msg.channel}")
     score = 1 / (1 + math.exp(-(BIAS + identifying + context)))
-    if identifying < IDENTIFYING:  # a first name or initials can point, never decide
+    floor = IDENTIFYING_STRONG if match.kind in names.STRONG else IDENTIFYING_WEAK
+    if identifying < floor:  # a name many share can point, never decide
         score = min(score, thresholds.merge - 0.01)
     return _Assessment(profile, round(score, 4), tuple(w for w in why if w))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -54,6 +55,13 @@ def test_a_follow_up_or_a_thank_you_says_nothing_either_way():
 def test_time_apart():
     assert clues.time_apart(2)[0] > clues.time_apart(20)[0] > clues.time_apart(50)[0] > 0
     assert clues.time_apart(24 * 30)[0] < 0
+
+
+def test_time_apart_falls_smoothly():
+    weights = [clues.time_apart(h / 4)[0] for h in range(1, 4 * 24 * 20)]
+    assert all(a >= b for a, b in pairwise(weights))  # never rises
+    assert max(a - b for a, b in pairwise(weights)) < 0.1  # no cliff
+    assert clues.time_apart(5.9)[0] == clues.time_apart(1)[0]  # within hours: the most
 
 
 def counts(recent_per_hour: int, per_day: int):

@@ -151,15 +151,24 @@ def test_email_local_part_and_signature_name_the_author():
     assert "@annaa" in profile_with(Profile(2), mail).handles
 
 
-def test_initials_merge_only_when_no_other_customer_shares_them():
+def test_initials_decide_only_while_few_customers_share_them():
     first = known(msg("facebook", id="1", name="Anna Andersson"))
     google = msg("google", COURIER + " I also wrote on Facebook.", hours=1, name="Anna A.")
     d = decide(google, [first])  # no name counts: initials can only point
     assert d.action == "suggest" and d.score < Thresholds().merge
-    other = known(msg("facebook", "Hej", hours=-300, id="2", name="Anna Axelsson"), cid=2)
-    assert match(google, first, other).action == "suggest"
     d = match(google, first)  # the only Anna A-anything, same hour, same matter, says so
     assert d.action == "merge" and "says they also wrote on facebook" in d.evidence
+    # one other Anna A. who wrote about something else weeks ago: the hour still decides
+    axelsson = known(msg("facebook", "Hej", hours=-300, id="2", name="Anna Axelsson"), cid=2)
+    d = match(google, first, axelsson)
+    assert (d.action, d.customer_id) == ("merge", 1)
+    assert "name shared by 2 customers" in d.evidence
+    # two others: "Anna A." says too little to decide, however well the rest fits
+    almqvist = known(msg("facebook", "Hej", hours=-400, id="3", name="Anna Almqvist"), cid=3)
+    assert match(google, first, axelsson, almqvist).action == "suggest"
+    # one other Anna A. who wrote the same on Facebook within the hour too: an agent chooses
+    twin = known(msg("facebook", COURIER, hours=0.5, id="5", name="Anna Axelsson"), cid=2)
+    assert match(google, first, twin).action == "suggest"
 
 
 def test_common_name_alone_never_merges():
@@ -356,15 +365,36 @@ def surge(n: int = 40) -> list[Profile]:
             for i in range(n)]
 
 
-def test_namesakes_in_a_surge_stay_apart():
-    twin = known(msg("facebook", SURGE_TEXT, hours=-2, id="1", name="Oskar Johansson"))
+def test_in_a_surge_a_first_name_only_points():
+    oskar = known(msg("facebook", SURGE_TEXT, hours=-2, id="1", name="Oskar Johansson"))
     other = msg("x", "@nordhem Var är alla paket?? PostNord har inte levererat.", id="9",
-                handle="oskarjohansson", name="Oskar")
-    d = decide_in(directory_with(twin, *surge(), *ordinary_week()), other)
-    assert d.action == "suggest", d
+                handle="oskar_82", name="Oskar")
+    d = decide_in(directory_with(oskar, *surge(), *ordinary_week()), other)
+    assert d.action != "merge", d
     assert any("usual share of customers" in e for e in d.evidence)
     # the same two messages on an ordinary morning: one person on two channels
-    assert decide_in(directory_with(twin, *ordinary_week()), other).action == "merge"
+    assert decide_in(directory_with(oskar, *ordinary_week()), other).action == "merge"
+
+
+def test_in_a_surge_a_full_name_keeps_half_of_time_and_topic():
+    oskar = known(msg("facebook", SURGE_TEXT, hours=-2, id="1", name="Oskar Johansson"))
+    other = msg("x", "@nordhem Var är alla paket?? PostNord har inte levererat.", id="9",
+                handle="oskarjohansson", name="Oskar")
+    d = decide_in(directory_with(oskar, *surge(), *ordinary_week()), other)
+    # two people of one full name in one crowd are rare: the name and half the hour's and
+    # the matter's weight merge them (a planted pair of namesakes would be merged too)
+    assert d.action == "merge", d
+    assert any("usual share of customers" in e for e in d.evidence)
+    quiet = decide_in(directory_with(oskar, *ordinary_week()), other)
+    assert quiet.action == "merge" and quiet.score > d.score
+
+
+def test_in_a_surge_a_different_matter_still_speaks_against():
+    oskar = known(msg("facebook", SURGE_TEXT, hours=-2, id="1", name="Oskar Johansson"))
+    other = msg("x", "@nordhem Rabattkoden fungerar inte i kassan.", id="9",
+                handle="oskarjohansson", name="Oskar")
+    d = decide_in(directory_with(oskar, *surge(), *ordinary_week()), other)
+    assert d.action != "merge" and any("different matter" in e for e in d.evidence), d
 
 
 def test_a_surge_of_near_identical_comments_stays_apart():
