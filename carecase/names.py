@@ -374,7 +374,7 @@ def describe(form: NameForm) -> str:
 
 _SIGNOFF = re.compile(
     r"^\s*(?:(?:med\s+)?v[äa]nlig(?:a)?\s+h[äa]lsning(?:ar)?|h[äa]lsning(?:ar)?|mvh|"
-    r"(?:med\s+)?venlig\s+hilsen|vennlig\s+hilsen|hilsen|hilsner|"
+    r"(?:med\s+)?ven{1,2}lig\s+hilsen|hilsen|hilsner|"
     r"(?:kind|best|warm)\s+regards|regards|best\s+wishes|best|cheers|thanks|thank\s+you|"
     r"p[åa]\s+forh[åa]nd\s+(?:tak|takk)|"
     r"tack|takk|tak|/+|-{1,2}|–|—)(?:[\s,.!:]+|$)(?P<rest>.*)$", re.I)

@@ -70,7 +70,12 @@ def test_first_names_of_forms():
     assert first_names(handle("sunflower61")) == ()
 
 
-@pytest.mark.parametrize("signoff", ["Tack på förhand", "På forhånd tak", "Takk på forhånd"])
-def test_signature_after_a_thanks_in_advance(signoff):
+@pytest.mark.parametrize("signoff", ["Tack på förhand", "På forhånd tak", "Takk på forhånd",
+                                     "Med vennlig hilsen", "Med venlig hilsen", "Vennlig hilsen",
+                                     "Med vänlig hälsning", "Mvh", "Kind regards"])
+def test_signature_after_a_signoff(signoff):
     names, _, start = signature(f"Hej!\n\nPaketet har inte kommit.\n\n{signoff}\nGustav Holm")
     assert names == ("Gustav Holm",) and start is not None
+    # a first name alone counts only after a sign-off
+    names, _, start = signature(f"Hej!\n\nPaketet har inte kommit.\n\n{signoff}\nEirik")
+    assert names == ("Eirik",) and start is not None
