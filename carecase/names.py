@@ -79,9 +79,11 @@ def split_blob(blob: str) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=1)
-def nicknames() -> dict[str, str]:
-    """Folded nickname or variant -> folded canonical first name (Kalle -> karl)."""
-    table: dict[str, str] = {}
+def nicknames() -> dict[str, tuple[str, ...]]:
+    """Folded nickname or variant -> the folded canonical first names it may stand for
+    (kalle -> (karl,), kris -> (kristoffer, kristian)); a canonical name comes first in
+    its own entry."""
+    table: dict[str, list[str]] = {}
     text = resources.files("carecase").joinpath("data/nicknames.txt").read_text("utf-8")
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
@@ -89,23 +91,30 @@ def nicknames() -> dict[str, str]:
             continue
         head, _, tail = line.partition(":")
         canon = fold(head.strip()).replace("-", "")
-        table.setdefault(canon, canon)
-        for variant in tail.split(","):
-            if variant.strip():
-                table.setdefault(fold(variant.strip()).replace("-", ""), canon)
-    return table
+        names = [canon] + [fold(v.strip()).replace("-", "") for v in tail.split(",") if v.strip()]
+        for name in names:
+            entry = table.setdefault(name, [])
+            if canon not in entry:
+                entry.insert(0, canon) if name == canon else entry.append(canon)
+    return {name: tuple(canons) for name, canons in table.items()}
+
+
+def canons(first: str) -> tuple[str, ...]:
+    """The canonical names a folded first name may stand for, most likely first
+    (kalle -> (karl,), kris -> (kristoffer, kristian)); itself if unknown."""
+    return nicknames().get(first, (first,))
 
 
 def canon(first: str) -> str:
     """The canonical form of a folded first name (kalle -> karl); itself if unknown."""
-    return nicknames().get(first, first)
+    return canons(first)[0]
 
 
 @lru_cache(maxsize=8192)
 def variants(first: str) -> frozenset[str]:
-    """All spellings of a folded first name: itself, its canonical name, their nicknames."""
-    cf = canon(first)
-    return frozenset({first, cf} | {n for n, c in nicknames().items() if c == cf})
+    """All spellings of a folded first name: itself, its canonical names, their nicknames."""
+    mine = set(canons(first))
+    return frozenset({first, *mine} | {n for n, cs in nicknames().items() if mine & set(cs)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,14 +187,14 @@ def name_keys(form: NameForm) -> tuple[str, ...]:
     initials = [t for t in form.last if len(t) == 1]
     keys: list[str] = []
     if len(first) > 1:
-        cf = canon(first)
-        spellings = dict.fromkeys((first, cf))
-        keys += [f"n:{cf}+{s}" for s in full]
+        cfs = canons(first)
+        spellings = dict.fromkeys((first, *cfs))
+        keys += [f"n:{cf}+{s}" for s in full for cf in cfs]
         keys += [f"n:{first[0]}+{s}" for s in full]
         keys += [f"h:{f}{s}" for s in full for f in spellings]
         keys += [f"h:{first[0]}{s}" for s in full]
         keys += [f"h:{s}{first}" for s in full]  # "holm.gustav@..."
-        keys += [f"n:{cf}+{s[0]}" for s in full + initials]
+        keys += [f"n:{cf}+{s[0]}" for s in full + initials for cf in cfs]
         keys += [f"h:{f}{s[0]}" for s in full for f in spellings]
     elif first:
         keys += [f"n:{first}+{s}" for s in full] + [f"h:{first}{s}" for s in full]
@@ -195,7 +204,7 @@ def name_keys(form: NameForm) -> tuple[str, ...]:
         cut = form.source == "handle" and len(form.raw.lstrip("@")) >= 15 and not form.first
         split = split_blob(form.blob) if cut else None
         if split and split[1]:
-            keys.append(f"n:{canon(split[0])}+{split[1][0]}")
+            keys += [f"n:{cf}+{split[1][0]}" for cf in canons(split[0])]
     if form.says_name and len(first) > 1:  # "soerensen" as well as "sorensen" in handles
         alt = _alt(form)
         keys += [f"h:{alt.first}{s}" for s in alt.last if len(s) > 1] if alt else []
@@ -216,9 +225,9 @@ def first_names(form: NameForm) -> tuple[str, ...]:
     """Canonical first names a form gives, for keys by first name and day: the parsed
     first name, or a handle that is a known first name or nickname ("lasse_71")."""
     if len(form.first) > 1:
-        return (canon(form.first),)
+        return canons(form.first)
     if form.blob and not form.first and is_first_name(form.blob):
-        return (canon(form.blob),)
+        return canons(form.blob)
     return ()
 
 
@@ -229,7 +238,7 @@ def _first_rel(a: str, b: str) -> str:
         return "initial" if a[0] == b[0] else "diff"
     if a == b:
         return "same"
-    if canon(a) == canon(b):
+    if set(canons(a)) & set(canons(b)):
         return "nickname"
     # Mikael/Michael, Kristofer/Kristoffer: one letter apart in a long name.
     if min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85:

@@ -430,3 +430,12 @@ def test_two_customers_fitting_equally_well_go_to_an_agent():
     d = decide_in(directory_with(a, b, *ordinary_week()),
                   msg("google", COURIER, name="Maria Pedersen"))
     assert d.action == "suggest" and any("fits as well" in e for e in d.evidence)
+
+
+def test_a_nickname_for_two_names_finds_and_merges_either():
+    kristian = known(msg("facebook", "Jeg bestilte lampen, men fikk noe helt annet.", hours=-1,
+                         id="1", name="Kristian Johansen"))
+    x = msg("x", "@nordhem Jeg bestilte barnevognen, men fikk noe helt annet.", id="9",
+            handle="krisjohansen", name="Kris 🌻")
+    d = decide_in(directory_with(kristian, *ordinary_week()), x)
+    assert (d.action, d.customer_id) == ("merge", 1), d

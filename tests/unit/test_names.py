@@ -55,7 +55,20 @@ def test_a_word_as_display_name_is_no_conflict():
 
 
 def test_a_shortened_first_name_is_no_conflict():
-    assert compare(name("Kris Hansen"), name("Kristian Hansen")) is not None
+    assert compare(name("Alex Hansen"), name("Alexandra Hansen")) is not None
+
+
+def test_a_nickname_may_stand_for_several_names():
+    # Kris is Kristian or Kristoffer: a full name with either, and keys both will find
+    assert compare(name("Kris Hansen"), name("Kristian Hansen")) == "full name"
+    assert compare(name("Kris Hansen"), name("Kristoffer Hansen")) == "full name"
+    assert compare(name("Kristian Hansen"), name("Kristoffer Hansen")) is None
+    assert compare(handle("krisjohansen"), name("Kristian Johansen")) == "handle = full name"
+    keys = name_keys(name("Kris Johansen"))
+    assert {"n:kristian+johansen", "n:kristoffer+johansen"} <= set(keys)
+    assert "n:kristian+johansen" in name_keys(name("Kristian Johansen"))
+    assert set(first_names(name("Kris 🌻"))) == {"kristian", "kristoffer"}
+    assert compare(name("Inga Solheim"), name("Ingeborg Solheim")) == "full name"
 
 
 def test_same_word_handle_with_other_digits_is_two_people():
