@@ -17,7 +17,8 @@ A merge needs identifying evidence of its own: topic and time never link people 
 names don't agree, and a name shared by many plus context stays a suggestion. In a surge
 (many more customers than usual writing in the last hours, counted through hour and day
 keys) time and topic say little: near-identical complaints from people who share only a
-first name or initials stay apart, and a full name keeps half of what they say.
+first name or a common name stay apart, and a name that identifies well keeps half of
+what they say.
 Pure: no I/O. ``Directory`` is the in-memory candidate index.
 """
 
@@ -69,10 +70,12 @@ SAYS_WROTE_THERE = 1.5  # "I also wrote on Facebook" to a customer who did
 MENTIONS_A_CHANNEL = 0.3  # ... on a channel the customer has not used (yet)
 NEW_CHANNEL = 0.3  # the same matter told on a channel the customer had not used yet
 SURGE = 3.0  # this many times the usual share is a surge; less is an ordinary busy spell
-# How much of a surge's discount on time and topic a strong name takes: a crowd of
-# near-identical complaints is rarely two people of one full name, so the name keeps
-# half the weight of the hour and the matter; a first name or initials take it all.
-SURGE_STRONG = 0.5
+# How much of a surge's discount on time and topic a name that identifies well takes
+# (a full name, or a first name + initial nobody else has: identifying evidence of at
+# least SURGE_IDENTIFYING): a crowd of near-identical complaints is rarely two people of
+# one such name, so it keeps half the weight of the hour and the matter. A first name,
+# or a name many share, takes all of it.
+SURGE_IDENTIFYING, SURGE_KEEPS = 1.5, 0.5
 CLEARLY_BETTER = 0.3  # log-odds by which the best fitting customer must beat the next
 MAX_FIRST_POSTINGS = 5  # a first name by day finds candidates only while it is rare
 _KEY_LABEL = {"email": "e-mail", "order_ref": "order number", "phone": "phone"}
@@ -342,7 +345,7 @@ def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
     if busy >= SURGE and hours is not None and hours <= 24 and (soon > 0 or matter > 0):
         # In a surge, others wrote just as recently about just the same: both say less
         # (a different matter still speaks against as much as ever).
-        cut = math.log(busy) * (SURGE_STRONG if match.kind in names.STRONG else 1.0)
+        cut = math.log(busy) * (SURGE_KEEPS if identifying >= SURGE_IDENTIFYING else 1.0)
         soon, matter = (max(0.0, w - cut) if w > 0 else w for w in (soon, matter))
         why.append(f"{busy:.1f}x the usual share of customers wrote in the last "
                    f"{clues.WINDOW_HOURS} h")

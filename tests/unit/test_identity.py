@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -439,3 +440,19 @@ def test_a_nickname_for_two_names_finds_and_merges_either():
             handle="krisjohansen", name="Kris 🌻")
     d = decide_in(directory_with(kristian, *ordinary_week()), x)
     assert (d.action, d.customer_id) == ("merge", 1), d
+
+
+def test_in_a_surge_a_name_that_identifies_well_keeps_half_of_the_hour():
+    sander = known(msg("facebook", SURGE_TEXT, hours=-2, id="1", name="Sander Hansen"))
+
+    def logit(name: str, *profiles: Profile) -> float:
+        review = msg("trustpilot", "Paketet står still hos PostNord, ingen svarar.", id="9",
+                     name=name)
+        p = decide_in(directory_with(sander, *profiles, *ordinary_week()), review).score
+        return math.log(p / (1 - p))
+
+    # on a quiet morning "Sander H" (nobody else has it) says more than "Sander" by the
+    # name's weight alone; in a surge it also keeps half of the hour, a bare first name none
+    quiet = logit("Sander H") - logit("Sander")
+    crowded = logit("Sander H", *surge()) - logit("Sander", *surge())
+    assert crowded > quiet + 0.5
