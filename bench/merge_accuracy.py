@@ -45,6 +45,17 @@ def to_message(line: Mapping) -> Message:
         order_ref=line.get("order_ref"), raw=line.get("raw") or {})
 
 
+LABEL_KEYS = ("label", "person", "person_id", "true_customer", "customer_label", "truth")
+
+
+def label_of(line: Mapping) -> object:
+    """Who really wrote a labelled line: its "label" (or "person", "person_id", ...)."""
+    for key in LABEL_KEYS:
+        if line.get(key) is not None:
+            return line[key]
+    raise ValueError(f"line {line.get('external_id')!r} has no label (one of {LABEL_KEYS})")
+
+
 def _pairs(counts: Iterable[int]) -> int:
     return sum(n * (n - 1) // 2 for n in counts)
 
@@ -81,10 +92,10 @@ def evaluate(lines: Iterable[Mapping], accept_suggestions: bool = False) -> dict
             if decision.action == "suggest":  # would an agent have found the right one?
                 owner = directory.get(decision.customer_id)
                 first = next(i for i, c in enumerate(assigned) if c == owner.customer_id)
-                suggested_right += labels[first] == line["label"]
+                suggested_right += labels[first] == label_of(line)
         directory.add(profile_with(profile, msg))
         assigned.append(profile.customer_id)
-        labels.append(line["label"])
+        labels.append(label_of(line))
     return {**pair_scores(assigned, labels), "messages": len(rows), "people": len(set(labels)),
             "customers": len(set(assigned)), "merges": actions["merge"],
             "suggestions": actions["suggest"], "suggestions_right": suggested_right}

@@ -456,3 +456,10 @@ def test_in_a_surge_a_name_that_identifies_well_keeps_half_of_the_hour():
     quiet = logit("Sander H") - logit("Sander")
     crowded = logit("Sander H", *surge()) - logit("Sander", *surge())
     assert crowded > quiet + 0.5
+
+
+def test_a_labelled_set_may_name_its_label_person_id():
+    bench = _bench()
+    assert bench.label_of({"person_id": "p7", "external_id": "1"}) == "p7"
+    with pytest.raises(ValueError, match="no label"):
+        bench.label_of({"external_id": "1"})
