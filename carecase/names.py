@@ -151,6 +151,9 @@ def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     words = [w.replace("'", "") for w in words if w.strip("-'") and w not in TITLES]
     if not words:
         return None
+    if len(words) == 2 and is_first_name(words[1]) and not is_first_name(words[0]) \
+            and len(words[0]) > 1:
+        words.reverse()  # "Svensson Anna", as some address books write it
     first = words[0].replace("-", "")
     last = tuple(p for w in words[1:] for p in w.split("-") if p)
     # One long word may be a handle-like display name ("annaandersson").

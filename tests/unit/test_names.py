@@ -17,6 +17,8 @@ def handle(raw: str, source: str = "handle"):
 
 def test_address_book_order_is_read_as_first_then_last():
     assert compare(name("Lindgren, Lars"), name("Lars Lindgren")) == "full name"
+    assert compare(name("LINDGREN Lars"), name("Lars Lindgren")) == "full name"
+    assert name("Kim Anna").first == "kim"  # two first names: taken as written
 
 
 @pytest.mark.parametrize(("raw", "kind"), [
