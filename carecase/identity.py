@@ -63,9 +63,10 @@ MAX_NAMES, MAX_TEXTS = 8, 5
 # before the context (time, topic, channel mentions) may add to it: they never link alone.
 # A strong name (names.STRONG) may be shared by up to about ten customers (2.4 - 0.65 ln
 # 10); a first name + initial by one other customer (1.0 - 0.65 ln 2), a bare first name
-# by nobody else who wrote in the last two days (0.6 + 0.3). The others who share the
-# name are candidates too: one that fits about as well sends the message to an agent.
-IDENTIFYING_STRONG, IDENTIFYING_WEAK = 0.85, 0.3
+# by nobody else who wrote in the last two days (0.6 + 0.3); a surname alone, initials
+# or a word handle never decide. The others who share the name are candidates too: one
+# that fits about as well sends the message to an agent.
+IDENTIFYING_STRONG, IDENTIFYING_WEAK = 0.85, 0.5
 SAYS_WROTE_THERE = 1.5  # "I also wrote on Facebook" to a customer who did
 MENTIONS_A_CHANNEL = 0.3  # ... on a channel the customer has not used (yet)
 NEW_CHANNEL = 0.3  # the same matter told on a channel the customer had not used yet

@@ -463,3 +463,11 @@ def test_a_labelled_set_may_name_its_label_person_id():
     assert bench.label_of({"person_id": "p7", "external_id": "1"}) == "p7"
     with pytest.raises(ValueError, match="no label"):
         bench.label_of({"external_id": "1"})
+
+
+def test_a_surname_alone_never_decides():
+    # Alex and Alexandra Hansen of one household, the same hour, the same matter
+    alexandra = known(msg("facebook", COURIER, hours=-1, id="1", name="Alexandra Hansen"))
+    alex = msg("trustpilot", COURIER, name="Alex Hansen")
+    d = decide_in(directory_with(alexandra, *ordinary_week()), alex)
+    assert d.action != "merge" and any("(surname)" in e for e in d.evidence), d
