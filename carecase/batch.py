@@ -240,9 +240,9 @@ class BatchState:
                     {"id": p.customer_id, "name": self.names.get(p.customer_id),
                      "language": self.languages.get(p.customer_id), "profile": _json(p)}
                     for p in customers]),
-                ("bulk_insert_keys", [
+                ("bulk_insert_keys", [  # the directory indexed each profile by its keys
                     {"key": k, "customer": p.customer_id}
-                    for p in customers for k in identity.profile_keys(p)
+                    for p in customers for k in self.directory.keys_of(p.customer_id)
                     if k not in self.stored_keys.get(p.customer_id, ())]),
                 ("bulk_insert_identities", self.rows["identities"]),
                 ("bulk_insert_incidents", self.rows["incidents"]),
