@@ -37,10 +37,15 @@ JOIN incoming i USING (channel, external_id)
 GROUP BY ins.id
 
 -- key_counts --
-SELECT key, count(*) AS n FROM customer_keys WHERE key = ANY(%(keys)s) GROUP BY key
+-- Joined to the keys (not "key = ANY(...)"): with thousands of keys a batch, ANY was
+-- planned for milliseconds and then scanned the whole table, which grows with customers.
+SELECT k.key, count(*) AS n
+FROM unnest(%(keys)s::text[]) AS k (key) JOIN customer_keys c ON c.key = k.key
+GROUP BY k.key
 
 -- key_customers --
-SELECT DISTINCT customer_id FROM customer_keys WHERE key = ANY(%(keys)s)
+SELECT DISTINCT c.customer_id
+FROM unnest(%(keys)s::text[]) AS k (key) JOIN customer_keys c ON c.key = k.key
 
 -- thread_hits --
 SELECT external_id, customer_id, case_id FROM messages
