@@ -20,6 +20,11 @@ T0 = datetime(2026, 3, 17, 12, 0, tzinfo=UTC)
     ("Tyvärr var lampan skadad vid leverans.", {"damaged"}),  # the damage, not the courier
     ("Hvor bliver min refusion af?", {"refund"}),
     ("I can see two payments to you on my account.", {"billing"}),
+    ("Ni har dragit pengarna två gånger för samma beställning!", {"billing"}),
+    ("Jeg kan se to træk fra jer på kontoen.", {"billing"}),
+    # twice is not about money unless a charge is: the demo's courier complaint
+    ("Jag har nu missat leveransen av order 48213 två gånger.", {"delivery"}),
+    ("Kuriren ringde inte, I missed the delivery twice.", {"delivery"}),
     ("Returlabelen I sendte kan ikke printes.", {"return"}),
     ("Koden dere ga meg sier ugyldig.", {"discount"}),
     ("The charger was not in the box.", {"missing"}),
