@@ -97,20 +97,22 @@ class BatchState:
         for r in conn.execute(Q["thread_hits"], {"ids": refs}) if refs else ():
             state.threads[r["external_id"]] = (r["customer_id"], r["case_id"])
             customers.add(r["customer_id"])
-        for r in conn.execute(Q["load_customers"], {"ids": sorted(customers)}):
-            profile = _profile(r)
-            state.directory.add(profile)
-            state.stored_keys[r["id"]] = set(state.directory.keys_of(r["id"]))
-            state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
         since = now - timedelta(days=settings.care.reopen_within_days)
-        for r in conn.execute(Q["load_cases"], {"customers": sorted(customers),
-                                                "since": since}):
-            state.openings[r["id"]] = r.pop("openings")
-            state.acked.update(r.pop("private_acks") or ())
-            case = Case(**r)
-            state.cases[case.id] = case
-            target = state.open if case.status in ("open", "waiting") else state.recent
-            target.setdefault(case.customer_id, case)
+        with conn.pipeline():  # the server finds the cases while the profiles are indexed
+            profiles = conn.execute(Q["load_customers"], {"ids": sorted(customers)})
+            cases = conn.execute(Q["load_cases"], {"customers": sorted(customers),
+                                                   "since": since})
+            for r in profiles:
+                state.directory.add(_profile(r))
+                state.stored_keys[r["id"]] = set(state.directory.keys_of(r["id"]))
+                state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
+            for r in cases:
+                state.openings[r["id"]] = r.pop("openings")
+                state.acked.update(r.pop("private_acks") or ())
+                case = Case(**r)
+                state.cases[case.id] = case
+                target = state.open if case.status in ("open", "waiting") else state.recent
+                target.setdefault(case.customer_id, case)
         return state
 
     # -- deciding --------------------------------------------------------------
@@ -232,9 +234,10 @@ class BatchState:
 
     # -- writing ---------------------------------------------------------------
     def write(self, conn: psycopg.Connection) -> None:
-        """Store the batch: one statement per table, each with all its rows."""
+        """Store the batch: one statement per table, each with all its rows, pipelined
+        (the server runs one while the next one's rows are encoded here)."""
         customers = [p for c in sorted(self.dirty_customers) if (p := self.directory.get(c))]
-        with conn.cursor() as cur:
+        with conn.pipeline(), conn.cursor() as cur:
             for name, rows in (
                 ("bulk_upsert_customers", [
                     {"id": p.customer_id, "name": self.names.get(p.customer_id),
