@@ -10,6 +10,7 @@ stores everything with pipelined ``executemany`` calls: a handful of round trips
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,7 +66,10 @@ class BatchState:
         self.openings: dict[int, int] = {}  # case -> how many times it was (re)opened
         self.acked: set[str] = set()  # private-acknowledgment keys already queued
         self.dirty_customers: set[int] = set()
-        self.stored_keys: dict[int, set[str]] = {}  # keys already in customer_keys
+        # keys in customer_keys for each loaded customer; None: written by an older
+        # profile_keys, so all of the customer's keys are written again
+        self.stored_keys: dict[int, set[str] | None] = {}
+        self.key_delta: Counter[str] = Counter()  # this batch's change to key_counts
         self.new_cases: set[int] = set()
         self.dirty_cases: set[int] = set()
         self.rows: dict[str, list[dict[str, Any]]] = {
@@ -104,7 +108,9 @@ class BatchState:
                                                    "since": since})
             for r in profiles:
                 state.directory.add(_profile(r))
-                state.stored_keys[r["id"]] = set(state.directory.keys_of(r["id"]))
+                current = (r["profile"] or {}).get("keys") == identity.KEYS_VERSION
+                state.stored_keys[r["id"]] = set(state.directory.keys_of(r["id"])) \
+                    if current else None
                 state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
             for r in cases:
                 state.openings[r["id"]] = r.pop("openings")
@@ -123,7 +129,12 @@ class BatchState:
                                          (f"reply in the e-mail thread of <{ref}>",))
         candidates = self.directory.candidates(self.keys[message_id])
         return identity.decide(msg, candidates, self.thresholds,
-                               name_frequency=lambda key: self.key_counts.get(key, 0))
+                               name_frequency=self.key_count)
+
+    def key_count(self, key: str) -> int:
+        """How many customers share a key now: the count stored when the batch began,
+        plus what the batch's earlier messages changed (a surge within one batch)."""
+        return self.key_counts.get(key, 0) + self.key_delta[key]
 
     def customer(self, decision: identity.Decision, msg: Message) -> int:
         """The customer id the message belongs to (created if new), profile updated."""
@@ -133,7 +144,11 @@ class BatchState:
             cid = self._next_id("customers")
             self.names[cid] = msg.author.name
         base = self.directory.get(cid) or identity.Profile(customer_id=cid)
+        before = set(self.directory.keys_of(cid))
         self.directory.add(identity.profile_with(base, msg, self.pattern))
+        after = set(self.directory.keys_of(cid))
+        self.key_delta.update(after - before)
+        self.key_delta.subtract(before - after)
         self.dirty_customers.add(cid)
         if not self.names.get(cid) and msg.author.name:
             self.names[cid] = msg.author.name
@@ -243,10 +258,16 @@ class BatchState:
                     {"id": p.customer_id, "name": self.names.get(p.customer_id),
                      "language": self.languages.get(p.customer_id), "profile": _json(p)}
                     for p in customers]),
+                ("bulk_delete_keys", [
+                    {"key": k, "customer": p.customer_id} for p in customers
+                    for k in self._stale_keys(p.customer_id)]),
+                ("bulk_delete_all_keys", [
+                    {"customer": c} for c in sorted(self.dirty_customers)
+                    if c in self.stored_keys and self.stored_keys[c] is None]),
                 ("bulk_insert_keys", [  # the directory indexed each profile by its keys
-                    {"key": k, "customer": p.customer_id}
-                    for p in customers for k in self.directory.keys_of(p.customer_id)
-                    if k not in self.stored_keys.get(p.customer_id, ())]),
+                    {"key": k, "customer": p.customer_id} for p in customers
+                    for k in self.directory.keys_of(p.customer_id)
+                    if k not in (self.stored_keys.get(p.customer_id) or ())]),
                 ("bulk_insert_identities", self.rows["identities"]),
                 ("bulk_insert_incidents", self.rows["incidents"]),
                 ("bulk_upsert_cases", [_case_row(self.cases[c])
@@ -258,6 +279,11 @@ class BatchState:
             ):
                 if rows:
                     cur.execute(Q[name], {"rows": Jsonb(rows, dumps=_dumps)})
+
+    def _stale_keys(self, customer: int) -> set[str]:
+        """Stored keys a customer no longer has (a first name by day, an hour, a day)."""
+        stored = self.stored_keys.get(customer)
+        return stored - set(self.directory.keys_of(customer)) if stored else set()
 
 
 def _dumps(rows: Any) -> str:
@@ -299,7 +325,8 @@ def _profile(row: dict[str, Any]) -> identity.Profile:
 
 def _json(p: identity.Profile) -> dict[str, Any]:
     return {"names": list(p.names), "handles": list(p.handles), "texts": list(p.texts),
-            "last_seen": p.last_seen.isoformat() if p.last_seen else None}
+            "last_seen": p.last_seen.isoformat() if p.last_seen else None,
+            "keys": identity.KEYS_VERSION}
 
 
 def message_from_row(row: dict[str, Any]) -> Message:

@@ -23,6 +23,7 @@ from psycopg.types.json import Jsonb
 
 from carecase import classify, identity, policy
 from carecase.batch import BatchState, rules_for
+from carecase.clues import utc
 from carecase.config import Settings
 from carecase.model import Message
 from carecase.prepare import Prefetch, Prepared, prepare
@@ -190,7 +191,8 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, report: Report)
 
 def _insert_messages(conn: psycopg.Connection, items: list[Prepared]
                      ) -> list[tuple[int, Prepared]]:
-    """Insert the batch; returns (id, item) for the messages not stored before."""
+    """Insert the batch; returns (id, item) for the messages not stored before, oldest
+    first."""
     if not items:
         return []
     conn.execute(Q["incoming_table"])
@@ -200,7 +202,10 @@ def _insert_messages(conn: psycopg.Connection, items: list[Prepared]
                             m.parent_id, Jsonb(_author(m)), m.text, m.subject, m.created_at,
                             m.public, m.url, m.rating, m.order_ref, m.quarantine, Jsonb(m.raw)))
     rows = conn.execute(Q["insert_incoming"]).fetchall()
-    return sorted(((r["id"], items[r["pos"]]) for r in rows), key=lambda p: p[0])
+    # Decided in the order they were written (then as given): who wrote first, and when
+    # a customer was last seen, are evidence; the ids follow (channel, external_id).
+    order = sorted(rows, key=lambda r: (utc(items[r["pos"]].msg.created_at), r["pos"]))
+    return [(r["id"], items[r["pos"]]) for r in order]
 
 
 def _author(m: Message) -> dict[str, str]:

@@ -56,6 +56,9 @@ BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "m
 # writing again mostly writes from the address they used before.
 OTHER_ACCOUNT = {"facebook": -3.0, "x": -2.0, "trustpilot": -2.0, "email": -2.3}
 MAX_KEYS = 12
+# Bump when profile_keys derives other keys from the same profile: the engine then
+# writes a customer's keys anew when it next touches them.
+KEYS_VERSION = 2
 UNIQUE = 0.3  # no other customer has the name
 COMMON = 0.65  # times log(customers sharing the name)
 MAX_NAMES, MAX_TEXTS = 8, 5

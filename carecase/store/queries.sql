@@ -134,6 +134,16 @@ FROM jsonb_to_recordset(%(rows)s) AS r(id bigint, name text, language text, prof
 ON CONFLICT (id) DO UPDATE SET name = coalesce(customers.name, excluded.name),
     language = coalesce(excluded.language, customers.language), profile = excluded.profile
 
+-- bulk_delete_keys --
+DELETE FROM customer_keys c
+USING jsonb_to_recordset(%(rows)s) AS r(key text, customer bigint)
+WHERE c.key = r.key AND c.customer_id = r.customer
+
+-- bulk_delete_all_keys --
+DELETE FROM customer_keys c
+USING jsonb_to_recordset(%(rows)s) AS r(customer bigint)
+WHERE c.customer_id = r.customer
+
 -- bulk_insert_keys --
 INSERT INTO customer_keys (key, customer_id)
 SELECT key, customer FROM jsonb_to_recordset(%(rows)s) AS r(key text, customer bigint)

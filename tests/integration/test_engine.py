@@ -243,3 +243,37 @@ def test_a_reopened_case_gets_a_new_private_ack(db, settings):
     run(db, settings, again, now=T0 + timedelta(days=1, hours=1))
     keys = sorted(r["key"] for r in outbox(db) if r["template"] == "private_ack")
     assert keys == [f"private-ack:{case['id']}:1", f"private-ack:{case['id']}:2"]
+
+
+def _keys(db, prefix: str) -> set[str]:
+    with db.connection() as conn:
+        return {r["key"] for r in conn.execute(
+            "SELECT key FROM customer_keys WHERE key LIKE %s", (prefix + "%",))}
+
+
+def test_a_customers_day_keys_move_with_their_last_message(db, settings):
+    first = msg("facebook", "d1", "Mitt paket har inte kommit.", author=Author(
+        id="77", name="Greta Lind"))
+    again = msg("facebook", "d2", "Fortfarande inget paket.", 60 * 24, author=Author(
+        id="77", name="Greta Lind"))
+    run(db, settings, first)
+    assert _keys(db, "f:greta@") == {"f:greta@2026-11-21"}
+    run(db, settings, again, now=T0 + timedelta(days=1, hours=1))
+    # counted where she was last seen only: "who of this first name wrote today" and the
+    # surge counts must not count one person twice
+    assert _keys(db, "f:greta@") == {"f:greta@2026-11-22"}
+    assert _keys(db, "d:") == {"d:2026-11-22"}
+
+
+def test_keys_written_by_an_older_version_are_written_anew(db, settings):
+    run(db, settings, msg("facebook", "o1", "Hej", author=Author(id="78", name="Olle Berg")))
+    with db.connection() as conn:  # as an earlier carecase left them
+        conn.execute("UPDATE customers SET profile = profile - 'keys'")
+        conn.execute("INSERT INTO customer_keys (key, customer_id) "
+                     "SELECT 'n:stale+key', id FROM customers")
+    run(db, settings, msg("facebook", "o2", "Paketet kom aldrig.", 5,
+                          author=Author(id="78", name="Olle Berg")))
+    assert not _keys(db, "n:stale")
+    assert "n:olof+berg" in _keys(db, "n:")  # Olle is Olof: keys by the current rules
+    with db.connection() as conn:
+        assert conn.execute("SELECT profile->>'keys' AS v FROM customers").fetchone()["v"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -136,3 +137,19 @@ def test_unreachable_database_fails_fast_naming_the_url(tmp_path):
     assert "127.0.0.1:1/nowhere" in text and "hunter2" not in text
     assert "CARECASE_DATABASE_URL" in text
     assert redact_url(url) == "postgresql://carecase:***@127.0.0.1:1/nowhere"
+
+
+def test_migration_0003_keeps_only_the_last_days_keys(db):
+    sql = Path(migrate.__file__).parent / "migrations" / "0003_current_keys_only.sql"
+    with db.connection() as conn:
+        cid = conn.execute("INSERT INTO customers (profile) VALUES (%s) RETURNING id",
+                           ('{"last_seen": "2026-11-22T09:30:00+01:00"}',)).fetchone()["id"]
+        keys = ["f:greta@2026-11-21", "f:greta@2026-11-22", "a:2026-11-21T10",
+                "a:2026-11-22T08", "d:2026-11-21", "d:2026-11-22", "n:greta+lind"]
+        for key in keys:
+            conn.execute("INSERT INTO customer_keys (key, customer_id) VALUES (%s, %s)",
+                         (key, cid))
+        conn.execute(sql.read_text(encoding="utf-8"))
+        left = {r["key"] for r in conn.execute("SELECT key FROM customer_keys")}
+    # last seen 08:30 UTC on the 22nd: that hour, that day, and every name key
+    assert left == {"f:greta@2026-11-22", "a:2026-11-22T08", "d:2026-11-22", "n:greta+lind"}
