@@ -84,17 +84,28 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
     from rich.progress import Progress
 
     from carecase import engine, importer
+    from carecase.clues import utc
     from carecase.report import Report
 
     bad = Report("import")
+    extra: set[str] = set()
+    newest, backwards = None, 0
 
     def good_lines():
+        nonlocal newest, backwards
         for number, item in importer.read(file):
             if isinstance(item, CarecaseError):
                 bad.add("bad lines")
                 _warn(f"{file}:{number}: skipped: {item}")
-            else:
-                yield item
+                continue
+            if new := sorted(set(item.raw.get(importer.EXTRA, ())) - extra):
+                extra.update(new)
+                _warn(f"{file}:{number}: {', '.join(map(repr, new))} not part of the "
+                      f"import shape: kept in raw.{importer.EXTRA}")
+            at = utc(item.created_at)
+            backwards += newest is not None and at < newest
+            newest = at if newest is None else max(newest, at)
+            yield item
 
     with _app() as opened, Progress(console=err, transient=True) as progress:
         task = progress.add_task("importing messages", total=None)
@@ -103,6 +114,10 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
             progress=lambda n: progress.update(task, advance=n))
     report.merge(bad)
     _print_report(report)
+    if backwards:
+        _warn(f"{backwards} lines were older than a line before them: each batch of "
+              f"{batch_size} is decided in time order, but who wrote first across "
+              "batches counts too; sort the file by created_at for the best matching")
 
 
 @app.command()

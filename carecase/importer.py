@@ -2,7 +2,8 @@
 
 The shape is design.md's "Message import" contract. Lines are read one at a time (a
 100k-line file never sits in memory); a bad line is reported with its number and
-reason and skipped, the others are imported.
+reason and skipped, the others are imported. Fields beyond the contract (another
+program's ids, an evaluation label) are kept in ``raw["_extra"]``, not rejected.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from carecase.errors import InputError
 from carecase.model import CHANNELS, Author, Message
 
 REQUIRED = ("channel", "external_id", "text", "created_at")
+EXTRA = "_extra"  # where fields beyond the contract's are kept, in ``raw``
 KNOWN = {*REQUIRED, "thread_id", "parent_id", "author", "public", "url", "rating",
          "order_ref", "raw", "subject", "label"}
 
@@ -55,9 +57,6 @@ def parse(obj: Any) -> Message:
     missing = [k for k in REQUIRED if obj.get(k) is None]
     if missing:
         raise InputError(f"missing {', '.join(missing)}")
-    unknown = sorted(set(obj) - KNOWN)
-    if unknown:
-        raise InputError(f"unknown field(s) {', '.join(unknown)}")
     channel = obj["channel"]
     if channel not in CHANNELS:
         raise InputError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
@@ -71,6 +70,8 @@ def parse(obj: Any) -> Message:
     raw = obj.get("raw") or {}
     if not isinstance(raw, dict):
         raise InputError("raw must be a JSON object")
+    if extra := {k: obj[k] for k in sorted(set(obj) - KNOWN)}:
+        raw = {**raw, EXTRA: extra}  # another program's fields: kept, not lost
     return Message(
         channel=channel, external_id=_str(obj, "external_id", required=True),
         text=_str(obj, "text", required=True), created_at=_time(obj["created_at"]),

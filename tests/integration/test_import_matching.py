@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,3 +53,25 @@ def test_the_engine_groups_a_labelled_set_as_the_bench_does(db, settings, databa
     got = _engine_scores(database_url, lines)
     assert (got["precision"], got["recall"]) == (expected["precision"], expected["recall"])
     assert got["precision"] >= 0.99 and got["recall"] >= 0.90  # issue 3's targets
+
+
+def test_carecase_import_of_a_labelled_file(settings_env, database_url, tmp_path):
+    lines = _lines()
+    random.Random(5).shuffle(lines)  # within one batch, order does not matter
+    lines[0] = {**lines[0], "person_id": "p-1"}  # another program's field
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+                    encoding="utf-8")
+    env = {**settings_env, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "carecase.cli", "import", str(path)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "labelled.jsonl:1: 'person_id' not part of the import shape: kept in raw._extra" \
+        in done.stderr
+    assert "lines were older than a line before them" in done.stderr
+    got = _engine_scores(database_url, lines)
+    assert got["precision"] >= 0.99 and got["recall"] >= 0.90
+    with psycopg.connect(database_url) as conn:
+        raw = conn.execute("SELECT raw FROM messages WHERE external_id = %s",
+                           (lines[0]["external_id"],)).fetchone()[0]
+    assert raw["_extra"] == {"person_id": "p-1"}
