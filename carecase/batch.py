@@ -4,7 +4,7 @@
 (through the ``customer_keys`` blocking index), e-mail thread hits and open or recently
 closed cases. Messages are then decided one by one against that in-memory view (so a
 customer created by the batch's first message is found by its third), and ``write``
-stores everything with pipelined ``executemany`` calls: a handful of round trips a batch.
+stores everything with one statement per table, pipelined: one round trip a batch.
 """
 
 from __future__ import annotations
