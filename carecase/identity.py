@@ -43,7 +43,7 @@ from carecase.clues import (  # re-exported: callers import them from here
     order_refs,
     phones,
 )
-from carecase.model import Message
+from carecase.model import Author, Message
 from carecase.names import NameForm
 
 __all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "blocking_keys",
@@ -56,6 +56,7 @@ BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "m
 # writing again mostly writes from the address they used before.
 OTHER_ACCOUNT = {"facebook": -3.0, "x": -2.0, "trustpilot": -2.0, "email": -2.3}
 MAX_KEYS = 12
+MEMO_TEXT = 10_000  # longer texts are not kept in memo tables
 # Bump when profile_keys derives other keys from the same profile: the engine then
 # writes a customer's keys anew when it next touches them.
 KEYS_VERSION = 2
@@ -86,27 +87,40 @@ _KEY_LABEL = {"email": "e-mail", "order_ref": "order number", "phone": "phone"}
 
 
 def _email_of(msg: Message) -> str | None:
-    author = msg.author
+    return _address(msg.channel, msg.author)
+
+
+def _address(channel: str, author: Author) -> str | None:
     if author.email and "@" in author.email:
         return author.email.strip().lower()
-    if msg.channel == "email" and author.id and "@" in author.id:
+    if channel == "email" and author.id and "@" in author.id:
         return author.id.strip().lower()
     return None
 
 
 def identities_of(msg: Message, order_pattern: str = ORDER_PATTERN) -> list[tuple[str, str]]:
     """The exact identity keys a message proves, as (kind, value)."""
-    author, email = msg.author, _email_of(msg)
+    # asked three times a message under the engine lock (decide, profile, identity rows)
+    find = _memo_identities if len(msg.text) <= MEMO_TEXT else _identities
+    return list(find(msg.channel, msg.author, msg.text, msg.order_ref, order_pattern))
+
+
+def _identities(channel: str, author: Author, text: str, order_ref: str | None,
+                order_pattern: str) -> tuple[tuple[str, str], ...]:
+    email = _address(channel, author)
     out = [("email", email)] if email else []
-    if msg.channel in DECISIVE - {"email"} and author.id:
-        out.append((msg.channel, str(author.id)))
-    if msg.channel == "x" and author.handle:
+    if channel in DECISIVE - {"email"} and author.id:
+        out.append((channel, str(author.id)))
+    if channel == "x" and author.handle:
         out.append(("x", "@" + author.handle.lstrip("@").lower()))
-    refs = [normalise_order(msg.order_ref)] if msg.order_ref else []
-    out += [("order_ref", r) for r in refs + order_refs(msg.text, order_pattern)]
-    signed = names.signature(msg.text)[2] if msg.channel == "email" else None
-    out += [("phone", p) for p in phones(msg.text, email, signed)]
-    return list(dict.fromkeys(out))
+    refs = [normalise_order(order_ref)] if order_ref else []
+    out += [("order_ref", r) for r in refs + order_refs(text, order_pattern)]
+    signed = names.signature(text)[2] if channel == "email" else None
+    out += [("phone", p) for p in phones(text, email, signed)]
+    return tuple(dict.fromkeys(out))
+
+
+_memo_identities = lru_cache(maxsize=2048)(_identities)
 
 
 def _describe_key(kind: str, value: str) -> str:
