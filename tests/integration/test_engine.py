@@ -277,3 +277,20 @@ def test_keys_written_by_an_older_version_are_written_anew(db, settings):
     assert "n:olof+berg" in _keys(db, "n:")  # Olle is Olof: keys by the current rules
     with db.connection() as conn:
         assert conn.execute("SELECT profile->>'keys' AS v FROM customers").fetchone()["v"]
+
+
+def test_split_waits_for_the_engine_batch_in_progress(db, settings):
+    import threading
+
+    run(db, settings, ANNA_MAIL, ANNA_FB)
+    [case] = cases.list_cases(db)
+    done = threading.Event()
+    with db.connection() as batch, batch.transaction():
+        # a batch holds the engine lock from loading its customers to writing them back
+        batch.execute("SELECT pg_advisory_xact_lock(%s)", (engine.ENGINE_LOCK,))
+        worker = threading.Thread(
+            target=lambda: (cases.split(db, case["id"], "facebook:111_222"), done.set()))
+        worker.start()
+        assert not done.wait(1.0)  # the split waits: it would be overwritten otherwise
+    worker.join(10)
+    assert done.is_set() and len(cases.list_cases(db)) == 2
