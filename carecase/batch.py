@@ -351,7 +351,6 @@ def rebuild_customer(conn: psycopg.Connection, customer_id: int, pattern: str) -
     profile = replace(profile, identities=frozenset((r["kind"], r["value"]) for r in owned))
     conn.execute(Q["set_profile"], {"id": customer_id, "profile": Jsonb(_json(profile)),
                                     "name": profile.names[0] if profile.names else None})
-    conn.execute(Q["delete_keys"], {"id": customer_id})
-    with conn.cursor() as cur:
-        cur.executemany(Q["insert_key"], [{"key": k, "customer": customer_id}
-                                          for k in identity.profile_keys(profile)])
+    conn.execute(Q["bulk_delete_all_keys"], {"rows": Jsonb([{"customer": customer_id}])})
+    conn.execute(Q["bulk_insert_keys"], {"rows": Jsonb(
+        [{"key": k, "customer": customer_id} for k in identity.profile_keys(profile)])})

@@ -83,10 +83,6 @@ VALUES (%(id)s, %(name)s, %(language)s, %(profile)s)
 ON CONFLICT (id) DO UPDATE SET name = coalesce(customers.name, excluded.name),
     language = coalesce(excluded.language, customers.language), profile = excluded.profile
 
--- insert_key --
-INSERT INTO customer_keys (key, customer_id) VALUES (%(key)s, %(customer)s)
-ON CONFLICT DO NOTHING
-
 -- insert_identity --
 INSERT INTO identities (customer_id, kind, value) VALUES (%(customer)s, %(kind)s, %(value)s)
 ON CONFLICT (kind, value) DO NOTHING
@@ -445,9 +441,6 @@ FROM messages WHERE customer_id = %(id)s AND direction = 'in' ORDER BY created_a
 -- set_profile --
 UPDATE customers SET profile = %(profile)s, name = coalesce(%(name)s, name)
 WHERE id = %(id)s
-
--- delete_keys --
-DELETE FROM customer_keys WHERE customer_id = %(id)s
 
 -- list_incidents --
 SELECT i.key, i.title, i.prevention, i.created_at,
