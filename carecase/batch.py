@@ -54,7 +54,7 @@ class BatchState:
         self.pattern = settings.care.order_pattern or identity.ORDER_PATTERN
         self.thresholds = identity.Thresholds(settings.matching.merge_threshold,
                                               settings.matching.suggest_threshold)
-        self.directory = identity.Directory()
+        self.directory = identity.Directory(counts=False)  # counted in the database
         self.key_counts: dict[str, int] = {}
         self.keys: dict[int, list[str]] = {}
         self.threads: dict[str, tuple[int, int | None]] = {}  # e-mail id -> customer, case
@@ -68,7 +68,7 @@ class BatchState:
         self.dirty_customers: set[int] = set()
         # keys in customer_keys for each loaded customer; None: written by an older
         # profile_keys, so all of the customer's keys are written again
-        self.stored_keys: dict[int, set[str] | None] = {}
+        self.stored_keys: dict[int, tuple[str, ...] | None] = {}
         self.key_delta: Counter[str] = Counter()  # this batch's change to key_counts
         self.new_cases: set[int] = set()
         self.dirty_cases: set[int] = set()
@@ -89,14 +89,14 @@ class BatchState:
             state.keys[mid] = (keys[mid] if keys is not None
                                else identity.blocking_keys(msg, state.pattern))
         keys = sorted({k for ks in state.keys.values() for k in ks})
-        state.key_counts = {r["key"]: r["n"] for r in conn.execute(Q["key_counts"],
-                                                                  {"keys": keys})}
-        # only the keys that will find candidates (identity.Directory.candidates), and
-        # only while they are selective: loading a crowd would cost more than it finds
-        selective = [k for k in keys if 0 < state.key_counts.get(k, 0) <= min(
-            MAX_KEY_FANOUT, identity.lookup_limit(k, MAX_KEY_FANOUT))]
-        customers = {r["customer_id"] for r in conn.execute(Q["key_customers"],
-                                                            {"keys": selective})}
+        # Every key is counted; only the keys that will find candidates (lookup_limit)
+        # bring their customers, and only while they are selective: loading a crowd
+        # would cost more than it finds.
+        limits = [min(MAX_KEY_FANOUT, identity.lookup_limit(k, MAX_KEY_FANOUT)) for k in keys]
+        customers: set[int] = set()
+        for r in conn.execute(Q["key_lookup"], {"keys": keys, "limits": limits}):
+            state.key_counts[r["key"]] = r["n"]
+            customers.update(r["customers"] or ())
         refs = sorted({r for _, m in new for r in _refs(m)})
         for r in conn.execute(Q["thread_hits"], {"ids": refs}) if refs else ():
             state.threads[r["external_id"]] = (r["customer_id"], r["case_id"])
@@ -109,7 +109,7 @@ class BatchState:
             for r in profiles:
                 state.directory.add(_profile(r))
                 current = (r["profile"] or {}).get("keys") == identity.KEYS_VERSION
-                state.stored_keys[r["id"]] = set(state.directory.keys_of(r["id"])) \
+                state.stored_keys[r["id"]] = state.directory.keys_of(r["id"]) \
                     if current else None
                 state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
             for r in cases:
@@ -266,8 +266,7 @@ class BatchState:
                     if c in self.stored_keys and self.stored_keys[c] is None]),
                 ("bulk_insert_keys", [  # the directory indexed each profile by its keys
                     {"key": k, "customer": p.customer_id} for p in customers
-                    for k in self.directory.keys_of(p.customer_id)
-                    if k not in (self.stored_keys.get(p.customer_id) or ())]),
+                    for k in self._new_keys(p.customer_id)]),
                 ("bulk_insert_identities", self.rows["identities"]),
                 ("bulk_insert_incidents", self.rows["incidents"]),
                 ("bulk_upsert_cases", [_case_row(self.cases[c])
@@ -280,10 +279,16 @@ class BatchState:
                 if rows:
                     cur.execute(Q[name], {"rows": Jsonb(rows, dumps=_dumps)})
 
-    def _stale_keys(self, customer: int) -> set[str]:
+    def _stale_keys(self, customer: int) -> list[str]:
         """Stored keys a customer no longer has (a first name by day, an hour, a day)."""
-        stored = self.stored_keys.get(customer)
-        return stored - set(self.directory.keys_of(customer)) if stored else set()
+        current = set(self.directory.keys_of(customer))
+        return [k for k in self.stored_keys.get(customer) or () if k not in current]
+
+    def _new_keys(self, customer: int) -> list[str]:
+        """The customer's keys not stored yet (all of them when written by an older
+        profile_keys, or for a new customer)."""
+        stored = set(self.stored_keys.get(customer) or ())
+        return [k for k in self.directory.keys_of(customer) if k not in stored]
 
 
 def _dumps(rows: Any) -> str:

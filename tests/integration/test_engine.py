@@ -265,6 +265,26 @@ def test_a_customers_day_keys_move_with_their_last_message(db, settings):
     assert _keys(db, "d:") == {"d:2026-11-22"}
 
 
+def test_a_key_shared_by_a_crowd_is_counted_but_loads_nobody(db, settings):
+    from carecase import batch
+    from carecase.store.queries import Q
+
+    crowd = [msg("facebook", f"c{i}", "Hej", i, author=Author(id=f"c{i}", name=f"Eva Nord{i}"))
+             for i in range(batch.MAX_KEY_FANOUT + 1)]
+    run(db, settings, *crowd, msg("facebook", "few", "Hej", author=Author(
+        id="few", name="Ebba Strand")))
+    with db.connection() as conn:
+        rows = {r["key"]: r for r in conn.execute(Q["key_lookup"], {
+            "keys": ["f:eva@2026-11-21", "n:ebba+strand", "n:nobody+here", "d:2026-11-21"],
+            "limits": [batch.MAX_KEY_FANOUT, batch.MAX_KEY_FANOUT, batch.MAX_KEY_FANOUT, 0]})}
+    assert rows["f:eva@2026-11-21"]["n"] == batch.MAX_KEY_FANOUT + 1
+    assert rows["f:eva@2026-11-21"]["customers"] is None  # a crowd: counted, not loaded
+    assert rows["n:ebba+strand"]["n"] == 1 and len(rows["n:ebba+strand"]["customers"]) == 1
+    assert "n:nobody+here" not in rows  # nobody has it
+    assert rows["d:2026-11-21"]["n"] == batch.MAX_KEY_FANOUT + 2
+    assert rows["d:2026-11-21"]["customers"] is None  # a limit of 0: only counted
+
+
 def test_keys_written_by_an_older_version_are_written_anew(db, settings):
     run(db, settings, msg("facebook", "o1", "Hej", author=Author(id="78", name="Olle Berg")))
     with db.connection() as conn:  # as an earlier carecase left them

@@ -262,6 +262,23 @@ def test_directory_reindexes_and_counts():
     assert d.get(1) is not None and d.get(2) is None
 
 
+def test_a_directory_without_counts_finds_the_same_candidates():
+    """The engine's directory (counts in the database) skips keys that only count."""
+    profiles = [known(msg("facebook", id=str(i), name=n), cid=i) for i, n in enumerate(
+        ["Anna Andersson", "Anna A.", "Erik Andersson", "Anna Berg"], 1)]
+    profiles.append(known(msg("x", id="5", handle="annaandersson"), cid=5))
+    full, lean = Directory(), Directory(counts=False)
+    for p in profiles:
+        full.add(p)
+        lean.add(p)
+    for p in profiles:
+        keys = profile_keys(p)
+        assert lean.candidates(keys) == full.candidates(keys)
+        assert lean.keys_of(p.customer_id) == full.keys_of(p.customer_id)
+    assert full.name_count("n:andersson") == 2 and lean.name_count("n:andersson") == 0
+    assert lean.name_count("n:anna+andersson") == full.name_count("n:anna+andersson") == 1
+
+
 def test_profile_with_keeps_recent_texts():
     profile = Profile(1)
     for i in range(8):
