@@ -217,14 +217,17 @@ def blocking_keys(msg: Message, order_pattern: str = ORDER_PATTERN) -> list[str]
 def profile_keys(profile: Profile) -> list[str]:
     """Keys to index a customer under, so a later message's blocking keys find it."""
     return list(_profile_keys(profile.identities, profile.names, profile.handles,
-                              profile.last_seen))
+                              profile.last_seen)[0])
 
 
 # A batch loads thousands of candidates, and mostly the same ones as the batch before
 # (about twelve loads per customer in a 30k import): keyed by what the keys derive from.
+# About 15 MB when full.
 @lru_cache(maxsize=1 << 14)
 def _profile_keys(identities: frozenset[tuple[str, str]], names_: tuple[str, ...],
-                  handles: tuple[str, ...], last_seen: datetime | None) -> tuple[str, ...]:
+                  handles: tuple[str, ...], last_seen: datetime | None
+                  ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """All the keys, and those of them that may find candidates (``lookup_limit``)."""
     keys = [f"{k}:{v}" for k, v in sorted(identities)]
     emails = tuple(sorted(v for k, v in identities if k == "email"))
     forms = _forms(names_, handles, emails)
@@ -232,7 +235,8 @@ def _profile_keys(identities: frozenset[tuple[str, str]], names_: tuple[str, ...
     if last_seen is not None:
         keys += clues.first_name_keys(_firsts(forms), last_seen, (0,))
         keys += clues.activity_keys(last_seen)
-    return tuple(dict.fromkeys(keys))
+    unique = tuple(dict.fromkeys(keys))
+    return unique, tuple(k for k in unique if lookup_limit(k, 1))
 
 
 def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATTERN) -> Profile:
@@ -457,12 +461,6 @@ def lookup_limit(key: str, max_postings: int) -> int:
     return sys.maxsize
 
 
-@lru_cache(maxsize=1 << 14)
-def _lookup_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
-    """The keys that may find candidates (``lookup_limit`` above 0)."""
-    return tuple(k for k in keys if lookup_limit(k, 1))
-
-
 class Directory:
     """In-memory candidate index: the engine loads one per batch, the benches use it for everything.
 
@@ -491,9 +489,9 @@ class Directory:
         for key in self._keys.get(cid, ()):
             if (ids := index.get(key)) is not None:
                 ids.discard(cid)
-        keys = _profile_keys(profile.identities, profile.names, profile.handles,
-                             profile.last_seen)
-        for key in keys if self._counts else _lookup_keys(keys):
+        keys, lookups = _profile_keys(profile.identities, profile.names, profile.handles,
+                                      profile.last_seen)
+        for key in keys if self._counts else lookups:
             if (ids := index.get(key)) is None:
                 index[key] = {cid}
             else:
