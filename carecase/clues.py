@@ -21,7 +21,7 @@ import phonenumbers
 from rapidfuzz import fuzz, utils
 from unidecode import unidecode
 
-from carecase.names import fold
+from carecase.names import fold, to_ascii
 
 __all__ = ["ORDER_PATTERN", "activity_keys", "channel_hints", "crowd", "first_name_keys",
            "hours_apart", "matter", "normalise_order", "order_refs", "phones", "time_apart",
@@ -71,7 +71,7 @@ def order_refs(text: str, pattern: str = ORDER_PATTERN) -> list[str]:
 def _regions(text: str, email: str | None) -> list[str]:
     """Which country to read a number without +prefix in: e-mail domain, then wording."""
     tld = (email or "").rsplit(".", 1)[-1].upper()
-    words = set(re.findall(r"[a-z]+", fold(text)))
+    words = set(re.findall(r"[a-z]+", to_ascii(text).lower()))  # not fold(): for names
     norwegian = len(words & {"takk", "hei", "meg", "deg", "fatt", "ikkje", "hva"})
     danish = len(words & {"tak", "hej", "mig", "dig", "faet", "hvad", "venlig"})
     order = ["NO", "DK"] if norwegian > danish else ["DK", "NO"]
@@ -102,17 +102,26 @@ def phones(text: str, email: str | None = None, signed_from: int | None = None) 
     return list(dict.fromkeys(out))
 
 
+# Longer texts are not kept as keys of the memo tables: 4,096 e-mails of 50 KB each
+# would hold 200 MB. A profile keeps its recent texts cut to this length.
+MEMO_TEXT = 500
+
+
 def channel_hints(text: str) -> frozenset[str]:
     """Channels the author says they also wrote on ('jag skrev även på Facebook')."""
-    return _channel_hints(text or "")
+    text = text or ""
+    return _channel_hints(text) if len(text) <= MEMO_TEXT else _hints(text)
 
 
-@lru_cache(maxsize=1 << 12)  # profiles' recent texts are checked again for every message
-def _channel_hints(text: str) -> frozenset[str]:
-    folded = unidecode(text).lower()  # not fold(): its cache is for names
+def _hints(text: str) -> frozenset[str]:
+    folded = to_ascii(text).lower()  # not fold(): its cache is for names
     found = {_HINT_CHANNEL.get(m[1], "email") for m in _HINT.finditer(folded)}
     return frozenset(found | {"x" if v.startswith("tw") else "email"
                               for v in _HINT_VERB.findall(folded)})
+
+
+# profiles' recent texts are checked again for every message
+_channel_hints = lru_cache(maxsize=1 << 12)(_hints)
 
 
 @lru_cache(maxsize=1)
@@ -135,12 +144,12 @@ def _topic_patterns() -> dict[str, re.Pattern[str]]:
 def topics(text: str) -> frozenset[str]:
     """What the matter is ('delivery', 'damaged', 'refund', ..., 'praise'); empty for a
     bare follow-up ('Any news?'). Praise wins: 'fast delivery, thanks!' is not a complaint."""
-    return _topics(text or "")
+    return _topics((text or "")[:600])  # all it reads: the memo keeps no long text
 
 
 @lru_cache(maxsize=1 << 12)
 def _topics(text: str) -> frozenset[str]:
-    folded = unidecode(text[:600]).lower()
+    folded = to_ascii(text).lower()
     found = {t for t, p in _topic_patterns().items() if p.search(folded)}
     if "praise" in found:
         return frozenset({"praise"})
@@ -229,9 +238,9 @@ def time_apart(hours: float) -> tuple[float, str | None]:
     return delta, f"written {when} apart" if delta else None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # called with at most 400 characters: the memo keeps no long text
 def _topic_text(text: str) -> str:
-    return utils.default_process(fold(text[:400]))
+    return utils.default_process(fold(text))
 
 
 def matter(text: str, texts: tuple[str, ...], hours: float | None) -> tuple[float, str | None]:
@@ -243,8 +252,9 @@ def matter(text: str, texts: tuple[str, ...], hours: float | None) -> tuple[floa
     if not texts:
         return 0.0, None
     near = hours is not None and hours <= 72
-    mine = _topic_text(text)
-    ratio = max(fuzz.token_set_ratio(mine, _topic_text(t), processor=None) for t in texts) \
+    mine = _topic_text(text[:400])
+    ratio = max(fuzz.token_set_ratio(mine, _topic_text(t[:400]), processor=None)
+                for t in texts) \
         if mine else 0
     if ratio >= 80:
         return (0.9 if near else 0.4), f"near-identical text ({ratio:.0f})"

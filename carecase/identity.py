@@ -340,7 +340,8 @@ def _rarity(match: _NameMatch, msg: Message, freq: Callable[[str], int] | None
 
 def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
             freq: Callable[[str], int] | None, thresholds: Thresholds,
-            busy: float = 1.0) -> _Assessment | None:
+            busy: float = 1.0, hints: frozenset[str] = frozenset()) -> _Assessment | None:
+    """``hints``: the channels the message says its author also wrote on."""
     match = _names(forms, profile)
     shared = sorted(ids & profile.identities)
     if shared:
@@ -360,7 +361,7 @@ def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
     rare, rare_note = _rarity(match, msg, freq)
     identifying, why = match.weight + rare, [*match.notes, rare_note]
     channels = _channels(profile)
-    said = clues.channel_hints(msg.text) - {msg.channel}
+    said = hints - {msg.channel}
     # Context: "I also wrote on Facebook", written soon after, about the same matter, on a
     # channel not used before. None of it tells namesakes apart, so it comes on top.
     context = 0.0
@@ -424,8 +425,9 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
     if owner is not None:  # the account it was written from: nothing can outrank it
         candidates = [owner]
     busy = clues.crowd(msg.created_at, name_frequency) if candidates else 1.0
+    hints = clues.channel_hints(msg.text) if candidates else frozenset()
     found = [a for p in candidates
-             if (a := _assess(msg, forms, ids, p, name_frequency, thresholds, busy))]
+             if (a := _assess(msg, forms, ids, p, name_frequency, thresholds, busy, hints))]
     found.sort(key=lambda a: (-a.exact, -a.score, a.profile.customer_id))
     if found and found[0].exact:
         # Customers an agent split from the one the message is tied to are out entirely.

@@ -40,10 +40,28 @@ _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
 _NOT_NAME = re.compile(r"[^a-z\s.'-]")
 
 
-@lru_cache(maxsize=1 << 14)  # names mostly; bounded: message texts pass through too
+# unidecode's own table for the Latin letters, general punctuation and symbols that
+# customers' texts are mostly made of, looked up for the non-ASCII runs only: unidecode
+# loops over every character in Python. It replaces each character on its own, so the
+# result is the same (about 4x quicker for a Danish e-mail).
+_ASCII = {chr(c): unidecode(chr(c))
+          for r in ((0x80, 0x250), (0x2000, 0x2070), (0x20A0, 0x20C0)) for c in range(*r)}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _replace(run: re.Match[str]) -> str:
+    return "".join(_ASCII.get(c) or unidecode(c) for c in run.group())
+
+
+def to_ascii(text: str) -> str:
+    """``unidecode(text)``, quicker: 'Sørensen' -> 'Sorensen'."""
+    return text if text.isascii() else _NON_ASCII.sub(_replace, text)
+
+
+@lru_cache(maxsize=1 << 14)  # names; callers fold long texts with to_ascii instead
 def fold(text: str) -> str:
     """Lower-case ASCII, so diacritics don't matter: 'Sørensen' -> 'sorensen', 'Æ' -> 'ae'."""
-    return unidecode(text).lower()
+    return to_ascii(text).lower()
 
 
 _NORDIC = str.maketrans({"ø": "oe", "Ø": "Oe", "ö": "oe", "Ö": "Oe", "æ": "ae", "Æ": "Ae",
@@ -400,7 +418,9 @@ def _namey(line: str) -> bool:
             and all(w[0].isupper() and w[0].isalpha() for w in words))
 
 
-@lru_cache(maxsize=512)  # keyed on whole e-mail bodies: keep it small
+MEMO_SIGNED = 5_000  # longer bodies are not kept as keys of the memo table
+
+
 def signature(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
     """Names and handles an e-mail is signed with, and where the signature starts.
 
@@ -408,6 +428,11 @@ def signature(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
     "Best regards") followed by a name on the same or the next line, "Twitter: @annaa";
     or, with no sign-off, a last line that reads like a full name.
     """
+    return _signature(text) if len(text) <= MEMO_SIGNED else _signed(text)
+
+
+def _signed(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
+    """``signature``, not memoised."""
     lines = text.rstrip().splitlines()
     tail = [i for i, line in enumerate(lines) if line.strip()][-6:]
     found: list[str] = []
@@ -429,3 +454,6 @@ def signature(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
     region = "\n".join(lines[tail[0]:]) if tail else ""
     handles = tuple(a or b for a, b in _HANDLE_CUE.findall(region))
     return tuple(found), handles, start
+
+
+_signature = lru_cache(maxsize=512)(_signed)  # keyed on whole e-mail bodies: keep it small

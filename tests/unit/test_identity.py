@@ -488,3 +488,30 @@ def test_a_surname_alone_never_decides():
     alex = msg("trustpilot", COURIER, name="Alex Hansen")
     d = decide_in(directory_with(alexandra, *ordinary_week()), alex)
     assert d.action != "merge" and any("(surname)" in e for e in d.evidence), d
+
+
+# --- memory ---------------------------------------------------------------------------------
+
+def test_long_emails_are_not_kept_by_the_memo_tables():
+    """An import of long e-mails keeps memory flat: the matcher's memo tables keep short
+    texts only (4,096 e-mails of 50 KB would otherwise stay in memory, 200 MB)."""
+    import gc
+    import tracemalloc
+
+    filler = "Jeg har skrevet til jer før om pakken, og jeg venter stadig på svar. " * 400
+    known_anna = known(msg("facebook", id="9", name="Anna Andersson"))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(80):  # 80 distinct e-mails of about 28 KB, with a phone and a sign-off
+            text = f"Sag {i}: ring 22 33 44 {i:02d}.\n{filler}\n\nMed venlig hilsen\nAnna Andersson"
+            m = Message("email", f"long-{i}", text, T0 + timedelta(minutes=i),
+                        Author(name="Anna Andersson", email=f"anna{i}@example.dk"))
+            blocking_keys(m)
+            decide(m, [known_anna])
+            profile_with(known_anna, m)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 1_000_000, f"{grown / 1e6:.1f} MB kept after 80 long e-mails (2.2 MB of text)"

@@ -94,3 +94,20 @@ def test_signature_after_a_signoff(signoff):
     # a first name alone counts only after a sign-off
     names, _, start = signature(f"Hej!\n\nPaketet har inte kommit.\n\n{signoff}\nEirik")
     assert names == ("Eirik",) and start is not None
+
+
+def test_to_ascii_is_unidecode():
+    import random
+
+    from unidecode import unidecode
+
+    from carecase.names import to_ascii
+
+    r = random.Random(7)
+    texts = ["Sørensen", "Åsa Öberg", "Ærø – “citat” … 5 €", "plain ascii", "", "漢字 😀 ﬁ",
+             "Zürich\u200b\u202edlrow"]
+    anywhere = [c for c in range(0x20, 0x30000, 7) if not 0xD800 <= c < 0xE000]  # no surrogates
+    texts += ["".join(chr(r.choice(anywhere)) for _ in range(40)) for _ in range(300)]
+    texts += ["".join(chr(r.randrange(0x80, 0x2100)) for _ in range(40)) for _ in range(300)]
+    for text in texts:
+        assert to_ascii(text) == unidecode(text), text
