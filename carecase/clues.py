@@ -102,15 +102,16 @@ def phones(text: str, email: str | None = None, signed_from: int | None = None) 
     return list(dict.fromkeys(out))
 
 
-# Longer texts are not kept as keys of the memo tables: 4,096 e-mails of 50 KB each
-# would hold 200 MB. A profile keeps its recent texts cut to this length.
-MEMO_TEXT = 500
+# A customer's profile keeps its recent texts cut to this length, and only texts this
+# short are kept as keys of the channel-hints memo: 4,096 e-mails of 50 KB would hold
+# 200 MB.
+SHORT_TEXT = 500
 
 
 def channel_hints(text: str) -> frozenset[str]:
     """Channels the author says they also wrote on ('jag skrev även på Facebook')."""
     text = text or ""
-    return _channel_hints(text) if len(text) <= MEMO_TEXT else _hints(text)
+    return _channel_hints(text) if len(text) <= SHORT_TEXT else _hints(text)
 
 
 def _hints(text: str) -> frozenset[str]:

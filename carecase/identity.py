@@ -222,7 +222,7 @@ def profile_keys(profile: Profile) -> list[str]:
 
 # A batch loads thousands of candidates, and mostly the same ones as the batch before
 # (about twelve loads per customer in a 30k import): keyed by what the keys derive from.
-# About 15 MB when full.
+# About 24 MB when full.
 @lru_cache(maxsize=1 << 14)
 def _profile_keys(identities: frozenset[tuple[str, str]], names_: tuple[str, ...],
                   handles: tuple[str, ...], last_seen: datetime | None
@@ -256,7 +256,7 @@ def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATT
         handles=tuple(dict.fromkeys(profile.handles + tuple(handles)))[:MAX_NAMES],
         identities=profile.identities | frozenset(identities_of(msg, order_pattern)),
         last_seen=last,
-        texts=(*profile.texts, msg.text[:500])[-MAX_TEXTS:],
+        texts=(*profile.texts, msg.text[:clues.SHORT_TEXT])[-MAX_TEXTS:],
     )
 
 
