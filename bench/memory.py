@@ -1,6 +1,6 @@
 """Memory: ``carecase import`` of a 100k-line JSONL file, peak RSS of the process.
 
-    python -m bench.memory [--lines 100000]
+    python -m bench.memory [--lines 100000] [--batch-size N]
 
 The file is written with ``bench.common.write_jsonl`` (the ingest bench's messages), then
 ``python -m carecase.cli import FILE`` runs in a child process on a fresh database. The
@@ -33,6 +33,8 @@ LIMIT_MB = 500
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--batch-size", type=int, default=None,
+                    help="passed to `carecase import` (default: its own)")
     args = ap.parse_args(argv)
     with server() as srv, fresh_database(srv, "memory") as url, \
             tempfile.TemporaryDirectory() as tmp:
@@ -44,8 +46,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                "CARECASE_CONFIG": str(config)}
         started = time.perf_counter()
         with open(Path(tmp) / "out.txt", "wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "carecase.cli", "import", str(path)],
-                                    env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            command = [sys.executable, "-m", "carecase.cli", "import", str(path)]
+            if args.batch_size:
+                command += ["--batch-size", str(args.batch_size)]
+            proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out,
+                                    stderr=subprocess.STDOUT)
             sampler = TreeSampler(proc.pid)
             sampler.start()
             _, status, usage = os.wait4(proc.pid, 0)
