@@ -212,8 +212,24 @@ def _text(r: random.Random, p: Person, channel: str) -> tuple[str, str | None, i
     return body, subject, rating
 
 
-def generate(n: int, seed: int = 1, repeat: float = 0.3) -> Iterator[dict[str, Any]]:
-    """``n`` import-shaped messages; ``repeat`` of them from people who wrote before."""
+def _quoted(r: random.Random, kb: int) -> str:
+    """About ``kb`` KB of quoted history, as a reply quotes the thread below it: distinct
+    for every message, so no memo table can share it."""
+    lines, size = ["", "-----Original Message-----"], 0
+    while size < kb * 1024:
+        t = TEXTS[r.choice(list(TEXTS))]
+        line = "> " + r.choice(r.choice(list(t["topics"].values()))).format(
+            courier="PostNord", product=r.choice(t["products"]), days=r.randint(2, 9),
+            order=r.randint(100000, 999999))
+        lines.append(line)
+        size += len(line) + 1
+    return "\n".join(lines)
+
+
+def generate(n: int, seed: int = 1, repeat: float = 0.3, quoted_kb: int = 0
+             ) -> Iterator[dict[str, Any]]:
+    """``n`` import-shaped messages; ``repeat`` of them from people who wrote before.
+    ``quoted_kb``: each e-mail also quotes that much of an earlier thread."""
     r = random.Random(seed)
     people: list[Person] = []
     at = START
@@ -226,6 +242,8 @@ def generate(n: int, seed: int = 1, repeat: float = 0.3) -> Iterator[dict[str, A
             people.append(p)
         channel = r.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
         text, subject, rating = _text(r, p, channel)
+        if quoted_kb and channel == "email":
+            text += "\n" + _quoted(r, quoted_kb)
         yield _shape(r, p, channel, i, at, text, subject, rating)
 
 
@@ -267,9 +285,9 @@ def messages(n: int, seed: int = 1) -> list[Any]:
     return [parse(d) for d in generate(n, seed)]
 
 
-def write_jsonl(path: Path, n: int, seed: int = 1) -> Path:
+def write_jsonl(path: Path, n: int, seed: int = 1, quoted_kb: int = 0) -> Path:
     with path.open("w", encoding="utf-8") as out:
-        for d in generate(n, seed):
+        for d in generate(n, seed, quoted_kb=quoted_kb):
             out.write(json.dumps(d, ensure_ascii=False) + "\n")
     return path
 

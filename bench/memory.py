@@ -1,6 +1,6 @@
 """Memory: ``carecase import`` of a 100k-line JSONL file, peak RSS of the process.
 
-    python -m bench.memory [--lines 100000] [--batch-size N]
+    python -m bench.memory [--lines 100000] [--batch-size N] [--quoted-kb KB]
 
 The file is written with ``bench.common.write_jsonl`` (the ingest bench's messages), then
 ``python -m carecase.cli import FILE`` runs in a child process on a fresh database. The
@@ -8,7 +8,9 @@ import prepares batches in a worker process of its own, so two figures: the impo
 process's peak resident set (``ru_maxrss`` from ``os.wait4``), and the peak of the sum
 over the import and its worker, sampled every 0.2 s from /proc (shared pages counted
 twice, so it errs high). The goal, <= 500 MB, is checked on the sum.
-Writes results.json "memory".
+``--quoted-kb`` makes every e-mail quote that many KB of an earlier thread (long texts
+are what memo tables must not keep). Writes results.json "memory" (with ``--quoted-kb``:
+"memory_long_emails").
 """
 
 from __future__ import annotations
@@ -35,10 +37,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--batch-size", type=int, default=None,
                     help="passed to `carecase import` (default: its own)")
+    ap.add_argument("--quoted-kb", type=int, default=0,
+                    help="every e-mail quotes this many KB of an earlier thread")
     args = ap.parse_args(argv)
     with server() as srv, fresh_database(srv, "memory") as url, \
             tempfile.TemporaryDirectory() as tmp:
-        path = write_jsonl(Path(tmp) / "messages.jsonl", args.lines, seed=7)
+        path = write_jsonl(Path(tmp) / "messages.jsonl", args.lines, seed=7,
+                           quoted_kb=args.quoted_kb)
         config = Path(tmp) / "carecase.toml"
         config.write_text(BENCH_CONFIG, encoding="utf-8")
         env = {**{k: v for k, v in os.environ.items() if not k.startswith("CARECASE_")},
@@ -63,7 +68,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
         tree_mb = max(sampler.peak_kb / 1024, peak_mb)
         figures = {
-            "lines": args.lines, "file_mb": round(path.stat().st_size / 2**20, 1),
+            "lines": args.lines, "quoted_kb": args.quoted_kb,
+            "file_mb": round(path.stat().st_size / 2**20, 1),
             "exit_status": proc.returncode, "stored": stored,
             "peak_rss_mb": round(peak_mb, 1), "peak_tree_rss_mb": round(tree_mb, 1),
             "goal": f"<= {LIMIT_MB} MB (import and its worker together)",
@@ -73,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         show("memory of `carecase import`", figures)
         if proc.returncode != 0:
             print(output[-3000:])
-        save("memory", figures, url=url)
+        save("memory_long_emails" if args.quoted_kb else "memory", figures, url=url)
     return figures
 
 

@@ -50,6 +50,7 @@ def prepare(messages: Iterable[Message], rules: classify.Rules,
 
 
 # --- one batch ahead, in a worker process --------------------------------------------
+Found = tuple[Classification | None, list[str]]  # what the worker finds for a message
 _worker_args: tuple[classify.Rules, str] | None = None
 
 
@@ -59,9 +60,13 @@ def _start_worker(rules: classify.Rules, pattern: str) -> None:
     classify.warm_up()
 
 
-def _prepare_in_worker(messages: list[Message]) -> list[Prepared]:
+def _prepare_in_worker(messages: list[Message]
+                       ) -> list[Found]:
+    """What the worker sends back: each message's classification and keys, not the
+    message again (the caller has it: a second copy of a batch of long e-mails in the
+    main process cost tens of MB, and unpickling it cost time)."""
     assert _worker_args is not None
-    return prepare(messages, *_worker_args)
+    return [(p.cls, p.keys) for p in prepare(messages, *_worker_args)]
 
 
 class Prefetch:
@@ -95,7 +100,7 @@ class Prefetch:
             self._pool = None
 
     def __iter__(self) -> Iterator[list[Prepared]]:
-        pending: deque[tuple[list[Message], Future[list[Prepared]] | None]] = deque()
+        pending: deque[tuple[list[Message], Future[list[Found]] | None]] = deque()
         while True:
             while len(pending) < self._ahead and (chunk := next(self._chunks, None)):
                 pending.append((chunk, self._submit(chunk)))
@@ -104,7 +109,8 @@ class Prefetch:
             chunk, future = pending.popleft()
             yield self._result(chunk, future)
 
-    def _submit(self, chunk: list[Message]) -> Future[list[Prepared]] | None:
+    def _submit(self, chunk: list[Message]
+                ) -> Future[list[Found]] | None:
         if self._pool is None:
             return None
         try:
@@ -113,13 +119,17 @@ class Prefetch:
             self._give_up(exc)
             return None
 
-    def _result(self, chunk: list[Message], future: Future[list[Prepared]] | None
+    def _result(self, chunk: list[Message],
+                future: Future[list[Found]] | None
                 ) -> list[Prepared]:
         if future is not None:
             try:
-                return future.result()
+                found = future.result()
             except BrokenProcessPool as exc:
                 self._give_up(exc)
+            else:  # the worker cleaned its copies; this cleans the ones stored here
+                return [Prepared(sanitize(m), cls, keys)
+                        for m, (cls, keys) in zip(chunk, found, strict=True)]
         return prepare(chunk, *self._args)
 
     def _give_up(self, exc: BaseException) -> None:

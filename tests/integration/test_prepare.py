@@ -56,7 +56,7 @@ def test_the_worker_prepares_exactly_what_this_process_would():
     assert [len(c) for c in got] == [25, 25, 10]
     languages = [p.cls.language for p in got[0][:6]]
     assert languages == ["sv", "da", "nb", "en", None, "sv"]
-    assert "\x00" not in got[0][5].msg.text  # cleaned in the worker too
+    assert "\x00" not in got[0][5].msg.text  # cleaned on the worker path too
     assert "card_number" in got[0][5].cls.moderation
 
 
