@@ -60,8 +60,7 @@ def _start_worker(rules: classify.Rules, pattern: str) -> None:
     classify.warm_up()
 
 
-def _prepare_in_worker(messages: list[Message]
-                       ) -> list[Found]:
+def _prepare_in_worker(messages: list[Message]) -> list[Found]:
     """What the worker sends back: each message's classification and keys, not the
     message again (the caller has it: a second copy of a batch of long e-mails in the
     main process cost tens of MB, and unpickling it cost time)."""
@@ -109,8 +108,7 @@ class Prefetch:
             chunk, future = pending.popleft()
             yield self._result(chunk, future)
 
-    def _submit(self, chunk: list[Message]
-                ) -> Future[list[Found]] | None:
+    def _submit(self, chunk: list[Message]) -> Future[list[Found]] | None:
         if self._pool is None:
             return None
         try:
@@ -119,8 +117,7 @@ class Prefetch:
             self._give_up(exc)
             return None
 
-    def _result(self, chunk: list[Message],
-                future: Future[list[Found]] | None
+    def _result(self, chunk: list[Message], future: Future[list[Found]] | None
                 ) -> list[Prepared]:
         if future is not None:
             try:
