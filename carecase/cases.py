@@ -10,9 +10,8 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from carecase import identity
+from carecase import engine, identity
 from carecase.batch import rebuild_customer
-from carecase.engine import ENGINE_LOCK
 from carecase.errors import InputError, NotFound
 from carecase.model import CASE_STATUSES, FAULTS
 from carecase.store.queries import Q
@@ -99,18 +98,14 @@ def set_case(db: Any, case_id: int, *, fault: str | None = None, agent: str | No
                                          "detail": Jsonb(changes), "at": datetime.now(UTC)})
 
 
-def _lock_engine(conn: Any) -> None:
-    """Wait for the engine's batch in progress: it loaded the customers' profiles and
-    keys before this moves messages between them, and would write them back after."""
-    conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENGINE_LOCK,))
-
-
 def link(db: Any, case_id: int, other_id: int, *, actor: str = "agent") -> None:
     """Merge case ``other_id`` (and its customer) into ``case_id``; undone by ``split``."""
     if case_id == other_id:
         raise InputError("a case cannot be linked to itself")
     with db.connection() as conn, conn.transaction():
-        _lock_engine(conn)
+        # a batch in progress loaded these customers' profiles and keys, and would write
+        # them back over this change: wait for it
+        engine.lock(conn)
         keep, gone = _require(conn, case_id), _require(conn, other_id)
         conn.execute(Q["move_messages"], {"from": other_id, "to": case_id,
                                           "customer": keep["customer_id"]})
@@ -134,7 +129,9 @@ def split(db: Any, case_id: int, message: str, *, actor: str = "agent") -> int:
     """Move a message (``channel:external_id`` or its id) and its author out into a new
     customer and case; the two customers are never merged automatically again."""
     with db.connection() as conn, conn.transaction():
-        _lock_engine(conn)
+        # a batch in progress loaded these customers' profiles and keys, and would write
+        # them back over this change: wait for it
+        engine.lock(conn)
         case = _require(conn, case_id)
         row = conn.execute(Q["find_case_message"], {"case": case_id, "ref": message}).fetchone()
         if row is None:

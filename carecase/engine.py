@@ -36,6 +36,12 @@ PARALLEL_FROM = 2  # batches: an import this long prepares in a worker process
 FULL_COLLECTION_EVERY = 100  # young collections per full one during an import (default 10)
 
 
+def lock(conn: psycopg.Connection) -> None:
+    """Hold the engine lock until the transaction ends: one batch, or an agent's change to
+    the customers and cases a batch loads, at a time."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENGINE_LOCK,))
+
+
 def ingest(db: Any, settings: Settings, channel: Any, *, account: str | None = None) -> Report:
     """Poll one channel account through all its batches; each batch commits with its cursor."""
     account = account or channel.name
@@ -127,7 +133,7 @@ def process(conn: psycopg.Connection, settings: Settings,
     if len(items) < len(messages):
         items = prepare(messages, rules_for(settings), _pattern(settings))  # type: ignore[arg-type]
     with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENGINE_LOCK,))
+        lock(conn)
         new = _insert_messages(conn, items)
         report.add("messages", len(new))
         report.add("duplicates", len(messages) - len(new))

@@ -16,7 +16,7 @@ from psycopg.types.json import Jsonb
 from carecase import classify, policy
 from carecase.batch import BatchState, message_from_row, outbox_row, rules_for
 from carecase.config import Settings
-from carecase.engine import ENGINE_LOCK
+from carecase.engine import lock
 from carecase.errors import NotFound
 from carecase.model import Case
 from carecase.report import Report
@@ -28,7 +28,7 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
     now = datetime.now(UTC)
     rules = rules_for(settings)
     with db.connection() as conn, conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENGINE_LOCK,))
+        lock(conn)  # the engine's batches and this decide the same cases
         row = conn.execute(Q["update_candidates_one"], {"id": case_id}).fetchone()
         if row is None:
             raise NotFound(f"there is no case {case_id}")
