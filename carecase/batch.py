@@ -88,11 +88,17 @@ class BatchState:
         for mid, msg in new:
             state.keys[mid] = (keys[mid] if keys is not None
                                else identity.blocking_keys(msg, state.pattern))
-        keys = sorted({k for ks in state.keys.values() for k in ks})
         # Every key is counted; only the keys that will find candidates (lookup_limit)
         # bring their customers, and only while they are selective: loading a crowd
-        # would cost more than it finds.
-        limits = [min(MAX_KEY_FANOUT, identity.lookup_limit(k, MAX_KEY_FANOUT)) for k in keys]
+        # would cost more than it finds. A key one message only counts (#key) may be
+        # another's to look up by.
+        wanted: dict[str, int] = {}
+        for key in {k for ks in state.keys.values() for k in ks}:
+            own = identity.counted_key(key)
+            limit = min(MAX_KEY_FANOUT, identity.lookup_limit(key, MAX_KEY_FANOUT))
+            wanted[own] = max(limit, wanted.get(own, 0))
+        keys = sorted(wanted)
+        limits = [wanted[k] for k in keys]
         customers: set[int] = set()
         for r in conn.execute(Q["key_lookup"], {"keys": keys, "limits": limits}):
             state.key_counts[r["key"]] = r["n"]
@@ -107,7 +113,7 @@ class BatchState:
             cases = conn.execute(Q["load_cases"], {"customers": sorted(customers),
                                                    "since": since})
             for r in profiles:
-                state.directory.add(_profile(r))
+                state.directory.add(profile_of(r))
                 current = (r["profile"] or {}).get("keys") == identity.KEYS_VERSION
                 state.stored_keys[r["id"]] = state.directory.keys_of(r["id"]) \
                     if current else None
@@ -317,7 +323,8 @@ def _case_row(case: Case) -> dict[str, Any]:
             "opened_at": case.opened_at, "closed_at": case.closed_at}
 
 
-def _profile(row: dict[str, Any]) -> identity.Profile:
+def profile_of(row: dict[str, Any]) -> identity.Profile:
+    """A customer's profile from a ``load_customers`` row."""
     p = row["profile"] or {}
     last = p.get("last_seen")
     return identity.Profile(

@@ -33,12 +33,16 @@ class App:
 
 def open_app(settings: Settings | None = None, *, upgrade: bool = True,
              max_size: int = 8) -> App:
-    """Load settings (unless given), open the database and bring its schema up to date."""
+    """Load settings (unless given), open the database and bring its schema and the
+    customers' blocking keys up to date."""
     settings = settings or config.load()
     db = open_database(settings.database_url, settings.home, max_size=max_size)
     if upgrade:
+        from carecase import engine  # the engine's models load only when needed
+
         with db.connection() as conn:
             migrate.upgrade(conn)
+        engine.reindex_keys(db)
     return App(settings, db)
 
 

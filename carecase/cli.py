@@ -67,14 +67,19 @@ def _json(data: Any) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply the database migrations (safe to run again)."""
+    from carecase import engine
     from carecase.bootstrap import open_app
     from carecase.store import migrate
 
-    with open_app(upgrade=False) as opened, opened.db.connection() as conn:
-        applied = migrate.upgrade(conn)
-        version = migrate.current(conn)
+    with open_app(upgrade=False) as opened:
+        with opened.db.connection() as conn:
+            applied = migrate.upgrade(conn)
+            version = migrate.current(conn)
+        rekeyed = engine.reindex_keys(opened.db)
     names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "nothing to apply"
     out.print(f"database at version {version}: {names}")
+    if rekeyed:
+        out.print(f"blocking keys written anew for {rekeyed} customers")
 
 
 @app.command("import")

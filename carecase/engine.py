@@ -22,7 +22,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from carecase import classify, identity, policy
-from carecase.batch import BatchState, rules_for
+from carecase.batch import BatchState, profile_of, rules_for
 from carecase.clues import utc
 from carecase.config import Settings
 from carecase.model import Message
@@ -40,6 +40,37 @@ def lock(conn: psycopg.Connection) -> None:
     """Hold the engine lock until the transaction ends: one batch, or an agent's change to
     the customers and cases a batch loads, at a time."""
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (ENGINE_LOCK,))
+
+
+def reindex_keys(db: Any, batch_size: int = 2000) -> int:
+    """Write anew the blocking keys of every customer written by an older profile_keys
+    (``identity.KEYS_VERSION``), a batch of customers per transaction under the engine
+    lock; returns how many. Cheap when the database is up to date (one row read), and
+    safe to run from two processes at once or to interrupt: a batch done stays done."""
+    with db.connection() as conn:
+        row = conn.execute(Q["key_index_version"]).fetchone()
+    if row is None or row["version"] >= identity.KEYS_VERSION:
+        return 0
+    done, after = 0, 0
+    while True:
+        with db.connection() as conn, conn.transaction():
+            lock(conn)
+            ids = [r["id"] for r in conn.execute(Q["stale_key_customers"], {
+                "version": identity.KEYS_VERSION, "after": after, "n": batch_size})]
+            if not ids:
+                conn.execute(Q["set_key_index_version"], {"version": identity.KEYS_VERSION})
+                break
+            profiles = [profile_of(r) for r in conn.execute(Q["load_customers"], {"ids": ids})]
+            conn.execute(Q["bulk_delete_all_keys"], {"rows": Jsonb([{"customer": i}
+                                                                     for i in ids])})
+            conn.execute(Q["bulk_insert_keys"], {"rows": Jsonb([
+                {"key": k, "customer": p.customer_id}
+                for p in profiles for k in identity.profile_keys(p)])})
+            conn.execute(Q["set_keys_version"], {"version": identity.KEYS_VERSION,
+                                                 "ids": ids})
+        done, after = done + len(ids), ids[-1]
+        log.info("blocking keys written anew for %d customers", done)
+    return done
 
 
 def ingest(db: Any, settings: Settings, channel: Any, *, account: str | None = None) -> Report:

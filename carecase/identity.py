@@ -59,7 +59,7 @@ MAX_KEYS = 12
 MEMO_TEXT = 10_000  # longer texts are not kept in memo tables
 # Bump when profile_keys derives other keys from the same profile: the engine then
 # writes a customer's keys anew when it next touches them.
-KEYS_VERSION = 2
+KEYS_VERSION = 3
 UNIQUE = 0.3  # no other customer has the name
 COMMON = 0.65  # times log(customers sharing the name)
 MAX_NAMES, MAX_TEXTS = 8, 5
@@ -191,7 +191,8 @@ def _forms(names_: tuple[str, ...], handles: tuple[str, ...],
 
 def _tier(key: str) -> int:
     """Selectivity rank of a name key: full name first, bare surname last."""
-    if key.startswith("h:"):
+    key = key.lstrip("~")
+    if key.startswith(("h:", "s:")):
         return 1
     parts = key[2:].split("+")
     if len(parts) == 1:
@@ -201,17 +202,19 @@ def _tier(key: str) -> int:
 
 def blocking_keys(msg: Message, order_pattern: str = ORDER_PATTERN) -> list[str]:
     """Keys to look candidates up by: every identity, the most selective name keys, the
-    author's first names by day; then the hour and day keys whose customer counts say
-    how busy the last hours were (counted through ``name_frequency``, never used to find
-    candidates)."""
+    author's first names by day; then the keys only counted (``lookup_limit``): a full
+    name's wide keys (#), whose counts say how common the name is when it agrees with
+    an initial, and the hour and day keys, whose counts say how busy the last hours
+    were (both through ``name_frequency``, never used to find candidates)."""
     idents = [f"{k}:{v}" for k, v in identities_of(msg, order_pattern)]
     forms = message_forms(msg)
-    keyed = dict.fromkeys(k for f in forms for k in names.name_keys(f))
-    ranked = sorted(keyed, key=_tier)
+    keyed = dict.fromkeys(k for f in forms for k in names.lookup_keys(f))
+    counted = [k for k in keyed if k.startswith("#")]
+    ranked = sorted((k for k in keyed if not k.startswith("#")), key=_tier)
     picked = idents + [k for k in ranked if k not in idents][: max(0, MAX_KEYS - len(idents))]
     hours, days = clues.window_keys(msg.created_at)
     firsts = clues.first_name_keys(_firsts(forms), msg.created_at, (0, 1))
-    return [*picked, *firsts, *hours, *days]
+    return [*picked, *firsts, *counted, *hours, *days]
 
 
 def profile_keys(profile: Profile) -> list[str]:
@@ -450,17 +453,22 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
 
 def lookup_limit(key: str, max_postings: int) -> int:
     """How many customers may share ``key`` for it still to find candidates: none for
-    the hour and day keys (activity is only counted) and for a bare surname (a surname
+    the keys only counted (#, hour and day keys) and for a bare surname (a surname
     alone never decides, and it found two thirds of all candidates), a few for a first
     name by day, ``max_postings`` for the other name and handle keys; identities
     (e-mail, account, order, phone) always find theirs."""
-    if key.startswith(("a:", "d:")) or (key.startswith("n:") and "+" not in key):
+    if key.startswith(("#", "a:", "d:")) or (key.startswith("n:") and "+" not in key):
         return 0
     if key.startswith("f:"):
         return MAX_FIRST_POSTINGS
-    if key.startswith(("n:", "h:")):
+    if key.startswith(("n:", "h:", "s:", "~")):
         return max_postings
     return sys.maxsize
+
+
+def counted_key(key: str) -> str:
+    """The key whose customers a blocking key counts: itself, or a #key's own key."""
+    return key[1:] if key.startswith("#") else key
 
 
 class Directory:

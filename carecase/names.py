@@ -4,7 +4,8 @@ A display name ("Anna Andersson", "Anna A.", "Kalle 🚀"), an X handle ("@anna_
 and an e-mail local part ("anna.andersson82") all become a ``NameForm``: a folded first
 name and surname tokens, and for handles a ``blob`` of their letters, because
 "annaandersson" cannot be split without knowing the name it is compared with.
-``compare`` says how well two forms agree; ``name_keys`` gives the blocking keys.
+``compare`` says how well two forms agree; ``name_keys`` and ``lookup_keys`` give the
+blocking keys a customer is indexed and a message looks up by.
 Pure functions, no I/O beyond reading the packaged nickname table once.
 """
 
@@ -196,27 +197,49 @@ def parse_handle(raw: str | None, source: str = "handle") -> NameForm | None:
     return NameForm(parts[0], tuple(parts[1:]), blob, source, raw.strip())
 
 
-@lru_cache(maxsize=1 << 14)
-def name_keys(form: NameForm) -> tuple[str, ...]:
-    """Blocking keys for a form, most selective first.
+def _strong(form: NameForm) -> bool:
+    """A first name and a surname, both written out: it finds its own kind of name."""
+    return len(form.first) > 1 and any(len(t) > 1 for t in form.last)
 
-    n:<first>+<surname>, n:<initial>+<surname>, n:<first>+<surname initial> (first names
-    canonical, so Kalle and Karl share keys), h:<letters> for handle-like spellings of
-    the name, n:<surname> last. A bare first name gets no key: it selects too many.
-    """
+
+_SOUNDS = ((re.compile(r"(.)\1+"), r"\1"), (re.compile(r"ch|ck|c|q"), "k"),
+           (re.compile(r"ph"), "f"), (re.compile(r"th"), "t"), (re.compile(r"z"), "s"),
+           (re.compile(r"w"), "v"), (re.compile(r"y"), "i"))
+
+
+@lru_cache(maxsize=8192)
+def stems(first: str) -> tuple[str, ...]:
+    """The start of a first name as written and as it sounds (Michael: mic, mik), which
+    its prefix forms (Kris/Kristian, Ann/Anna) and variant spellings (Mikael/Michael,
+    Anette/Annette, Sofia/Sophia) share; none for a name under three letters."""
+    if len(first) < 3:
+        return ()
+    sound = first
+    for pattern, repl in _SOUNDS:
+        sound = pattern.sub(repl, sound)
+    return tuple(dict.fromkeys(s for s in (first[:3], sound[:3]) if len(s) == 3))
+
+
+@lru_cache(maxsize=1 << 14)
+def _keys(form: NameForm) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The form's own keys, and its wide keys: those an initial or a bare initial of the
+    surname gives (n:a+andersson, h:aandersson, n:anna+a, h:annaa), which many others'
+    names share."""
     first, full = form.first, [t for t in form.last if len(t) > 1]
     initials = [t for t in form.last if len(t) == 1]
     keys: list[str] = []
+    wide: list[str] = []
     if len(first) > 1:
         cfs = canons(first)
         spellings = dict.fromkeys((first, *cfs))
         keys += [f"n:{cf}+{s}" for s in full for cf in cfs]
-        keys += [f"n:{first[0]}+{s}" for s in full]
+        keys += [f"s:{st}+{s}" for s in full for st in stems(first)]
+        wide += [f"n:{first[0]}+{s}" for s in full]
         keys += [f"h:{f}{s}" for s in full for f in spellings]
-        keys += [f"h:{first[0]}{s}" for s in full]
+        wide += [f"h:{first[0]}{s}" for s in full]
         keys += [f"h:{s}{first}" for s in full]  # "holm.gustav@..."
-        keys += [f"n:{cf}+{s[0]}" for s in full + initials for cf in cfs]
-        keys += [f"h:{f}{s[0]}" for s in full for f in spellings]
+        wide += [f"n:{cf}+{s[0]}" for s in full + initials for cf in cfs]
+        wide += [f"h:{f}{s[0]}" for s in full for f in spellings]
     elif first:
         keys += [f"n:{first}+{s}" for s in full] + [f"h:{first}{s}" for s in full]
     if form.blob:
@@ -229,8 +252,49 @@ def name_keys(form: NameForm) -> tuple[str, ...]:
     if form.says_name and len(first) > 1:  # "soerensen" as well as "sorensen" in handles
         alt = _alt(form)
         keys += [f"h:{alt.first}{s}" for s in alt.last if len(s) > 1] if alt else []
+    if not _strong(form):
+        # Wide keys of a weak form are its own: nothing narrower finds it.
+        keys, wide = keys + wide, []
     keys += [f"n:{s}" for s in full]
-    return tuple(dict.fromkeys(keys))
+    keys, wide = list(dict.fromkeys(keys)), [k for k in dict.fromkeys(wide) if k not in keys]
+    return tuple(keys), tuple(wide)
+
+
+@lru_cache(maxsize=1 << 14)
+def name_keys(form: NameForm) -> tuple[str, ...]:
+    """The keys to index a known customer's form under, so later messages find it.
+
+    n:<first>+<surname>, s:<first name's start>+<surname>, n:<initial>+<surname>,
+    n:<first>+<surname initial> (first names canonical, so Kalle and Karl share keys),
+    h:<letters> for handle-like spellings of the name, n:<surname> last. A bare first
+    name gets no key: it selects too many. A weak form (an initial, a handle, a first
+    name alone) is also indexed under ~<key>, the twin a full name looks up instead of
+    a wide key (``lookup_keys``).
+    """
+    own, wide = _keys(form)
+    twins = () if _strong(form) else tuple(f"~{k}" for k in own if _twinned(k))
+    return own + wide + twins
+
+
+def _twinned(key: str) -> bool:
+    """Whether a weak form's key has a twin: every name and handle key but a bare
+    surname (which never finds anyone)."""
+    return key.startswith("h:") or (key.startswith("n:") and "+" in key)
+
+
+@lru_cache(maxsize=1 << 14)
+def lookup_keys(form: NameForm) -> tuple[str, ...]:
+    """The keys a message's form looks candidates up by, most selective first.
+
+    A weak form looks up its own keys, which find everyone whose name it may be. A full
+    name looks up the same name, its start (s:) and the weak forms that may be it (the
+    ~twins of its wide keys): not everyone who shares its initial, who are mostly other
+    people (Anders and Agnes for Anna Andersson). Its wide name keys are only counted
+    (#<key>): how common the name is, when it agrees with an initial.
+    """
+    own, wide = _keys(form)
+    return (*own, *(f"~{k}" for k in wide),
+            *(f"#{k}" for k in wide if k.startswith("n:")))
 
 
 @lru_cache(maxsize=1 << 14)

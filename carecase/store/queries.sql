@@ -462,3 +462,21 @@ FROM outbox WHERE action = 'post' ORDER BY not_before
 
 -- outbox_key_exists --
 SELECT 1 FROM outbox WHERE key = %(key)s
+
+-- key_index_version --
+SELECT version FROM key_index
+
+-- set_key_index_version --
+UPDATE key_index SET version = %(version)s
+
+-- stale_key_customers --
+-- Customers whose keys an older profile_keys wrote, a batch at a time (the engine
+-- marks the version in each profile it writes).
+SELECT id FROM customers
+WHERE (profile ->> 'keys') IS DISTINCT FROM %(version)s::text AND id > %(after)s
+ORDER BY id LIMIT %(n)s
+
+-- set_keys_version --
+UPDATE customers
+SET profile = coalesce(profile, '{}'::jsonb) || jsonb_build_object('keys', %(version)s::int)
+WHERE id = ANY(%(ids)s)

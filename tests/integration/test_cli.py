@@ -86,6 +86,21 @@ def test_importing_the_same_file_twice_changes_nothing(settings_env, sample):
     assert run(settings_env, "cases", "list", "--json").stdout == before
 
 
+def test_db_upgrade_writes_keys_an_older_version_wrote_anew(settings_env, sample,
+                                                           database_url):
+    import psycopg
+
+    assert run(settings_env, "import", str(sample)).returncode == 0
+    with psycopg.connect(database_url, autocommit=True) as conn:  # as an older carecase
+        conn.execute("UPDATE customers SET profile = profile || '{\"keys\": 2}'")
+        conn.execute("UPDATE key_index SET version = 2")
+    upgraded = run(settings_env, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "blocking keys written anew for 2 customers" in upgraded.stdout
+    again = run(settings_env, "db", "upgrade")
+    assert "nothing to apply" in again.stdout and "written anew" not in again.stdout
+
+
 def test_unknown_case_and_bad_status_are_clear_errors(settings_env):
     shown = run(settings_env, "cases", "show", "999", "--json")
     assert shown.returncode == 1 and "there is no case 999" in shown.stderr

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from carecase import cases, engine, evidence, rerun
+from carecase import batch, cases, engine, evidence, rerun
 from carecase.model import Author, Message
 from carecase.store.queries import Q
 
@@ -297,6 +297,42 @@ def test_keys_written_by_an_older_version_are_written_anew(db, settings):
     assert "n:olof+berg" in _keys(db, "n:")  # Olle is Olof: keys by the current rules
     with db.connection() as conn:
         assert conn.execute("SELECT profile->>'keys' AS v FROM customers").fetchone()["v"]
+
+
+def test_opening_an_older_database_writes_its_customers_keys_anew(db, settings):
+    from carecase import identity
+
+    run(db, settings, msg("google", "w1", "Paketet kom aldrig.", author=Author(
+        name="A. Wallin")), *(msg("facebook", f"w{i}", "Hej", i, author=Author(
+            id=f"w{i}", name=f"Nils Holm{i}")) for i in range(5)))
+    with db.connection() as conn:  # as carecase left them before the ~twins and s: keys
+        conn.execute("DELETE FROM customer_keys WHERE key LIKE '~%%' OR key LIKE 's:%%'")
+        conn.execute("UPDATE customers SET profile = profile || '{\"keys\": 2}'")
+        conn.execute("UPDATE key_index SET version = 2")
+    anna = msg("facebook", "w9", "Var är mitt paket?", 60, author=Author(
+        id="99", name="Anna Wallin"))
+    with db.connection() as conn:  # not found: her full name looks up the ~twin
+        state = batch.BatchState.load(conn, settings, [(1, anna)], T0)
+        assert not state.directory.candidates(state.keys[1])
+
+    assert engine.reindex_keys(db, batch_size=2) == 6  # three transactions of two
+    assert engine.reindex_keys(db) == 0  # up to date: nothing to do
+    with db.connection() as conn:
+        assert conn.execute("SELECT version FROM key_index").fetchone()["version"] == \
+            identity.KEYS_VERSION
+        ids = [r["id"] for r in conn.execute("SELECT id FROM customers")]
+        profiles = {r["id"]: batch.profile_of(r)
+                    for r in conn.execute(Q["load_customers"], {"ids": ids})}
+        stored = {cid: set(_keys_of(conn, cid)) for cid in profiles}
+        assert stored == {cid: set(identity.profile_keys(p)) for cid, p in profiles.items()}
+        state = batch.BatchState.load(conn, settings, [(1, anna)], T0)
+        assert [p.names for p in state.directory.candidates(state.keys[1])] == \
+            [("A. Wallin",)]
+
+
+def _keys_of(conn, customer: int) -> list[str]:
+    return [r["key"] for r in conn.execute(
+        "SELECT key FROM customer_keys WHERE customer_id = %s", (customer,))]
 
 
 def test_split_waits_for_the_engine_batch_in_progress(db, settings):
