@@ -66,7 +66,8 @@ def _json(data: Any) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the database migrations (safe to run again)."""
+    """Apply the database migrations and write outdated matching keys anew (safe to run
+    again)."""
     from carecase import engine
     from carecase.bootstrap import open_app
     from carecase.store import migrate

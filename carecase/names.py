@@ -220,6 +220,8 @@ def stems(first: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in (first[:3], sound[:3]) if len(s) == 3))
 
 
+# The one memo table of keys (about 29 MB when full): name_keys and lookup_keys put
+# their keys together from it on each call, sharing its strings.
 @lru_cache(maxsize=1 << 14)
 def _keys(form: NameForm) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The form's own keys, and its wide keys: those an initial or a bare initial of the
@@ -260,7 +262,6 @@ def _keys(form: NameForm) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(keys), tuple(wide)
 
 
-@lru_cache(maxsize=1 << 14)
 def name_keys(form: NameForm) -> tuple[str, ...]:
     """The keys to index a known customer's form under, so later messages find it.
 
@@ -282,7 +283,6 @@ def _twinned(key: str) -> bool:
     return key.startswith("h:") or (key.startswith("n:") and "+" in key)
 
 
-@lru_cache(maxsize=1 << 14)
 def lookup_keys(form: NameForm) -> tuple[str, ...]:
     """The keys a message's form looks candidates up by, most selective first.
 
