@@ -363,6 +363,13 @@ def rebuild_customer(conn: psycopg.Connection, customer_id: int, pattern: str) -
     profile = replace(profile, identities=frozenset((r["kind"], r["value"]) for r in owned))
     conn.execute(Q["set_profile"], {"id": customer_id, "profile": Jsonb(_json(profile)),
                                     "name": profile.names[0] if profile.names else None})
-    conn.execute(Q["bulk_delete_all_keys"], {"rows": Jsonb([{"customer": customer_id}])})
+    replace_keys(conn, [profile])
+
+
+def replace_keys(conn: psycopg.Connection, profiles: list[identity.Profile]) -> None:
+    """Replace the stored blocking keys of these customers with their profile_keys."""
+    conn.execute(Q["bulk_delete_all_keys"], {"rows": Jsonb(
+        [{"customer": p.customer_id} for p in profiles])})
     conn.execute(Q["bulk_insert_keys"], {"rows": Jsonb(
-        [{"key": k, "customer": customer_id} for k in identity.profile_keys(profile)])})
+        [{"key": k, "customer": p.customer_id}
+         for p in profiles for k in identity.profile_keys(p)])})

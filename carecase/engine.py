@@ -22,7 +22,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from carecase import classify, identity, policy
-from carecase.batch import BatchState, profile_of, rules_for
+from carecase.batch import BatchState, profile_of, replace_keys, rules_for
 from carecase.clues import utc
 from carecase.config import Settings
 from carecase.model import Message
@@ -60,12 +60,8 @@ def reindex_keys(db: Any, batch_size: int = 2000) -> int:
             if not ids:
                 conn.execute(Q["set_key_index_version"], {"version": identity.KEYS_VERSION})
                 break
-            profiles = [profile_of(r) for r in conn.execute(Q["load_customers"], {"ids": ids})]
-            conn.execute(Q["bulk_delete_all_keys"], {"rows": Jsonb([{"customer": i}
-                                                                     for i in ids])})
-            conn.execute(Q["bulk_insert_keys"], {"rows": Jsonb([
-                {"key": k, "customer": p.customer_id}
-                for p in profiles for k in identity.profile_keys(p)])})
+            replace_keys(conn, [profile_of(r) for r in conn.execute(Q["load_customers"],
+                                                                   {"ids": ids})])
             conn.execute(Q["set_keys_version"], {"version": identity.KEYS_VERSION,
                                                  "ids": ids})
         done, after = done + len(ids), ids[-1]

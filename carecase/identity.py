@@ -57,8 +57,9 @@ BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "m
 OTHER_ACCOUNT = {"facebook": -3.0, "x": -2.0, "trustpilot": -2.0, "email": -2.3}
 MAX_KEYS = 12
 MEMO_TEXT = 10_000  # longer texts are not kept in memo tables
-# Bump when profile_keys derives other keys from the same profile: the engine then
-# writes a customer's keys anew when it next touches them.
+# Bump when profile_keys derives other keys from the same profile: opening the database
+# writes every customer's keys anew (engine.reindex_keys), and the engine does it for a
+# customer it touches before that.
 KEYS_VERSION = 3
 UNIQUE = 0.3  # no other customer has the name
 COMMON = 0.65  # times log(customers sharing the name)
