@@ -188,8 +188,12 @@ def _first_day_keys(firsts: tuple[str, ...], day: date, days: tuple[int, ...]
 
 def activity_keys(at: datetime) -> list[str]:
     """The hour and day keys a customer last seen at ``at`` is counted under."""
-    at = utc(at)
-    return [f"a:{at:%Y-%m-%dT%H}", f"d:{at:%Y-%m-%d}"]
+    return list(_hour_keys(utc(at).replace(minute=0, second=0, microsecond=0)))
+
+
+@lru_cache(maxsize=1 << 10)  # formatting them cost a fifth of a profile's keys
+def _hour_keys(hour: datetime) -> tuple[str, str]:
+    return f"a:{hour:%Y-%m-%dT%H}", f"d:{hour:%Y-%m-%d}"
 
 
 def window_keys(at: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
