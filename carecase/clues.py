@@ -197,23 +197,28 @@ def _first_day_keys(firsts: tuple[str, ...], day: date, days: tuple[int, ...]
 
 def activity_keys(at: datetime) -> list[str]:
     """The hour and day keys a customer last seen at ``at`` is counted under."""
-    return list(_hour_keys(utc(at).replace(minute=0, second=0, microsecond=0)))
-
-
-@lru_cache(maxsize=1 << 10)  # formatting them cost a fifth of a profile's keys
-def _hour_keys(hour: datetime) -> tuple[str, str]:
-    return f"a:{hour:%Y-%m-%dT%H}", f"d:{hour:%Y-%m-%d}"
+    return list(_hour_keys(_hour(at)))
 
 
 def window_keys(at: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The hour keys of the last WINDOW_HOURS and the day keys of the last WEEK_DAYS."""
-    return _window_keys_at(utc(at).replace(minute=0, second=0, microsecond=0))
+    return _window_keys_at(_hour(at))
+
+
+def _hour(at: datetime) -> datetime:
+    return utc(at).replace(minute=0, second=0, microsecond=0)
+
+
+@lru_cache(maxsize=1 << 10)  # formatting them cost a fifth of a profile's keys
+def _hour_keys(hour: datetime) -> tuple[str, str]:
+    """An hour's key and its day's key (a:2026-03-17T12, d:2026-03-17)."""
+    return f"a:{hour:%Y-%m-%dT%H}", f"d:{hour:%Y-%m-%d}"
 
 
 @lru_cache(maxsize=1 << 10)  # a batch's messages share their hours
 def _window_keys_at(at: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (tuple(f"a:{at - timedelta(hours=i):%Y-%m-%dT%H}" for i in range(WINDOW_HOURS)),
-            tuple(f"d:{at - timedelta(days=i):%Y-%m-%d}" for i in range(WEEK_DAYS)))
+    return (tuple(_hour_keys(at - timedelta(hours=i))[0] for i in range(WINDOW_HOURS)),
+            tuple(_hour_keys(at - timedelta(days=i))[1] for i in range(WEEK_DAYS)))
 
 
 def crowd(at: datetime, freq: Callable[[str], int] | None) -> float:
