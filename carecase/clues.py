@@ -148,12 +148,11 @@ def topics(text: str) -> frozenset[str]:
     return _topics((text or "")[:600])  # all it reads: the memo keeps no long text
 
 
-# Profiles' recent texts are read again for every message they are scored against, and
-# a large import scores the same customers batch after batch (at 4k entries, a 100k
-# import computed half a million topics again, 27 us each). 16k entries hold about 4 MB
-# with short texts (a text its profile holds anyway, and one shared result), 12 MB at
-# most (texts of 600 characters).
-@lru_cache(maxsize=1 << 14)
+# Profiles' recent texts are read again for every message they are scored against. A
+# 100k import still computes half a million topics again (27 us each) with 4k entries;
+# 16k entries cut that by half but weigh 3-12 MB, which the memory goal has not got.
+# Each entry keeps a text (its profile's, while that is loaded) and one shared result.
+@lru_cache(maxsize=1 << 12)
 def _topics(text: str) -> frozenset[str]:
     folded = to_ascii(text).lower()
     found = {t for t, p in _topic_patterns().items() if p.search(folded)}
