@@ -9,6 +9,8 @@ serialised part (matching, cases, replies and the writes) of the batch before.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 from collections import deque
@@ -16,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from carecase import classify, identity
@@ -58,6 +61,7 @@ def _start_worker(rules: classify.Rules, pattern: str) -> None:
     global _worker_args
     _worker_args = (rules, pattern)
     classify.warm_up()
+    release_free_memory()
 
 
 def _prepare_in_worker(messages: list[Message]) -> list[Found]:
@@ -65,7 +69,30 @@ def _prepare_in_worker(messages: list[Message]) -> list[Found]:
     message again (the caller has it: a second copy of a batch of long e-mails in the
     main process cost tens of MB, and unpickling it cost time)."""
     assert _worker_args is not None
-    return [(p.cls, p.keys) for p in prepare(messages, *_worker_args)]
+    found = [(p.cls, p.keys) for p in prepare(messages, *_worker_args)]
+    release_free_memory()
+    return found
+
+
+def release_free_memory() -> None:
+    """Give the pages the C allocator holds free back to the system (glibc's
+    ``malloc_trim``; elsewhere nothing).
+
+    lingua loads its models and scores a batch in threads of its own, and glibc keeps
+    what they free in arenas of their own. The worker stood at 250-320 MB after loading
+    the models and 190 MB once trimmed; in a 100k import it held 285 MB untrimmed and
+    245 MB trimmed after each batch. A trim takes a few milliseconds. (The import
+    process gains nothing from it: 182 against 183 MB.)"""
+    if trim := _malloc_trim():
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return None
 
 
 class Prefetch:
