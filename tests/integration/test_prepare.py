@@ -115,7 +115,6 @@ def test_an_import_gives_the_same_result_with_and_without_the_worker(settings):
 
 
 FRAGMENTED_HEAP = """
-import sys
 from carecase.prepare import release_free_memory
 
 def rss_mb():
