@@ -54,7 +54,7 @@ class BatchState:
         self.pattern = settings.care.order_pattern or identity.ORDER_PATTERN
         self.thresholds = identity.Thresholds(settings.matching.merge_threshold,
                                               settings.matching.suggest_threshold)
-        self.directory = identity.Directory(counts=False)  # counted in the database
+        self.directory = identity.Directory(counts=False)  # load() gives the batch its own
         self.key_counts: dict[str, int] = {}
         self.keys: dict[int, list[str]] = {}
         self.threads: dict[str, tuple[int, int | None]] = {}  # e-mail id -> customer, case
@@ -92,8 +92,12 @@ class BatchState:
         # bring their customers, and only while they are selective: loading a crowd
         # would cost more than it finds. A key one message only counts (#key) may be
         # another's to look up by.
+        looked_up = {k for ks in state.keys.values() for k in ks}
+        # The directory answers these messages' lookups only (and those of the customers
+        # they create or change, by the same keys): it need not index the rest.
+        state.directory = identity.Directory(counts=False, only=looked_up)
         wanted: dict[str, int] = {}
-        for key in {k for ks in state.keys.values() for k in ks}:
+        for key in looked_up:
             own = identity.counted_key(key)
             limit = min(MAX_KEY_FANOUT, identity.lookup_limit(key, MAX_KEY_FANOUT))
             wanted[own] = max(limit, wanted.get(own, 0))

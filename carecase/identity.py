@@ -481,12 +481,16 @@ class Directory:
     (activity) are only counted.
     """
 
-    def __init__(self, max_postings: int = 500, *, counts: bool = True) -> None:
+    def __init__(self, max_postings: int = 500, *, counts: bool = True,
+                 only: set[str] | frozenset[str] | None = None) -> None:
         """``counts=False``: keys that only count (hour, day, bare surname) are not
         indexed, so ``name_count`` cannot answer for them; for the engine, which counts
-        in the database and indexes thousands of candidates a batch."""
+        in the database and indexes thousands of candidates a batch. ``only``: index
+        these keys alone, the ones ``candidates`` will be asked for (a batch's messages'
+        keys: about a quarter of its candidates' keys)."""
         self.max_postings = max_postings
         self._counts = counts
+        self._only = only
         self._profiles: dict[int, Profile] = {}
         self._keys: dict[int, tuple[str, ...]] = {}
         self._index: dict[str, set[int]] = {}
@@ -502,7 +506,8 @@ class Directory:
                 ids.discard(cid)
         keys, lookups = _profile_keys(profile.identities, profile.names, profile.handles,
                                       profile.last_seen)
-        for key in keys if self._counts else lookups:
+        indexed = keys if self._counts else lookups
+        for key in indexed if self._only is None else self._only.intersection(indexed):
             if (ids := index.get(key)) is None:
                 index[key] = {cid}
             else:

@@ -302,6 +302,31 @@ def test_a_directory_without_counts_finds_the_same_candidates():
     assert lean.name_count("n:anna+andersson") == full.name_count("n:anna+andersson") == 1
 
 
+def test_a_directory_for_some_keys_finds_by_them_what_a_full_one_finds():
+    """A batch's directory indexes only the keys its messages look up."""
+    profiles = [known(msg("facebook", id=str(i), name=n), cid=i) for i, n in enumerate(
+        ["Anna Andersson", "Anna A.", "Erik Andersson", "Anna Berg"], 1)]
+    profiles.append(known(msg("x", id="5", handle="annaandersson"), cid=5))
+    asked = [blocking_keys(msg("google", name=n)) for n in ("Anna Andersson", "Erik A.")]
+    looked_up = {k for keys in asked for k in keys}
+    full, some = Directory(counts=False), Directory(counts=False, only=looked_up)
+    for p in profiles:
+        full.add(p)
+        some.add(p)
+    for keys in asked:
+        assert some.candidates(keys) == full.candidates(keys)
+    assert 1 in {p.customer_id for p in some.candidates(asked[0])}
+    for p in profiles:  # what the batch writes to customer_keys is every key
+        assert some.keys_of(p.customer_id) == full.keys_of(p.customer_id)
+    assert "n:anna+berg" not in looked_up and not some.candidates(["n:anna+berg"])
+    assert full.candidates(["n:anna+berg"])
+    # a customer the batch changes is indexed again, under the asked keys it now has
+    assert "n:anna+andersson" in looked_up
+    assert 4 not in {p.customer_id for p in some.candidates(["n:anna+andersson"])}
+    some.add(known(msg("facebook", id="4", name="Anna Andersson"), cid=4))
+    assert 4 in {p.customer_id for p in some.candidates(["n:anna+andersson"])}
+
+
 def test_profile_with_keeps_recent_texts():
     profile = Profile(1)
     for i in range(8):
