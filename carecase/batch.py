@@ -54,7 +54,7 @@ class BatchState:
         self.pattern = settings.care.order_pattern or identity.ORDER_PATTERN
         self.thresholds = identity.Thresholds(settings.matching.merge_threshold,
                                               settings.matching.suggest_threshold)
-        self.directory = identity.Directory(counts=False)  # load() gives the batch its own
+        self.directory: identity.Directory  # load() builds it for the batch's keys
         self.key_counts: dict[str, int] = {}
         self.keys: dict[int, list[str]] = {}
         self.threads: dict[str, tuple[int, int | None]] = {}  # e-mail id -> customer, case
