@@ -150,8 +150,9 @@ def topics(text: str) -> frozenset[str]:
 
 # Profiles' recent texts are read again for every message they are scored against. A
 # 100k import still computes half a million topics again (27 us each) with 4k entries;
-# 16k entries cut that by half but weigh 3-12 MB, which the memory goal has not got.
-# Each entry keeps a text (its profile's, while that is loaded) and one shared result.
+# 16k entries cut that by half but weigh 3-12 MB, and no speed-up showed through the
+# benchmark machines' drift (docs/benchmarks.md). Each entry keeps a text (its
+# profile's, while that is loaded) and one shared result.
 @lru_cache(maxsize=1 << 12)
 def _topics(text: str) -> frozenset[str]:
     folded = to_ascii(text).lower()

@@ -285,11 +285,15 @@ def test_directory_reindexes_and_counts():
     assert d.get(1) is not None and d.get(2) is None
 
 
-def test_a_directory_without_counts_finds_the_same_candidates():
-    """The engine's directory (counts in the database) skips keys that only count."""
+def _andersson_profiles() -> list[Profile]:
     profiles = [known(msg("facebook", id=str(i), name=n), cid=i) for i, n in enumerate(
         ["Anna Andersson", "Anna A.", "Erik Andersson", "Anna Berg"], 1)]
-    profiles.append(known(msg("x", id="5", handle="annaandersson"), cid=5))
+    return [*profiles, known(msg("x", id="5", handle="annaandersson"), cid=5)]
+
+
+def test_a_directory_without_counts_finds_the_same_candidates():
+    """The engine's directory (counts in the database) skips keys that only count."""
+    profiles = _andersson_profiles()
     full, lean = Directory(), Directory(counts=False)
     for p in profiles:
         full.add(p)
@@ -304,9 +308,7 @@ def test_a_directory_without_counts_finds_the_same_candidates():
 
 def test_a_directory_for_some_keys_finds_by_them_what_a_full_one_finds():
     """A batch's directory indexes only the keys its messages look up."""
-    profiles = [known(msg("facebook", id=str(i), name=n), cid=i) for i, n in enumerate(
-        ["Anna Andersson", "Anna A.", "Erik Andersson", "Anna Berg"], 1)]
-    profiles.append(known(msg("x", id="5", handle="annaandersson"), cid=5))
+    profiles = _andersson_profiles()
     asked = [blocking_keys(msg("google", name=n)) for n in ("Anna Andersson", "Erik A.")]
     looked_up = {k for keys in asked for k in keys}
     full, some = Directory(counts=False), Directory(counts=False, only=looked_up)
