@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from carecase import classify, evidence, identity, incidents, policy
+from carecase import classify, clues, evidence, identity, incidents, policy
 from carecase.config import Settings
 from carecase.model import Author, Case, Classification, Message, Outgoing
 from carecase.store.queries import Q
@@ -331,16 +331,24 @@ def profile_of(row: dict[str, Any]) -> identity.Profile:
     """A customer's profile from a ``load_customers`` row."""
     p = row["profile"] or {}
     last = p.get("last_seen")
+    texts = tuple(p.get("texts", ()))
+    topics, hints = p.get("topics", ()), p.get("hints", ())
+    if not len(topics) == len(hints) == len(texts):  # written before they were kept
+        topics = hints = ()
     return identity.Profile(
         customer_id=row["id"], names=tuple(p.get("names", ())),
         identities=frozenset((k, v) for k, v in row["identities"] or ()),
         handles=tuple(p.get("handles", ())),
         last_seen=datetime.fromisoformat(last) if last else None,
-        texts=tuple(p.get("texts", ())), never_merge=frozenset(row["never_merge"] or ()))
+        texts=texts, never_merge=frozenset(row["never_merge"] or ()),
+        text_topics=tuple(map(clues.shared, topics)),
+        text_hints=tuple(map(clues.shared, hints)))
 
 
 def _json(p: identity.Profile) -> dict[str, Any]:
+    topics, hints = identity.text_clues(p)
     return {"names": list(p.names), "handles": list(p.handles), "texts": list(p.texts),
+            "topics": [sorted(t) for t in topics], "hints": [sorted(h) for h in hints],
             "last_seen": p.last_seen.isoformat() if p.last_seen else None,
             "keys": identity.KEYS_VERSION}
 

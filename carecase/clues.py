@@ -24,8 +24,8 @@ from unidecode import unidecode
 from carecase.names import fold, to_ascii
 
 __all__ = ["ORDER_PATTERN", "activity_keys", "channel_hints", "crowd", "first_name_keys",
-           "hours_apart", "matter", "normalise_order", "order_refs", "phones", "time_apart",
-           "topics", "window_keys"]
+           "hours_apart", "matter", "normalise_order", "order_refs", "phones", "shared",
+           "time_apart", "topics", "window_keys"]
 
 ORDER_PATTERN = (
     r"(?:(?<![\w&])#\s?|\b(?:order|ordre|ordernr|ordrenr|ordernummer|ordrenummer|ordernumber"
@@ -117,11 +117,12 @@ def channel_hints(text: str) -> frozenset[str]:
 def _hints(text: str) -> frozenset[str]:
     folded = to_ascii(text).lower()  # not fold(): its cache is for names
     found = {_HINT_CHANNEL.get(m[1], "email") for m in _HINT.finditer(folded)}
-    return frozenset(found | {"x" if v.startswith("tw") else "email"
-                              for v in _HINT_VERB.findall(folded)})
+    return shared(found | {"x" if v.startswith("tw") else "email"
+                           for v in _HINT_VERB.findall(folded)})
 
 
-# profiles' recent texts are checked again for every message
+# a message's text is asked again for each candidate; profiles keep their texts' own
+# (identity.Profile.text_hints)
 _channel_hints = lru_cache(maxsize=1 << 12)(_hints)
 
 
@@ -148,11 +149,10 @@ def topics(text: str) -> frozenset[str]:
     return _topics((text or "")[:600])  # all it reads: the memo keeps no long text
 
 
-# Profiles' recent texts are read again for every message they are scored against. A
-# 100k import still computes half a million topics again (27 us each) with 4k entries;
-# 16k entries cut that by half but weigh 3-12 MB, and no speed-up showed through the
-# benchmark machines' drift (docs/benchmarks.md). Each entry keeps a text (its
-# profile's, while that is loaded) and one shared result.
+# A message's text is asked again for each candidate; profiles keep their texts' topics
+# (identity.Profile.text_topics), so those are computed once, when a text joins its
+# profile, and again only for a profile an older carecase stored without them. Each
+# entry keeps a text of at most 600 characters and one shared result.
 @lru_cache(maxsize=1 << 12)
 def _topics(text: str) -> frozenset[str]:
     folded = to_ascii(text).lower()
@@ -161,11 +161,19 @@ def _topics(text: str) -> frozenset[str]:
         found = {"praise"}
     elif len(found) > 1:  # "damaged on delivery" is about the damage
         found.discard("delivery")
-    topics = frozenset(found)
-    return _TOPIC_SETS.setdefault(topics, topics)
+    return shared(found)
 
 
-_TOPIC_SETS: dict[frozenset[str], frozenset[str]] = {}  # one of each: a few dozen
+_SETS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def shared(items: Iterable[str]) -> frozenset[str]:
+    """One object for each set of topics or channels (a few dozen occur), so that the
+    thousands of profiles a batch loads share them."""
+    found = frozenset(items)
+    if len(_SETS) < 4096:  # stored profiles are ours, but a bound costs nothing
+        return _SETS.setdefault(found, found)
+    return _SETS.get(found, found)
 
 
 # --- when and about what ----------------------------------------------------------
@@ -262,8 +270,10 @@ def _topic_text(text: str) -> str:
     return utils.default_process(fold(text))
 
 
-def matter(text: str, texts: tuple[str, ...], hours: float | None) -> tuple[float, str | None]:
-    """Log-odds from what the message is about against the customer's recent messages.
+def matter(text: str, texts: tuple[str, ...], hours: float | None,
+           their_topics: frozenset[str] | None = None) -> tuple[float, str | None]:
+    """Log-odds from what the message is about against the customer's recent messages
+    (``their_topics``: the topics of ``texts``, when known).
 
     Near-identical text or a shared topic speaks for; two clear, different matters within
     a few days speak against (a bare "any news?" or a thank-you says nothing either way).
@@ -277,7 +287,8 @@ def matter(text: str, texts: tuple[str, ...], hours: float | None) -> tuple[floa
         if mine else 0
     if ratio >= 80:
         return (0.9 if near else 0.4), f"near-identical text ({ratio:.0f})"
-    ours, theirs = topics(text), frozenset().union(*map(topics, texts))
+    ours = topics(text)
+    theirs = frozenset().union(*map(topics, texts)) if their_topics is None else their_topics
     if not ours or not theirs:
         return 0.0, None
     if shared := ours & theirs:

@@ -48,7 +48,7 @@ from carecase.names import NameForm
 
 __all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "blocking_keys",
            "channel_hints", "crowd", "decide", "identities_of", "message_forms",
-           "normalise_order", "order_refs", "phones", "profile_keys", "profile_with"]
+           "normalise_order", "order_refs", "phones", "profile_keys", "profile_with", "text_clues"]
 
 DECISIVE = frozenset({"email", "facebook", "x", "trustpilot", "google"})
 BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "merge"
@@ -143,6 +143,19 @@ class Profile:
     last_seen: datetime | None = None
     texts: tuple[str, ...] = ()
     never_merge: frozenset[int] = frozenset()
+    # What each of ``texts`` is about and which channels it mentions (clues.topics,
+    # clues.channel_hints), kept with the texts so that scoring a candidate need not read
+    # them again; empty when not known: ``text_clues`` then derives them.
+    text_topics: tuple[frozenset[str], ...] = ()
+    text_hints: tuple[frozenset[str], ...] = ()
+
+
+def text_clues(profile: Profile) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
+    """The topics and the channel mentions of each of the profile's recent texts."""
+    if len(profile.text_topics) == len(profile.text_hints) == len(profile.texts):
+        return profile.text_topics, profile.text_hints
+    return (tuple(map(clues.topics, profile.texts)),
+            tuple(map(clues.channel_hints, profile.texts)))
 
 
 @dataclass(frozen=True)
@@ -254,13 +267,17 @@ def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATT
     last = profile.last_seen
     if last is None or clues.hours_apart(msg.created_at, last, signed=True) > 0:
         last = msg.created_at
+    text = msg.text[:clues.SHORT_TEXT]
+    topics, hints = text_clues(profile)
     return replace(
         profile,
         names=tuple(dict.fromkeys(profile.names + tuple(seen)))[:MAX_NAMES],
         handles=tuple(dict.fromkeys(profile.handles + tuple(handles)))[:MAX_NAMES],
         identities=profile.identities | frozenset(identities_of(msg, order_pattern)),
         last_seen=last,
-        texts=(*profile.texts, msg.text[:clues.SHORT_TEXT])[-MAX_TEXTS:],
+        texts=(*profile.texts, text)[-MAX_TEXTS:],
+        text_topics=(*topics, clues.topics(text))[-MAX_TEXTS:],
+        text_hints=(*hints, clues.channel_hints(text))[-MAX_TEXTS:],
     )
 
 
@@ -366,18 +383,20 @@ def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
     identifying, why = match.weight + rare, [*match.notes, rare_note]
     channels = _channels(profile)
     said = hints - {msg.channel}
+    their_topics, their_hints = text_clues(profile)
     # Context: "I also wrote on Facebook", written soon after, about the same matter, on a
     # channel not used before. None of it tells namesakes apart, so it comes on top.
     context = 0.0
     if said & channels:
         context += SAYS_WROTE_THERE
         why.append(f"says they also wrote on {', '.join(sorted(said & channels))}")
-    elif said or any(msg.channel in clues.channel_hints(t) for t in profile.texts):
+    elif said or any(msg.channel in h for h in their_hints):
         context += MENTIONS_A_CHANNEL
         why.append("mentions writing on another channel")
     hours = clues.hours_apart(msg.created_at, profile.last_seen) if profile.last_seen else None
     soon, soon_note = clues.time_apart(hours) if hours is not None else (0.0, None)
-    matter, matter_note = clues.matter(msg.text, profile.texts, hours)
+    matter, matter_note = clues.matter(msg.text, profile.texts, hours,
+                                       frozenset().union(*their_topics))
     why += [soon_note, matter_note]
     if busy >= SURGE and hours is not None and hours <= 24 and (soon > 0 or matter > 0):
         # In a surge, others wrote just as recently about just the same: both say less

@@ -330,6 +330,31 @@ def test_opening_an_older_database_writes_its_customers_keys_anew(db, settings):
             [("A. Wallin",)]
 
 
+def test_profiles_keep_their_texts_topics_and_older_ones_load_without_them(db, settings):
+    from carecase import clues, identity
+
+    run(db, settings, ANNA_MAIL, ANNA_FB)
+    with db.connection() as conn:
+        [row] = conn.execute(Q["load_customers"], {"ids": [
+            r["id"] for r in conn.execute("SELECT id FROM customers")]}).fetchall()
+        stored = row["profile"]
+        assert stored["topics"] == [sorted(clues.topics(t)) for t in stored["texts"]]
+        assert stored["hints"] == [sorted(clues.channel_hints(t)) for t in stored["texts"]]
+        assert stored["hints"][1] == ["email"]  # "Jag har mejlat er också"
+        kept = batch.profile_of(row)
+        # as an older carecase wrote them: derived from the texts when loaded
+        conn.execute("UPDATE customers SET profile = profile - 'topics' - 'hints'")
+        [older] = conn.execute(Q["load_customers"], {"ids": [row["id"]]}).fetchall()
+        bare = batch.profile_of(older)
+        assert bare.text_topics == () and bare.texts == kept.texts
+        assert identity.text_clues(bare) == (kept.text_topics, kept.text_hints)
+    report = run(db, settings, ANNA_X)  # scored against the older profile, and rewritten
+    assert report.counts["merged"] == 1
+    with db.connection() as conn:
+        profile = conn.execute("SELECT profile FROM customers").fetchone()["profile"]
+        assert len(profile["topics"]) == len(profile["hints"]) == len(profile["texts"]) == 3
+
+
 def _keys_of(conn, customer: int) -> list[str]:
     return [r["key"] for r in conn.execute(
         "SELECT key FROM customer_keys WHERE customer_id = %s", (customer,))]

@@ -19,6 +19,7 @@ from carecase.identity import (
     order_refs,
     profile_keys,
     profile_with,
+    text_clues,
 )
 from carecase.model import Author, Message
 
@@ -335,6 +336,30 @@ def test_profile_with_keeps_recent_texts():
         profile = profile_with(profile, msg("facebook", f"text {i}", hours=i, id="1", name="Bo"))
     assert profile.texts[-1] == "text 7" and len(profile.texts) == 5
     assert profile.last_seen == T0 + timedelta(hours=7)
+
+
+def test_a_profile_keeps_what_its_texts_are_about_and_scores_as_if_it_read_them():
+    from carecase import clues
+
+    texts = [COURIER, "Jag har mejlat er också. Återbetalningen har inte kommit.", "Tack!",
+             "Skrev på Facebook igår, paketet var trasigt", "x" * 900]
+    kept = known(*(msg("email", t, hours=i, email="bo@example.se", name="Bo Ek")
+                   for i, t in enumerate(texts)), cid=1)
+    assert kept.texts[-1] == "x" * clues.SHORT_TEXT
+    assert kept.text_topics == tuple(clues.topics(t) for t in kept.texts)
+    assert kept.text_hints == tuple(clues.channel_hints(t) for t in kept.texts)
+    assert {"facebook", "email"} <= set().union(*kept.text_hints)
+    # as a profile written before carecase kept them is loaded: derived from the texts
+    bare = Profile(1, names=kept.names, identities=kept.identities,
+                   last_seen=kept.last_seen, texts=kept.texts)
+    assert text_clues(bare) == (kept.text_topics, kept.text_hints)
+    assert profile_with(bare, msg("x", "Paketet?", hours=9, id="3")).text_topics == \
+        profile_with(kept, msg("x", "Paketet?", hours=9, id="3")).text_topics
+    on_facebook = msg("facebook", "Paketet kom trasigt", hours=5, id="77", name="Bo Ek")
+    assert "mentions writing on another channel" in match(on_facebook, kept).evidence
+    for new in (on_facebook, msg("google", "Återbetalningen dröjer", hours=30, name="B. Ek")):
+        assert match(new, kept) == match(new, bare)
+        assert match(new, kept).action != "new"
 
 
 # --- the benchmark's arithmetic -----------------------------------------------------------
