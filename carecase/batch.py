@@ -66,8 +66,10 @@ class BatchState:
         self.openings: dict[int, int] = {}  # case -> how many times it was (re)opened
         self.acked: set[str] = set()  # private-acknowledgment keys already queued
         self.dirty_customers: set[int] = set()
-        # keys in customer_keys for each loaded customer; None: written by an older
-        # profile_keys, so all of the customer's keys are written again
+        # loaded customer -> whether the current profile_keys wrote its keys
+        self.loaded: dict[int, bool] = {}
+        # keys in customer_keys for each loaded customer the batch changes; None: written
+        # by an older profile_keys, so all of the customer's keys are written again
         self.stored_keys: dict[int, tuple[str, ...] | None] = {}
         self.key_delta: Counter[str] = Counter()  # this batch's change to key_counts
         self.new_cases: set[int] = set()
@@ -117,10 +119,10 @@ class BatchState:
             cases = conn.execute(Q["load_cases"], {"customers": sorted(customers),
                                                    "since": since})
             for r in profiles:
-                state.directory.add(profile_of(r))
-                current = (r["profile"] or {}).get("keys") == identity.KEYS_VERSION
-                state.stored_keys[r["id"]] = state.directory.keys_of(r["id"]) \
-                    if current else None
+                profile = profile_of(r)
+                state.directory.add(profile, stored_lookups(r, profile))
+                state.loaded[r["id"]] = (r["profile"] or {}).get("keys") == \
+                    identity.KEYS_VERSION
                 state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
             for r in cases:
                 state.openings[r["id"]] = r.pop("openings")
@@ -154,7 +156,10 @@ class BatchState:
             cid = self._next_id("customers")
             self.names[cid] = msg.author.name
         base = self.directory.get(cid) or identity.Profile(customer_id=cid)
-        before = set(self.directory.keys_of(cid))
+        keys = self.directory.keys_of(cid)
+        if cid in self.loaded and cid not in self.stored_keys:  # its first change
+            self.stored_keys[cid] = keys if self.loaded[cid] else None
+        before = set(keys)
         self.directory.add(identity.profile_with(base, msg, self.pattern))
         after = set(self.directory.keys_of(cid))
         self.key_delta.update(after - before)
@@ -345,12 +350,27 @@ def profile_of(row: dict[str, Any]) -> identity.Profile:
         text_hints=tuple(map(clues.shared, hints)))
 
 
+def stored_lookups(row: dict[str, Any], profile: identity.Profile) -> tuple[str, ...] | None:
+    """The profile's lookup keys as stored with it, while they are what it derives:
+    written by this ``profile_keys``, from the identities the customer holds. (A batch
+    keeps an order number or a phone that another customer holds in the profile of the
+    customer whose message named it; the profile loaded back lacks it.)"""
+    p = row["profile"] or {}
+    lookups, held = p.get("lookups"), p.get("ids")
+    if lookups is None or p.get("keys") != identity.KEYS_VERSION or \
+            held != len(profile.identities) or \
+            lookups[:held] != identity.identity_keys(profile.identities):
+        return None
+    return tuple(lookups)
+
+
 def _json(p: identity.Profile) -> dict[str, Any]:
     topics, hints = identity.text_clues(p)
     return {"names": list(p.names), "handles": list(p.handles), "texts": list(p.texts),
             "topics": [sorted(t) for t in topics], "hints": [sorted(h) for h in hints],
             "last_seen": p.last_seen.isoformat() if p.last_seen else None,
-            "keys": identity.KEYS_VERSION}
+            "keys": identity.KEYS_VERSION, "ids": len(p.identities),
+            "lookups": list(identity.profile_lookups(p))}
 
 
 def message_from_row(row: dict[str, Any]) -> Message:

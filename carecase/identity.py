@@ -47,8 +47,9 @@ from carecase.model import Author, Message
 from carecase.names import NameForm
 
 __all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "blocking_keys",
-           "channel_hints", "crowd", "decide", "identities_of", "message_forms",
-           "normalise_order", "order_refs", "phones", "profile_keys", "profile_with", "text_clues"]
+           "channel_hints", "crowd", "decide", "identities_of", "identity_keys",
+           "message_forms", "normalise_order", "order_refs", "phones", "profile_keys",
+           "profile_lookups", "profile_with", "text_clues"]
 
 DECISIVE = frozenset({"email", "facebook", "x", "trustpilot", "google"})
 BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "merge"
@@ -237,15 +238,28 @@ def profile_keys(profile: Profile) -> list[str]:
                               profile.last_seen)[0])
 
 
-# A batch loads thousands of candidates, and mostly the same ones as the batch before
-# (about twelve loads per customer in a 30k import): keyed by what the keys derive from.
-# About 24 MB when full.
-@lru_cache(maxsize=1 << 14)
+def profile_lookups(profile: Profile) -> tuple[str, ...]:
+    """The profile_keys that may find candidates (``lookup_limit``): the customer's
+    identity keys first, in order, then its name, handle and first-name-by-day keys."""
+    return _profile_keys(profile.identities, profile.names, profile.handles,
+                         profile.last_seen)[1]
+
+
+def identity_keys(identities: Iterable[tuple[str, str]]) -> list[str]:
+    """The keys of a customer's identities, as profile_keys and profile_lookups begin."""
+    return [f"{k}:{v}" for k, v in sorted(identities)]
+
+
+# Keyed by what the keys derive from. A loaded customer is indexed by the lookup keys
+# stored with it (batch.stored_lookups), so this derives the keys of the customers a
+# batch changes (before and after), which are mostly new each time, and of the few
+# whose stored keys do not hold: a small table does (16k entries weighed 24-30 MB).
+@lru_cache(maxsize=1 << 12)
 def _profile_keys(identities: frozenset[tuple[str, str]], names_: tuple[str, ...],
                   handles: tuple[str, ...], last_seen: datetime | None
                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """All the keys, and those of them that may find candidates (``lookup_limit``)."""
-    keys = [f"{k}:{v}" for k, v in sorted(identities)]
+    keys = identity_keys(identities)
     emails = tuple(sorted(v for k, v in identities if k == "email"))
     forms = _forms(names_, handles, emails)
     keys += [k for f in forms for k in names.name_keys(f)]
@@ -511,27 +525,37 @@ class Directory:
         self._counts = counts
         self._only = only
         self._profiles: dict[int, Profile] = {}
-        self._keys: dict[int, tuple[str, ...]] = {}
+        self._keys: dict[int, tuple[str, ...]] = {}  # derived when first asked for
+        self._indexed: dict[int, tuple[str, ...]] = {}
         self._index: dict[str, set[int]] = {}
 
     def __len__(self) -> int:
         return len(self._profiles)
 
-    def add(self, profile: Profile) -> None:
-        """Index (or re-index) a profile under its profile_keys."""
+    def add(self, profile: Profile, lookups: tuple[str, ...] | None = None) -> None:
+        """Index (or re-index) a profile under its profile_keys. ``lookups``: its
+        ``profile_lookups`` when already known (stored with the customer), which is all
+        a directory without counts indexes; its other keys are then derived only if
+        ``keys_of`` asks."""
         cid, index = profile.customer_id, self._index
-        for key in self._keys.get(cid, ()):
+        for key in self._indexed.get(cid, ()):
             if (ids := index.get(key)) is not None:
                 ids.discard(cid)
-        keys, lookups = _profile_keys(profile.identities, profile.names, profile.handles,
-                                      profile.last_seen)
-        indexed = keys if self._counts else lookups
-        for key in indexed if self._only is None else self._only.intersection(indexed):
+        if lookups is None or self._counts:
+            keys, lookups = _profile_keys(profile.identities, profile.names,
+                                          profile.handles, profile.last_seen)
+            self._keys[cid] = keys
+        else:
+            self._keys.pop(cid, None)
+        indexed = self._keys[cid] if self._counts else lookups
+        if self._only is not None:
+            indexed = tuple(self._only.intersection(indexed))
+        for key in indexed:
             if (ids := index.get(key)) is None:
                 index[key] = {cid}
             else:
                 ids.add(cid)
-        self._keys[cid], self._profiles[cid] = keys, profile
+        self._indexed[cid], self._profiles[cid] = indexed, profile
 
     def candidates(self, keys: Iterable[str], limit: int = 50) -> list[Profile]:
         """Profiles sharing any key, most shared keys first (then the newest customer)."""
@@ -544,8 +568,13 @@ class Directory:
         return [self._profiles[c] for c in best]
 
     def keys_of(self, customer_id: int) -> tuple[str, ...]:
-        """The keys a customer is indexed under (its profile_keys)."""
-        return self._keys.get(customer_id, ())
+        """The customer's profile_keys (the keys it is indexed under are among them)."""
+        keys = self._keys.get(customer_id)
+        if keys is None:
+            if (profile := self._profiles.get(customer_id)) is None:
+                return ()
+            keys = self._keys[customer_id] = tuple(profile_keys(profile))
+        return keys
 
     def get(self, customer_id: int) -> Profile | None:
         """The profile of a customer, if indexed."""

@@ -477,6 +477,9 @@ WHERE (profile ->> 'keys') IS DISTINCT FROM %(version)s::text AND id > %(after)s
 ORDER BY id LIMIT %(n)s
 
 -- set_keys_version --
+-- (the lookup keys an older profile_keys stored with the profile go: the engine derives
+-- them again when it loads the customer)
 UPDATE customers
-SET profile = coalesce(profile, '{}'::jsonb) || jsonb_build_object('keys', %(version)s::int)
+SET profile = (coalesce(profile, '{}'::jsonb) - 'lookups')
+              || jsonb_build_object('keys', %(version)s::int)
 WHERE id = ANY(%(ids)s)

@@ -321,8 +321,10 @@ def test_opening_an_older_database_writes_its_customers_keys_anew(db, settings):
         assert conn.execute("SELECT version FROM key_index").fetchone()["version"] == \
             identity.KEYS_VERSION
         ids = [r["id"] for r in conn.execute("SELECT id FROM customers")]
-        profiles = {r["id"]: batch.profile_of(r)
-                    for r in conn.execute(Q["load_customers"], {"ids": ids})}
+        rows = conn.execute(Q["load_customers"], {"ids": ids}).fetchall()
+        # lookup keys an older profile_keys stored are gone, not taken as current
+        assert not any("lookups" in r["profile"] for r in rows)
+        profiles = {r["id"]: batch.profile_of(r) for r in rows}
         stored = {cid: set(_keys_of(conn, cid)) for cid in profiles}
         assert stored == {cid: set(identity.profile_keys(p)) for cid, p in profiles.items()}
         state = batch.BatchState.load(conn, settings, [(1, anna)], T0)
@@ -353,6 +355,36 @@ def test_profiles_keep_their_texts_topics_and_older_ones_load_without_them(db, s
     with db.connection() as conn:
         profile = conn.execute("SELECT profile FROM customers").fetchone()["profile"]
         assert len(profile["topics"]) == len(profile["hints"]) == len(profile["texts"]) == 3
+
+
+def test_a_loaded_customer_is_indexed_by_the_lookup_keys_stored_while_they_hold(db, settings):
+    from carecase import identity
+
+    lars = msg("facebook", "h1", "Order 123456 kom aldrig fram, vad händer?", 30,
+               author=Author(id="55", name="Lars Berg"))
+    run(db, settings, ANNA_MAIL, lars)  # a household: Lars names Anna's order
+    with db.connection() as conn:
+        rows = {r["name"]: r for r in conn.execute(Q["load_customers"], {"ids": [
+            r["id"] for r in conn.execute("SELECT id FROM customers")]})}
+        anna, berg = rows["Anna Andersson"], rows["Lars Berg"]
+        assert batch.stored_lookups(anna, batch.profile_of(anna)) == \
+            identity.profile_lookups(batch.profile_of(anna))
+        # Lars's profile keeps the order number, but the order stays Anna's: his stored
+        # keys are not what his loaded profile derives, so they are derived again
+        assert "order_ref:123456" in berg["profile"]["lookups"]
+        assert ("order_ref", "123456") not in batch.profile_of(berg).identities
+        assert batch.stored_lookups(berg, batch.profile_of(berg)) is None
+        order_only = msg("google", "g1", "Order 123456?", 90, author=Author(name="Kim Zz"))
+        state = batch.BatchState.load(conn, settings, [(1, order_only)], T0)
+        assert {p.customer_id for p in state.directory.candidates(["order_ref:123456"])} \
+            == {anna["id"]}
+        # what is stored is what indexes a customer (a key only the stored list has)
+        conn.execute("UPDATE customers SET profile = jsonb_set(profile, '{lookups}', "
+                     "profile -> 'lookups' || '[\"n:kim+zz\"]') WHERE id = %s", (anna["id"],))
+        state = batch.BatchState.load(conn, settings, [(1, order_only)], T0)
+        assert [p.customer_id for p in state.directory.candidates(["n:kim+zz"])] == \
+            [anna["id"]]
+        conn.rollback()
 
 
 def _keys_of(conn, customer: int) -> list[str]:

@@ -18,6 +18,7 @@ from carecase.identity import (
     identities_of,
     order_refs,
     profile_keys,
+    profile_lookups,
     profile_with,
     text_clues,
 )
@@ -328,6 +329,30 @@ def test_a_directory_for_some_keys_finds_by_them_what_a_full_one_finds():
     assert 4 not in {p.customer_id for p in some.candidates(["n:anna+andersson"])}
     some.add(known(msg("facebook", id="4", name="Anna Andersson"), cid=4))
     assert 4 in {p.customer_id for p in some.candidates(["n:anna+andersson"])}
+
+
+def test_a_directory_given_the_stored_lookup_keys_finds_what_deriving_them_finds():
+    """The engine indexes a loaded customer under the lookup keys stored with it."""
+    profiles = _andersson_profiles()
+    asked = [blocking_keys(msg("google", name=n)) for n in ("Anna Andersson", "Erik A.")]
+    looked_up = {k for keys in asked for k in keys}
+    derived, stored = (Directory(counts=False, only=looked_up) for _ in range(2))
+    for p in profiles:
+        derived.add(p)
+        stored.add(p, profile_lookups(p))
+    for keys in asked:
+        assert stored.candidates(keys) == derived.candidates(keys)
+    assert 1 in {p.customer_id for p in stored.candidates(asked[0])}
+    for p in profiles:  # the other keys are derived when asked for (the batch writes them)
+        assert stored.keys_of(p.customer_id) == tuple(profile_keys(p))
+    assert profile_lookups(profiles[0])[0] == "facebook:1"  # identities first
+    # changed by the batch: indexed again, and no longer under the keys it lost
+    erik = known(msg("facebook", id="1", name="Erik Andersson"), cid=1)
+    stored.add(erik)
+    derived.add(erik)
+    assert 1 not in {p.customer_id for p in stored.candidates(["n:anna+andersson"])}
+    for keys in asked:
+        assert stored.candidates(keys) == derived.candidates(keys)
 
 
 def test_profile_with_keeps_recent_texts():
