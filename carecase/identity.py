@@ -29,7 +29,7 @@ import math
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -146,9 +146,10 @@ class Profile:
     never_merge: frozenset[int] = frozenset()
     # What each of ``texts`` is about and which channels it mentions (clues.topics,
     # clues.channel_hints), kept with the texts so that scoring a candidate need not read
-    # them again; empty when not known: ``text_clues`` then derives them.
-    text_topics: tuple[frozenset[str], ...] = ()
-    text_hints: tuple[frozenset[str], ...] = ()
+    # them again; empty when not known: ``text_clues`` then derives them. Derived from
+    # the texts, so not compared.
+    text_topics: tuple[frozenset[str], ...] = field(default=(), compare=False)
+    text_hints: tuple[frozenset[str], ...] = field(default=(), compare=False)
 
 
 def text_clues(profile: Profile) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:

@@ -378,6 +378,7 @@ def test_a_profile_keeps_what_its_texts_are_about_and_scores_as_if_it_read_them(
     bare = Profile(1, names=kept.names, identities=kept.identities,
                    last_seen=kept.last_seen, texts=kept.texts)
     assert text_clues(bare) == (kept.text_topics, kept.text_hints)
+    assert bare == kept  # the same profile, whether or not it kept them
     assert profile_with(bare, msg("x", "Paketet?", hours=9, id="3")).text_topics == \
         profile_with(kept, msg("x", "Paketet?", hours=9, id="3")).text_topics
     on_facebook = msg("facebook", "Paketet kom trasigt", hours=5, id="77", name="Bo Ek")
