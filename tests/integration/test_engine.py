@@ -320,8 +320,7 @@ def test_opening_an_older_database_writes_its_customers_keys_anew(db, settings):
     with db.connection() as conn:
         assert conn.execute("SELECT version FROM key_index").fetchone()["version"] == \
             identity.KEYS_VERSION
-        ids = [r["id"] for r in conn.execute("SELECT id FROM customers")]
-        rows = conn.execute(Q["load_customers"], {"ids": ids}).fetchall()
+        rows = _loaded(conn)
         # lookup keys an older profile_keys stored are gone, not taken as current
         assert not any("lookups" in r["profile"] for r in rows)
         profiles = {r["id"]: batch.profile_of(r) for r in rows}
@@ -337,8 +336,7 @@ def test_profiles_keep_their_texts_topics_and_older_ones_load_without_them(db, s
 
     run(db, settings, ANNA_MAIL, ANNA_FB)
     with db.connection() as conn:
-        [row] = conn.execute(Q["load_customers"], {"ids": [
-            r["id"] for r in conn.execute("SELECT id FROM customers")]}).fetchall()
+        [row] = _loaded(conn)
         stored = row["profile"]
         assert stored["topics"] == [sorted(clues.topics(t)) for t in stored["texts"]]
         assert stored["hints"] == [sorted(clues.channel_hints(t)) for t in stored["texts"]]
@@ -346,7 +344,7 @@ def test_profiles_keep_their_texts_topics_and_older_ones_load_without_them(db, s
         kept = batch.profile_of(row)
         # as an older carecase wrote them: derived from the texts when loaded
         conn.execute("UPDATE customers SET profile = profile - 'topics' - 'hints'")
-        [older] = conn.execute(Q["load_customers"], {"ids": [row["id"]]}).fetchall()
+        [older] = _loaded(conn)
         bare = batch.profile_of(older)
         assert bare.text_topics == () and bare.texts == kept.texts
         assert identity.text_clues(bare) == (kept.text_topics, kept.text_hints)
@@ -364,8 +362,7 @@ def test_a_loaded_customer_is_indexed_by_the_lookup_keys_stored_while_they_hold(
                author=Author(id="55", name="Lars Berg"))
     run(db, settings, ANNA_MAIL, lars)  # a household: Lars names Anna's order
     with db.connection() as conn:
-        rows = {r["name"]: r for r in conn.execute(Q["load_customers"], {"ids": [
-            r["id"] for r in conn.execute("SELECT id FROM customers")]})}
+        rows = {r["name"]: r for r in _loaded(conn)}
         anna, berg = rows["Anna Andersson"], rows["Lars Berg"]
         assert batch.stored_lookups(anna, batch.profile_of(anna)) == \
             identity.profile_lookups(batch.profile_of(anna))
@@ -385,6 +382,12 @@ def test_a_loaded_customer_is_indexed_by_the_lookup_keys_stored_while_they_hold(
         assert [p.customer_id for p in state.directory.candidates(["n:kim+zz"])] == \
             [anna["id"]]
         conn.rollback()
+
+
+def _loaded(conn) -> list[dict]:
+    """Every customer's row as a batch loads it."""
+    return conn.execute(Q["load_customers"], {"ids": [
+        r["id"] for r in conn.execute("SELECT id FROM customers")]}).fetchall()
 
 
 def _keys_of(conn, customer: int) -> list[str]:

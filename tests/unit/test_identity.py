@@ -293,6 +293,12 @@ def _andersson_profiles() -> list[Profile]:
     return [*profiles, known(msg("x", id="5", handle="annaandersson"), cid=5)]
 
 
+def _asked_of_andersson() -> tuple[list[list[str]], set[str]]:
+    """A batch's messages' keys (Anna Andersson, Erik A.), and all of them together."""
+    asked = [blocking_keys(msg("google", name=n)) for n in ("Anna Andersson", "Erik A.")]
+    return asked, {k for keys in asked for k in keys}
+
+
 def test_a_directory_without_counts_finds_the_same_candidates():
     """The engine's directory (counts in the database) skips keys that only count."""
     profiles = _andersson_profiles()
@@ -311,8 +317,7 @@ def test_a_directory_without_counts_finds_the_same_candidates():
 def test_a_directory_for_some_keys_finds_by_them_what_a_full_one_finds():
     """A batch's directory indexes only the keys its messages look up."""
     profiles = _andersson_profiles()
-    asked = [blocking_keys(msg("google", name=n)) for n in ("Anna Andersson", "Erik A.")]
-    looked_up = {k for keys in asked for k in keys}
+    asked, looked_up = _asked_of_andersson()
     full, some = Directory(counts=False), Directory(counts=False, only=looked_up)
     for p in profiles:
         full.add(p)
@@ -334,8 +339,7 @@ def test_a_directory_for_some_keys_finds_by_them_what_a_full_one_finds():
 def test_a_directory_given_the_stored_lookup_keys_finds_what_deriving_them_finds():
     """The engine indexes a loaded customer under the lookup keys stored with it."""
     profiles = _andersson_profiles()
-    asked = [blocking_keys(msg("google", name=n)) for n in ("Anna Andersson", "Erik A.")]
-    looked_up = {k for keys in asked for k in keys}
+    asked, looked_up = _asked_of_andersson()
     derived, stored = (Directory(counts=False, only=looked_up) for _ in range(2))
     for p in profiles:
         derived.add(p)
