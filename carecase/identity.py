@@ -235,15 +235,18 @@ def blocking_keys(msg: Message, order_pattern: str = ORDER_PATTERN) -> list[str]
 
 def profile_keys(profile: Profile) -> list[str]:
     """Keys to index a customer under, so a later message's blocking keys find it."""
-    return list(_profile_keys(profile.identities, profile.names, profile.handles,
-                              profile.last_seen)[0])
+    return list(_keys_and_lookups(profile)[0])
 
 
 def profile_lookups(profile: Profile) -> tuple[str, ...]:
     """The profile_keys that may find candidates (``lookup_limit``): the customer's
     identity keys first, in order, then its name, handle and first-name-by-day keys."""
+    return _keys_and_lookups(profile)[1]
+
+
+def _keys_and_lookups(profile: Profile) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return _profile_keys(profile.identities, profile.names, profile.handles,
-                         profile.last_seen)[1]
+                         profile.last_seen)
 
 
 def identity_keys(identities: Iterable[tuple[str, str]]) -> list[str]:
@@ -543,9 +546,7 @@ class Directory:
             if (ids := index.get(key)) is not None:
                 ids.discard(cid)
         if lookups is None or self._counts:
-            keys, lookups = _profile_keys(profile.identities, profile.names,
-                                          profile.handles, profile.last_seen)
-            self._keys[cid] = keys
+            self._keys[cid], lookups = _keys_and_lookups(profile)
         else:
             self._keys.pop(cid, None)
         indexed = self._keys[cid] if self._counts else lookups
@@ -574,7 +575,7 @@ class Directory:
         if keys is None:
             if (profile := self._profiles.get(customer_id)) is None:
                 return ()
-            keys = self._keys[customer_id] = tuple(profile_keys(profile))
+            keys = self._keys[customer_id] = _keys_and_lookups(profile)[0]
         return keys
 
     def get(self, customer_id: int) -> Profile | None:
