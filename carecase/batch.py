@@ -57,6 +57,7 @@ class BatchState:
         self.directory: identity.Directory  # load() builds it for the batch's keys
         self.key_counts: dict[str, int] = {}
         self.keys: dict[int, list[str]] = {}
+        self.traits: dict[int, identity.Traits] = {}
         self.threads: dict[str, tuple[int, int | None]] = {}  # e-mail id -> customer, case
         self.names: dict[int, str | None] = {}
         self.languages: dict[int, str | None] = {}
@@ -83,13 +84,17 @@ class BatchState:
     @classmethod
     def load(cls, conn: psycopg.Connection, settings: Settings,
              new: list[tuple[int, Message]], now: datetime,
-             keys: dict[int, list[str]] | None = None) -> BatchState:
-        """``keys``: the messages' blocking keys, when already computed."""
+             keys: dict[int, list[str]] | None = None,
+             traits: dict[int, identity.Traits] | None = None) -> BatchState:
+        """``keys`` and ``traits``: the messages' blocking keys and traits, when already
+        worked out."""
         state = cls(settings, now)
         state._conn = conn
         for mid, msg in new:
+            known = state.traits[mid] = (traits[mid] if traits is not None
+                                         else identity.traits(msg, state.pattern))
             state.keys[mid] = (keys[mid] if keys is not None
-                               else identity.blocking_keys(msg, state.pattern))
+                               else identity.blocking_keys(msg, state.pattern, known))
         # Every key is counted; only the keys that will find candidates (lookup_limit)
         # bring their customers, and only while they are selective: loading a crowd
         # would cost more than it finds. A key one message only counts (#key) may be
@@ -141,15 +146,16 @@ class BatchState:
                                          (f"reply in the e-mail thread of <{ref}>",))
         candidates = self.directory.candidates(self.keys[message_id])
         return identity.decide(msg, candidates, self.thresholds,
-                               name_frequency=self.key_count)
+                               name_frequency=self.key_count, known=self.traits[message_id])
 
     def key_count(self, key: str) -> int:
         """How many customers share a key now: the count stored when the batch began,
         plus what the batch's earlier messages changed (a surge within one batch)."""
         return self.key_counts.get(key, 0) + self.key_delta[key]
 
-    def customer(self, decision: identity.Decision, msg: Message) -> int:
+    def customer(self, message_id: int, msg: Message, decision: identity.Decision) -> int:
         """The customer id the message belongs to (created if new), profile updated."""
+        known = self.traits[message_id]
         if decision.action == "merge" and decision.customer_id is not None:
             cid = decision.customer_id
         else:
@@ -160,14 +166,14 @@ class BatchState:
         if cid in self.loaded and cid not in self.stored_keys:  # its first change
             self.stored_keys[cid] = keys if self.loaded[cid] else None
         before = set(keys)
-        self.directory.add(identity.profile_with(base, msg, self.pattern))
+        self.directory.add(identity.profile_with(base, msg, self.pattern, known))
         after = set(self.directory.keys_of(cid))
         self.key_delta.update(after - before)
         self.key_delta.subtract(before - after)
         self.dirty_customers.add(cid)
         if not self.names.get(cid) and msg.author.name:
             self.names[cid] = msg.author.name
-        for kind, value in identity.identities_of(msg, self.pattern):
+        for kind, value in known.ids:
             self.rows["identities"].append({"customer": cid, "kind": kind, "value": value})
         if msg.channel == "email":
             self.threads[msg.external_id] = (cid, None)
@@ -339,7 +345,7 @@ def profile_of(row: dict[str, Any]) -> identity.Profile:
     texts = tuple(p.get("texts", ()))
     topics, hints = p.get("topics", ()), p.get("hints", ())
     if not len(topics) == len(hints) == len(texts):  # written before they were kept
-        topics = hints = ()
+        topics, hints = map(clues.topics, texts), map(clues.channel_hints, texts)
     return identity.Profile(
         customer_id=row["id"], names=tuple(p.get("names", ())),
         identities=frozenset((k, v) for k, v in row["identities"] or ()),

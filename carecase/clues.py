@@ -25,7 +25,7 @@ from carecase.names import fold, to_ascii
 
 __all__ = ["ORDER_PATTERN", "activity_keys", "channel_hints", "crowd", "first_name_keys",
            "hours_apart", "matter", "normalise_order", "order_refs", "phones", "shared",
-           "time_apart", "topics", "window_keys"]
+           "time_apart", "topic_text", "topics", "window_keys"]
 
 ORDER_PATTERN = (
     r"(?:(?<![\w&])#\s?|\b(?:order|ordre|ordernr|ordrenr|ordernummer|ordrenummer|ordernumber"
@@ -102,28 +102,18 @@ def phones(text: str, email: str | None = None, signed_from: int | None = None) 
     return list(dict.fromkeys(out))
 
 
-# A customer's profile keeps its recent texts cut to this length, and only texts this
-# short are kept as keys of the channel-hints memo: 4,096 e-mails of 50 KB would hold
-# 200 MB.
-SHORT_TEXT = 500
+SHORT_TEXT = 500  # a customer's profile keeps its recent texts cut to this length
 
 
+# Neither this nor ``topics`` keeps a memo: a message's own are worked out once
+# (identity.traits) and profiles keep their texts' (identity.Profile.text_hints and
+# text_topics).
 def channel_hints(text: str) -> frozenset[str]:
     """Channels the author says they also wrote on ('jag skrev även på Facebook')."""
-    text = text or ""
-    return _channel_hints(text) if len(text) <= SHORT_TEXT else _hints(text)
-
-
-def _hints(text: str) -> frozenset[str]:
-    folded = to_ascii(text).lower()  # not fold(): its cache is for names
+    folded = to_ascii(text or "").lower()  # not fold(): its cache is for names
     found = {_HINT_CHANNEL.get(m[1], "email") for m in _HINT.finditer(folded)}
     return shared(found | {"x" if v.startswith("tw") else "email"
                            for v in _HINT_VERB.findall(folded)})
-
-
-# a message's text is asked again for each candidate; profiles keep their texts' own
-# (identity.Profile.text_hints)
-_channel_hints = lru_cache(maxsize=1 << 12)(_hints)
 
 
 @lru_cache(maxsize=1)
@@ -146,16 +136,7 @@ def _topic_patterns() -> dict[str, re.Pattern[str]]:
 def topics(text: str) -> frozenset[str]:
     """What the matter is ('delivery', 'damaged', 'refund', ..., 'praise'); empty for a
     bare follow-up ('Any news?'). Praise wins: 'fast delivery, thanks!' is not a complaint."""
-    return _topics((text or "")[:600])  # all it reads: the memo keeps no long text
-
-
-# A message's text is asked again for each candidate; profiles keep their texts' topics
-# (identity.Profile.text_topics), so those are computed once, when a text joins its
-# profile, and again only for a profile an older carecase stored without them. Each
-# entry keeps a text of at most 600 characters and one shared result.
-@lru_cache(maxsize=1 << 12)
-def _topics(text: str) -> frozenset[str]:
-    folded = to_ascii(text).lower()
+    folded = to_ascii((text or "")[:600]).lower()  # the start says what it is about
     found = {t for t, p in _topic_patterns().items() if p.search(folded)}
     if "praise" in found:
         found = {"praise"}
@@ -265,15 +246,22 @@ def time_apart(hours: float) -> tuple[float, str | None]:
     return delta, f"written {when} apart" if delta else None
 
 
+def topic_text(text: str) -> str:
+    """The text as ``matter`` compares it with another: its start, folded."""
+    return _topic_text((text or "")[:400])
+
+
 @lru_cache(maxsize=4096)  # called with at most 400 characters: the memo keeps no long text
 def _topic_text(text: str) -> str:
     return utils.default_process(fold(text))
 
 
 def matter(text: str, texts: tuple[str, ...], hours: float | None,
-           their_topics: frozenset[str] | None = None) -> tuple[float, str | None]:
+           their_topics: frozenset[str] | None = None,
+           own: tuple[str, frozenset[str]] | None = None) -> tuple[float, str | None]:
     """Log-odds from what the message is about against the customer's recent messages
-    (``their_topics``: the topics of ``texts``, when known).
+    (``their_topics``: the topics of ``texts``, when known; ``own``: the text's
+    ``topic_text`` and ``topics``, when known).
 
     Near-identical text or a shared topic speaks for; two clear, different matters within
     a few days speak against (a bare "any news?" or a thank-you says nothing either way).
@@ -281,13 +269,13 @@ def matter(text: str, texts: tuple[str, ...], hours: float | None,
     if not texts:
         return 0.0, None
     near = hours is not None and hours <= 72
-    mine = _topic_text(text[:400])
+    mine, ours = own or (topic_text(text), None)
     ratio = max(fuzz.token_set_ratio(mine, _topic_text(t[:400]), processor=None)
                 for t in texts) \
         if mine else 0
     if ratio >= 80:
         return (0.9 if near else 0.4), f"near-identical text ({ratio:.0f})"
-    ours = topics(text)
+    ours = topics(text) if ours is None else ours
     theirs = frozenset().union(*map(topics, texts)) if their_topics is None else their_topics
     if not ours or not theirs:
         return 0.0, None

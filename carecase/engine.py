@@ -166,7 +166,8 @@ def process(conn: psycopg.Connection, settings: Settings,
         report.add("duplicates", len(messages) - len(new))
         if new:
             state = BatchState.load(conn, settings, [(mid, p.msg) for mid, p in new], now,
-                                    keys={mid: p.keys for mid, p in new})
+                                    keys={mid: p.keys for mid, p in new},
+                                    traits={mid: p.traits for mid, p in new})
             for message_id, p in new:
                 _one(state, message_id, p, report)
             state.write(conn)
@@ -182,7 +183,7 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, report: Report)
         report.details.append(f"quarantined {msg.channel}:{msg.external_id}: {msg.quarantine}")
         return
     decision = state.match(message_id, msg)
-    customer = state.customer(decision, msg)
+    customer = state.customer(message_id, msg, decision)
     report.add({"merge": "merged", "suggest": "suggested", "new": "new_customers"}
                [decision.action])
     cls = classify.with_language(prepared.cls, state.rules, state.languages.get(customer))

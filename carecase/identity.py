@@ -46,10 +46,10 @@ from carecase.clues import (  # re-exported: callers import them from here
 from carecase.model import Author, Message
 from carecase.names import NameForm
 
-__all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "blocking_keys",
-           "channel_hints", "crowd", "decide", "identities_of", "identity_keys",
+__all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "Traits",
+           "blocking_keys", "channel_hints", "crowd", "decide", "identities_of", "identity_keys",
            "message_forms", "normalise_order", "order_refs", "phones", "profile_keys",
-           "profile_lookups", "profile_with", "text_clues"]
+           "profile_lookups", "profile_with", "text_clues", "traits"]
 
 DECISIVE = frozenset({"email", "facebook", "x", "trustpilot", "google"})
 BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "merge"
@@ -57,7 +57,6 @@ BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "m
 # writing again mostly writes from the address they used before.
 OTHER_ACCOUNT = {"facebook": -3.0, "x": -2.0, "trustpilot": -2.0, "email": -2.3}
 MAX_KEYS = 12
-MEMO_TEXT = 10_000  # longer texts are not kept in memo tables
 # Bump when profile_keys derives other keys from the same profile: opening the database
 # writes every customer's keys anew (engine.reindex_keys), and the engine does it for a
 # customer it touches before that.
@@ -102,27 +101,18 @@ def _address(channel: str, author: Author) -> str | None:
 
 def identities_of(msg: Message, order_pattern: str = ORDER_PATTERN) -> list[tuple[str, str]]:
     """The exact identity keys a message proves, as (kind, value)."""
-    # asked three times a message under the engine lock (decide, profile, identity rows)
-    find = _memo_identities if len(msg.text) <= MEMO_TEXT else _identities
-    return list(find(msg.channel, msg.author, msg.text, msg.order_ref, order_pattern))
-
-
-def _identities(channel: str, author: Author, text: str, order_ref: str | None,
-                order_pattern: str) -> tuple[tuple[str, str], ...]:
+    channel, author, text = msg.channel, msg.author, msg.text
     email = _address(channel, author)
     out = [("email", email)] if email else []
     if channel in DECISIVE - {"email"} and author.id:
         out.append((channel, str(author.id)))
     if channel == "x" and author.handle:
         out.append(("x", "@" + author.handle.lstrip("@").lower()))
-    refs = [normalise_order(order_ref)] if order_ref else []
+    refs = [normalise_order(msg.order_ref)] if msg.order_ref else []
     out += [("order_ref", r) for r in refs + order_refs(text, order_pattern)]
     signed = names.signature(text)[2] if channel == "email" else None
     out += [("phone", p) for p in phones(text, email, signed)]
-    return tuple(dict.fromkeys(out))
-
-
-_memo_identities = lru_cache(maxsize=2048)(_identities)
+    return list(dict.fromkeys(out))
 
 
 def _describe_key(kind: str, value: str) -> str:
@@ -176,6 +166,35 @@ class Thresholds:
     suggest: float = 0.6
 
 
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What matching reads of a message alone, worked out once a message (``traits``):
+    an import does it in the worker process that prepares each batch, so the engine's
+    serialised section only reads it. ``kept_*`` are of the text a profile keeps (its
+    first ``clues.SHORT_TEXT`` characters)."""
+
+    ids: tuple[tuple[str, str], ...]  # identities_of
+    forms: tuple[NameForm, ...]  # message_forms
+    hints: frozenset[str]  # clues.channel_hints of the text
+    topics: frozenset[str]  # clues.topics of the text
+    topic_text: str  # clues.topic_text of the text
+    kept_hints: frozenset[str]
+    kept_topics: frozenset[str]
+
+
+def traits(msg: Message, order_pattern: str = ORDER_PATTERN) -> Traits:
+    """The message's ``Traits``."""
+    text = msg.text or ""
+    hints, topics = clues.channel_hints(text), clues.topics(text)
+    kept = text[:clues.SHORT_TEXT]
+    if kept != text:
+        hints_kept, topics_kept = clues.channel_hints(kept), clues.topics(kept)
+    else:
+        hints_kept, topics_kept = hints, topics
+    return Traits(tuple(identities_of(msg, order_pattern)), tuple(message_forms(msg)),
+                  hints, topics, clues.topic_text(text), hints_kept, topics_kept)
+
+
 def message_forms(msg: Message) -> list[NameForm]:
     """Every way the message names its author: display name, handle, address, signature."""
     author = msg.author
@@ -216,14 +235,16 @@ def _tier(key: str) -> int:
     return 0 if min(map(len, parts)) > 1 else 2 if len(parts[0]) == 1 else 3
 
 
-def blocking_keys(msg: Message, order_pattern: str = ORDER_PATTERN) -> list[str]:
+def blocking_keys(msg: Message, order_pattern: str = ORDER_PATTERN,
+                  known: Traits | None = None) -> list[str]:
     """Keys to look candidates up by: every identity, the most selective name keys, the
     author's first names by day; then the keys only counted (``lookup_limit``): a full
     name's wide keys (#), whose counts say how common the name is when it agrees with
     an initial, and the hour and day keys, whose counts say how busy the last hours
     were (both through ``name_frequency``, never used to find candidates)."""
-    idents = [f"{k}:{v}" for k, v in identities_of(msg, order_pattern)]
-    forms = message_forms(msg)
+    ids, forms = (known.ids, known.forms) if known else \
+        (identities_of(msg, order_pattern), message_forms(msg))
+    idents = [f"{k}:{v}" for k, v in ids]
     keyed = dict.fromkeys(k for f in forms for k in names.lookup_keys(f))
     counted = [k for k in keyed if k.startswith("#")]
     ranked = sorted((k for k in keyed if not k.startswith("#")), key=_tier)
@@ -274,8 +295,11 @@ def _profile_keys(identities: frozenset[tuple[str, str]], names_: tuple[str, ...
     return unique, tuple(k for k in unique if lookup_limit(k, 1))
 
 
-def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATTERN) -> Profile:
-    """The profile updated with what this message shows of its author."""
+def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATTERN,
+                 known: Traits | None = None) -> Profile:
+    """The profile updated with what this message shows of its author (``known``: the
+    message's ``traits``, when worked out already)."""
+    known = known or traits(msg, order_pattern)
     seen = [msg.author.name] if names.parse_name(msg.author.name) else []
     handles = [f"@{msg.author.handle.lstrip('@')}"] if msg.author.handle else []
     if msg.channel == "email":
@@ -291,11 +315,11 @@ def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATT
         profile,
         names=tuple(dict.fromkeys(profile.names + tuple(seen)))[:MAX_NAMES],
         handles=tuple(dict.fromkeys(profile.handles + tuple(handles)))[:MAX_NAMES],
-        identities=profile.identities | frozenset(identities_of(msg, order_pattern)),
+        identities=profile.identities | frozenset(known.ids),
         last_seen=last,
         texts=(*profile.texts, text)[-MAX_TEXTS:],
-        text_topics=(*topics, clues.topics(text))[-MAX_TEXTS:],
-        text_hints=(*hints, clues.channel_hints(text))[-MAX_TEXTS:],
+        text_topics=(*topics, clues.shared(known.kept_topics))[-MAX_TEXTS:],
+        text_hints=(*hints, clues.shared(known.kept_hints))[-MAX_TEXTS:],
     )
 
 
@@ -377,11 +401,10 @@ def _rarity(match: _NameMatch, msg: Message, freq: Callable[[str], int] | None
                     f"{what} shared by {count} customers")
 
 
-def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
+def _assess(msg: Message, known: Traits, ids: set, profile: Profile,
             freq: Callable[[str], int] | None, thresholds: Thresholds,
-            busy: float = 1.0, hints: frozenset[str] = frozenset()) -> _Assessment | None:
-    """``hints``: the channels the message says its author also wrote on."""
-    match = _names(forms, profile)
+            busy: float = 1.0) -> _Assessment | None:
+    match = _names(known.forms, profile)
     shared = sorted(ids & profile.identities)
     if shared:
         why = tuple(_describe_key(k, v) for k, v in shared) + match.notes
@@ -400,7 +423,7 @@ def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
     rare, rare_note = _rarity(match, msg, freq)
     identifying, why = match.weight + rare, [*match.notes, rare_note]
     channels = _channels(profile)
-    said = hints - {msg.channel}
+    said = known.hints - {msg.channel}  # the channels it says its author also wrote on
     their_topics, their_hints = text_clues(profile)
     # Context: "I also wrote on Facebook", written soon after, about the same matter, on a
     # channel not used before. None of it tells namesakes apart, so it comes on top.
@@ -414,7 +437,8 @@ def _assess(msg: Message, forms: list[NameForm], ids: set, profile: Profile,
     hours = clues.hours_apart(msg.created_at, profile.last_seen) if profile.last_seen else None
     soon, soon_note = clues.time_apart(hours) if hours is not None else (0.0, None)
     matter, matter_note = clues.matter(msg.text, profile.texts, hours,
-                                       frozenset().union(*their_topics))
+                                       frozenset().union(*their_topics),
+                                       (known.topic_text, known.topics))
     why += [soon_note, matter_note]
     if busy >= SURGE and hours is not None and hours <= 24 and (soon > 0 or matter > 0):
         # In a surge, others wrote just as recently about just the same: both say less
@@ -450,25 +474,24 @@ def _channels(profile: Profile) -> set[str]:
 
 def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds = Thresholds(),
            name_frequency: Callable[[str], int] | None = None,
-           order_pattern: str = ORDER_PATTERN) -> Decision:
+           order_pattern: str = ORDER_PATTERN, known: Traits | None = None) -> Decision:
     """Merge the message's author into a candidate, suggest one to an agent, or say new.
 
     ``name_frequency(key)`` is how many customers share a key (Directory.name_count
     or the database's count) of those ``blocking_keys`` gives: common names then count
     less, and in a surge (many more customers than usual writing in the last hours) time
-    and topic count less.
+    and topic count less. ``known``: the message's ``traits``, when worked out already.
     """
-    ids = set(identities_of(msg, order_pattern))
-    forms = message_forms(msg)
+    known = known or traits(msg, order_pattern)
+    ids = set(known.ids)
     candidates = list(candidates)
     own = [(k, v) for k, v in ids if k == msg.channel]
     owner = next((p for p in candidates if own and own[0] in p.identities), None)
     if owner is not None:  # the account it was written from: nothing can outrank it
         candidates = [owner]
     busy = clues.crowd(msg.created_at, name_frequency) if candidates else 1.0
-    hints = clues.channel_hints(msg.text) if candidates else frozenset()
     found = [a for p in candidates
-             if (a := _assess(msg, forms, ids, p, name_frequency, thresholds, busy, hints))]
+             if (a := _assess(msg, known, ids, p, name_frequency, thresholds, busy))]
     found.sort(key=lambda a: (-a.exact, -a.score, a.profile.customer_id))
     if found and found[0].exact:
         # Customers an agent split from the one the message is tied to are out entirely.

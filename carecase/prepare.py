@@ -1,6 +1,7 @@
 """The part of the engine's work that depends on a message alone, done before a batch
 takes the engine lock: cleaning the text, classifying it (language, kind, moderation,
-machine) and computing its blocking keys.
+machine), computing its blocking keys and reading what matching needs of it
+(``identity.traits``: identity keys, name forms, topics, channel mentions).
 
 ``prepare`` does it in the calling process. An import of many batches runs it in a
 worker process instead (``Prefetch``), one batch ahead, so that it overlaps with the
@@ -37,23 +38,29 @@ class Prepared:
     msg: Message
     cls: Classification | None
     keys: list[str]
+    traits: identity.Traits
 
 
 def prepare(messages: Iterable[Message], rules: classify.Rules,
             pattern: str = identity.ORDER_PATTERN) -> list[Prepared]:
-    """Clean, classify and key ``messages`` (one batch)."""
+    """Clean, classify, key and read ``messages`` (one batch)."""
     msgs = [sanitize(m) for m in messages]
     live = [m for m in msgs if not m.quarantine]
     languages = dict(zip(map(id, live), classify.detect_languages(
         [m.text for m in live], None), strict=True))
-    return [Prepared(m, None if m.quarantine else
-                     classify.content(m, rules, languages[id(m)]),
-                     identity.blocking_keys(m, pattern))
+    return [_prepared(m, None if m.quarantine else
+                      classify.content(m, rules, languages[id(m)]), pattern)
             for m in msgs]
 
 
+def _prepared(msg: Message, cls: Classification | None, pattern: str) -> Prepared:
+    traits = identity.traits(msg, pattern)
+    return Prepared(msg, cls, identity.blocking_keys(msg, pattern, traits), traits)
+
+
 # --- one batch ahead, in a worker process --------------------------------------------
-Found = tuple[Classification | None, list[str]]  # what the worker finds for a message
+# What the worker finds for a message
+Found = tuple[Classification | None, list[str], identity.Traits]
 _worker_args: tuple[classify.Rules, str] | None = None
 
 
@@ -65,11 +72,11 @@ def _start_worker(rules: classify.Rules, pattern: str) -> None:
 
 
 def _prepare_in_worker(messages: list[Message]) -> list[Found]:
-    """What the worker sends back: each message's classification and keys, not the
-    message again (the caller has it: a second copy of a batch of long e-mails in the
+    """What the worker sends back: each message's classification, keys and traits, not
+    the message again (the caller has it: a second copy of a batch of long e-mails in the
     main process cost tens of MB, and unpickling it cost time)."""
     assert _worker_args is not None
-    found = [(p.cls, p.keys) for p in prepare(messages, *_worker_args)]
+    found = [(p.cls, p.keys, p.traits) for p in prepare(messages, *_worker_args)]
     release_free_memory()
     return found
 
@@ -152,8 +159,7 @@ class Prefetch:
             except BrokenProcessPool as exc:
                 self._give_up(exc)
             else:  # the worker cleaned its copies; this cleans the ones stored here
-                return [Prepared(sanitize(m), cls, keys)
-                        for m, (cls, keys) in zip(chunk, found, strict=True)]
+                return [Prepared(sanitize(m), *f) for m, f in zip(chunk, found, strict=True)]
         return prepare(chunk, *self._args)
 
     def _give_up(self, exc: BaseException) -> None:

@@ -392,6 +392,34 @@ def test_a_profile_keeps_what_its_texts_are_about_and_scores_as_if_it_read_them(
         assert match(new, kept).action != "new"
 
 
+def test_a_messages_traits_decide_and_update_as_the_message_itself_does():
+    """The worker process reads each message once (traits) and sends that back pickled;
+    the engine decides and updates profiles from it alone."""
+    import pickle
+
+    from carecase import clues
+    from carecase.identity import traits
+
+    anna = known(msg("facebook", hours=0, id="5", name="Anna Andersson"),
+                 msg("email", "Jag har mejlat er också.", hours=1, email="anna@example.se",
+                     name="Anna Andersson"))
+    # what it says past the part a profile keeps counts for the decision, not the profile
+    tail = " " * clues.SHORT_TEXT + "Jag skrev på Facebook i går om ordre 123456."
+    new = msg("email", COURIER + tail, hours=3, email="a.andersson@example.com",
+              name="Anna Andersson")
+    read = pickle.loads(pickle.dumps(traits(new)))
+    assert read == traits(new)
+    assert ("order_ref", "123456") in read.ids and "facebook" in read.hints
+    assert "facebook" not in read.kept_hints and read.kept_topics == clues.topics(COURIER)
+    assert decide(new, [anna], known=read) == decide(new, [anna])
+    assert "says they also wrote on facebook" in decide(new, [anna], known=read).evidence
+    assert blocking_keys(new, known=read) == blocking_keys(new)
+    updated = profile_with(anna, new, known=read)
+    assert updated == profile_with(anna, new)
+    assert text_clues(updated) == text_clues(profile_with(anna, new))
+    assert updated.text_hints[-1] == frozenset()  # the kept text mentions no channel
+
+
 # --- the benchmark's arithmetic -----------------------------------------------------------
 
 def _bench():
