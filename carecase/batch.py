@@ -9,7 +9,6 @@ stores everything with one statement per table, pipelined: one round trip a batc
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from psycopg.types.json import Jsonb
 from carecase import classify, clues, evidence, identity, incidents, policy
 from carecase.config import Settings
 from carecase.model import Author, Case, Classification, Message, Outgoing
+from carecase.store import jsonb
 from carecase.store.queries import Q
 
 MAX_KEY_FANOUT = 50  # a blocking key shared by more customers is too common to load
@@ -312,8 +312,8 @@ class BatchState:
         return [k for k in self.directory.keys_of(customer) if k not in stored]
 
 
-def _dumps(rows: Any) -> str:
-    return json.dumps(rows, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+def _dumps(rows: Any) -> bytes | str:
+    return jsonb.dumps(rows, _jsonable)
 
 
 def _jsonable(value: Any) -> Any:

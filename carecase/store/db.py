@@ -17,9 +17,11 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from carecase.errors import DatabaseUnavailable
+from carecase.store import jsonb
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +78,18 @@ def open_database(url: str | None, home: Path, *, min_size: int = 1, max_size: i
         url, server = start_embedded(home)
     check(url, timeout)  # the driver's own error says more than a pool timeout
     pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
-                          kwargs={"row_factory": dict_row}, name="carecase")
+                          kwargs={"row_factory": dict_row}, configure=_configure,
+                          name="carecase")
     try:
         pool.open(wait=True, timeout=timeout)
     except PoolTimeout as exc:
         pool.close()
         raise DatabaseUnavailable(_unreachable(url, exc)) from exc
     return Database(url=url, pool=pool, embedded=server)
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    set_json_loads(jsonb.loads, conn)
 
 
 def check(url: str, timeout: float = 5.0) -> None:

@@ -153,3 +153,26 @@ def test_migration_0003_keeps_only_the_last_days_keys(db):
         left = {r["key"] for r in conn.execute("SELECT key FROM customer_keys")}
     # last seen 08:30 UTC on the 22nd: that hour, that day, and every name key
     assert left == {"f:greta@2026-11-22", "a:2026-11-22T08", "d:2026-11-22", "n:greta+lind"}
+
+
+def test_jsonb_round_trips_what_orjson_refuses_through_the_standard_library(db):
+    """The pool's connections read jsonb with orjson, the engine writes its rows with
+    it; an integer beyond 64 bits (a payload may carry one) takes the standard library's
+    way, both ways, and what no JSON can hold still fails."""
+    from psycopg.types.json import Jsonb
+
+    from carecase.store import jsonb
+
+    at = datetime(2026, 3, 17, 8, 0, 0, 123, tzinfo=UTC)
+    value = {"big": 2**70, "ids": [1, -2**63], "text": "Hej 😀 \u202e", "n": 1.5,
+             "at": at}
+    with db.connection() as conn:
+        back = conn.execute("SELECT %s::jsonb AS v", (Jsonb(value, dumps=lambda v: jsonb.dumps(
+            v, lambda d: d.isoformat())),)).fetchone()["v"]
+        assert back == {**value, "at": at.isoformat()}
+        assert conn.execute("SELECT '{\"1\": 2}'::jsonb AS v").fetchone()["v"] == {"1": 2}
+    assert jsonb.dumps({1: "a"}) in (b'{"1":"a"}', '{"1":"a"}')
+    with pytest.raises(TypeError):
+        jsonb.dumps({"s": {1, 2}})
+    with pytest.raises(ValueError):
+        jsonb.loads(b"{not json")
