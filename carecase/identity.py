@@ -485,9 +485,11 @@ def decide(msg: Message, candidates: Iterable[Profile], thresholds: Thresholds =
     known = known or traits(msg, order_pattern)
     ids = set(known.ids)
     candidates = list(candidates)
-    own = [(k, v) for k, v in ids if k == msg.channel]
-    owner = next((p for p in candidates if own and own[0] in p.identities), None)
-    if owner is not None:  # the account it was written from: nothing can outrank it
+    # The account it was written from outranks everything: its id before an X handle (a
+    # handle can change hands), as identities_of orders them.
+    own = [(k, v) for k, v in known.ids if k == msg.channel]
+    owner = next((p for key in own for p in candidates if key in p.identities), None)
+    if owner is not None:
         candidates = [owner]
     busy = clues.crowd(msg.created_at, name_frequency) if candidates else 1.0
     found = [a for p in candidates

@@ -88,6 +88,18 @@ def test_x_handle_is_an_identity():
     assert ("x", "@annaa") in identities_of(msg("x", id="9", handle="AnnaA"))
 
 
+def test_the_x_account_id_outranks_a_handle_that_changed_hands():
+    """The account a message comes from is found by its id first, then its handle; the
+    choice once depended on the order of a set (so on the process's hash seed)."""
+    account = known(msg("x", id="9", handle="old_name", name="Anna Berg"), cid=1)
+    handle_before = known(msg("x", id="4", handle="annaa", name="Anna Andersson"), cid=2)
+    renamed = msg("x", "Hej igen!", hours=2, id="9", handle="AnnaA", name="Anna Berg")
+    for order in ([account, handle_before], [handle_before, account]):
+        d = decide(renamed, order)
+        assert (d.action, d.customer_id) == ("merge", 1)
+        assert "same x account 9" in d.evidence
+
+
 def test_order_number_merges():
     first = known(msg("email", "Ordernummer 4455667 har inte kommit.", email="a@b.se",
                       name="Anna Andersson"))
