@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from carecase import clues, names
@@ -141,6 +141,13 @@ class Profile:
     text_topics: tuple[frozenset[str], ...] = field(default=(), compare=False)
     text_hints: tuple[frozenset[str], ...] = field(default=(), compare=False)
 
+    @cached_property
+    def forms(self) -> tuple[NameForm, ...]:
+        """Every way the customer has been named: worked out when first asked, since a
+        candidate is scored against many of a batch's messages."""
+        emails = tuple(sorted(v for k, v in self.identities if k == "email"))
+        return _forms(self.names, self.handles, emails)
+
 
 def text_clues(profile: Profile) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
     """The topics and the channel mentions of each of the profile's recent texts."""
@@ -211,11 +218,10 @@ def message_forms(msg: Message) -> list[NameForm]:
 
 def profile_forms(profile: Profile) -> list[NameForm]:
     """Every way a known customer has been named."""
-    emails = tuple(sorted(v for k, v in profile.identities if k == "email"))
-    return list(_forms(profile.names, profile.handles, emails))
+    return list(profile.forms)
 
 
-@lru_cache(maxsize=1 << 13)  # a candidate is scored against many messages of a batch
+@lru_cache(maxsize=1 << 13)  # a customer changed by a batch is loaded by the next ones
 def _forms(names_: tuple[str, ...], handles: tuple[str, ...],
            emails: tuple[str, ...]) -> tuple[NameForm, ...]:
     forms = [names.parse_name(n) for n in names_]
@@ -355,7 +361,7 @@ def _names(forms: list[NameForm], profile: Profile) -> _NameMatch:
     "@alie" says about as much as "Andreas Lie".
     """
     pairs, conflict, named_conflict = [], False, False
-    theirs = profile_forms(profile)
+    theirs = profile.forms
     for a in forms:
         for b in theirs:
             kind = names.compare(a, b)

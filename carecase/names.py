@@ -12,7 +12,7 @@ Pure functions, no I/O beyond reading the packaged nickname table once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -148,6 +148,20 @@ class NameForm:
     blob: str = ""
     source: str = "name"
     raw: str = ""
+    # Forms are the keys of the compare memo, looked up for each pair a batch scores:
+    # their hash is worked out once, in the process that uses it (a form pickled by the
+    # worker process is built anew, since each process hashes strings its own way).
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.first, self.last, self.blob,
+                                                self.source, self.raw)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[NameForm], tuple[str, tuple[str, ...], str, str, str]]:
+        return NameForm, (self.first, self.last, self.blob, self.source, self.raw)
 
     @property
     def says_name(self) -> bool:

@@ -111,3 +111,23 @@ def test_to_ascii_is_unidecode():
     texts += ["".join(chr(r.randrange(0x80, 0x2100)) for _ in range(40)) for _ in range(300)]
     for text in texts:
         assert to_ascii(text) == unidecode(text), text
+
+
+def test_a_form_pickled_by_another_process_hashes_as_this_ones_own():
+    """The worker process sends the engine its messages' name forms, pickled; a form
+    keeps its hash once worked out, and each process hashes strings its own way, so an
+    unpickled form must hash anew or it would never equal this process's own in a set or
+    the compare memo."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    code = ("import pickle, sys; from carecase.names import parse_name; "
+            "sys.stdout.buffer.write(pickle.dumps(parse_name('Åsa Öberg-Lind')))")
+    sent = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          env={**os.environ, "PYTHONHASHSEED": "12345"}).stdout
+    here = parse_name("Åsa Öberg-Lind")
+    there = pickle.loads(sent)
+    assert there == here and hash(there) == hash(here)
+    assert len({here, there}) == 1 and compare(there, here) == compare(here, here)
