@@ -219,6 +219,23 @@ def test_sandbox_blocks_attribute_attacks() -> None:
         env.from_string("{{ ().__class__.__base__.__subclasses__() }}").render()
     with pytest.raises(SecurityError):
         env.from_string("{{ case.__class__.__mro__ }}").render(case={}).strip()
+    # a dict key set by a customer's text cannot stand in for an underscore attribute
+    with pytest.raises(SecurityError):
+        env.from_string("{{ case.__class__.__mro__ }}").render(
+            case={"__class__": "x"}).strip()
+    with pytest.raises(SecurityError):  # nor reach into an imported module
+        env.from_string('{% import "en/_macros.j2" as m %}{{ m.__class__.__init__.__globals__ }}'
+                        ).render()
+
+
+def test_templates_read_dict_keys_and_methods_as_jinja_does() -> None:
+    env = environment()
+    read = env.from_string("{{ c.name }}|{{ c.items() | list }}|{{ c.get('name') }}|"
+                           "{{ c.missing is defined }}|{{ m.hello() }}")
+    out = read.render(c={"name": "Anna", "items": "not the method", "get": 1},
+                      m=env.from_string("{% macro hello() %}hej{% endmacro %}").module)
+    assert out == ("Anna|[('name', 'Anna'), ('items', 'not the method'), ('get', 1)]|Anna|"
+                   "False|hej")
 
 
 def test_base_context_merges_and_unknowns_fail() -> None:
