@@ -182,6 +182,8 @@ class Traits:
 
     ids: tuple[tuple[str, str], ...]  # identities_of
     forms: tuple[NameForm, ...]  # message_forms
+    names: tuple[str, ...]  # the names and handles a profile keeps (display name, signature)
+    handles: tuple[str, ...]
     hints: frozenset[str]  # clues.channel_hints of the text
     topics: frozenset[str]  # clues.topics of the text
     topic_text: str  # clues.topic_text of the text
@@ -198,8 +200,16 @@ def traits(msg: Message, order_pattern: str = ORDER_PATTERN) -> Traits:
         hints_kept, topics_kept = clues.channel_hints(kept), clues.topics(kept)
     else:
         hints_kept, topics_kept = hints, topics
+    author = msg.author
+    seen = [author.name] if names.parse_name(author.name) else []
+    handles = [f"@{author.handle.lstrip('@')}"] if author.handle else []
+    if msg.channel == "email":
+        sig_names, sig_handles, _ = names.signature(text)
+        seen += sig_names
+        handles += [f"@{h}" for h in sig_handles]
     return Traits(tuple(identities_of(msg, order_pattern)), tuple(message_forms(msg)),
-                  hints, topics, clues.topic_text(text), hints_kept, topics_kept)
+                  tuple(seen), tuple(handles), hints, topics, clues.topic_text(text),
+                  hints_kept, topics_kept)
 
 
 def message_forms(msg: Message) -> list[NameForm]:
@@ -306,12 +316,6 @@ def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATT
     """The profile updated with what this message shows of its author (``known``: the
     message's ``traits``, when worked out already)."""
     known = known or traits(msg, order_pattern)
-    seen = [msg.author.name] if names.parse_name(msg.author.name) else []
-    handles = [f"@{msg.author.handle.lstrip('@')}"] if msg.author.handle else []
-    if msg.channel == "email":
-        sig_names, sig_handles, _ = names.signature(msg.text)
-        seen += list(sig_names)
-        handles += [f"@{h}" for h in sig_handles]
     last = profile.last_seen
     if last is None or clues.hours_apart(msg.created_at, last, signed=True) > 0:
         last = msg.created_at
@@ -319,8 +323,8 @@ def profile_with(profile: Profile, msg: Message, order_pattern: str = ORDER_PATT
     topics, hints = text_clues(profile)
     return replace(
         profile,
-        names=tuple(dict.fromkeys(profile.names + tuple(seen)))[:MAX_NAMES],
-        handles=tuple(dict.fromkeys(profile.handles + tuple(handles)))[:MAX_NAMES],
+        names=tuple(dict.fromkeys(profile.names + known.names))[:MAX_NAMES],
+        handles=tuple(dict.fromkeys(profile.handles + known.handles))[:MAX_NAMES],
         identities=profile.identities | frozenset(known.ids),
         last_seen=last,
         texts=(*profile.texts, text)[-MAX_TEXTS:],
