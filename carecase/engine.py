@@ -211,7 +211,7 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, report: Report)
         message=msg, message_id=message_id, customer_id=customer, classification=cls,
         case=case, private_ack_key=ack_key, private_acked=acked,
         customer_name=state.name_of(customer), customer_email=state.email_of(customer),
-        now=state.now), settings)
+        now=state.now), settings, defer=True)  # rendered while the batch is written
     if actions.archive:
         state.archive(message_id, case.id if case else None, msg, actions.archive)
         report.add("moderated")

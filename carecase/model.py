@@ -6,6 +6,7 @@ same for every channel and for ``carecase import``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -137,3 +138,8 @@ class Outgoing:
     not_before: datetime | None = None
     id: int | None = None
     attempts: int = 0
+    # The wording still to render: policy.decide(defer=True) leaves it to the caller,
+    # which renders it with policy.finish (the engine, while the database writes the
+    # batch's other tables).
+    wording: Callable[[], dict[str, Any]] | None = field(default=None, repr=False,
+                                                         compare=False)

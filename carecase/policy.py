@@ -8,7 +8,7 @@ triggered it, so deciding twice queues once. Wording comes from the templates
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -86,8 +86,23 @@ def _lang(case: Case | None, settings: Settings) -> str:
     return lang if lang in render.LANGUAGES else settings.business.language
 
 
-def decide(s: Situation, settings: Settings) -> Actions:
-    """The actions for one new inbound message."""
+def decide(s: Situation, settings: Settings, *, defer: bool = False) -> Actions:
+    """The actions for one new inbound message. ``defer``: leave the messages' wording
+    to render (``Outgoing.wording``) for the caller, through ``finish``."""
+    actions = _decide(s, settings)
+    if not defer:
+        actions.outgoing = [finish(out) for out in actions.outgoing]
+    return actions
+
+
+def finish(out: Outgoing) -> Outgoing:
+    """``out`` with its wording rendered, if ``decide`` left it to render."""
+    if out.wording is None:
+        return out
+    return replace(out, **out.wording(), wording=None)
+
+
+def _decide(s: Situation, settings: Settings) -> Actions:
     msg, cls, actions = s.message, s.classification, Actions()
     if cls.machine:  # P16: stored, never answered
         actions.events.append(("ignored", {"message": msg.external_id, "why": cls.machine}))
@@ -151,10 +166,13 @@ def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],
 
 
 def _reply(s: Situation, template: str, lang: str, ctx: dict[str, Any], *, key: str) -> Outgoing:
-    text = render.render(template, lang, **ctx).text
-    if s.message.channel == "x":
-        text = fit_for_x(text, s.message.author.handle)
-    return Outgoing(key=key, channel=s.message.channel, action="reply", body=text,
+    def wording() -> dict[str, Any]:
+        text = render.render(template, lang, **ctx).text
+        if s.message.channel == "x":
+            text = fit_for_x(text, s.message.author.handle)
+        return {"body": text}
+
+    return Outgoing(key=key, channel=s.message.channel, action="reply", wording=wording,
                     case_id=s.case.id if s.case else None, template=template, language=lang,
                     target=s.message.external_id)
 
@@ -186,7 +204,6 @@ def _private(s: Situation, settings: Settings, template: str, lang: str,
     msg = s.message
     case_id = s.case.id if s.case else None
     if s.customer_email and settings.channels.email.enabled:
-        rendered = render.render(template, lang, html=True, **{**ctx, "emailed": True})
         headers = {"Auto-Submitted": "auto-replied"} if automatic else {}
         target = None
         if msg.channel == "email":
@@ -194,21 +211,28 @@ def _private(s: Situation, settings: Settings, template: str, lang: str,
             headers["In-Reply-To"] = f"<{msg.external_id}>"
             refs = [*msg.raw.get("references", []), msg.external_id]
             headers["References"] = " ".join(f"<{r}>" for r in refs[-10:])
-        subject = rendered.subject or ""
-        if msg.channel == "email" and msg.subject:
-            subject = msg.subject if msg.subject.lower().startswith("re:") else f"Re: {msg.subject}"
-        return Outgoing(key=key, channel="email", action="send", body=rendered.text,
-                        html=rendered.html, subject=subject, recipient=s.customer_email,
-                        target=target, headers=headers, case_id=case_id, template=template,
-                        language=lang)
+
+        def email() -> dict[str, Any]:
+            rendered = render.render(template, lang, html=True, **{**ctx, "emailed": True})
+            subject = rendered.subject or ""
+            if msg.channel == "email" and msg.subject:
+                subject = msg.subject if msg.subject.lower().startswith("re:") \
+                    else f"Re: {msg.subject}"
+            return {"body": rendered.text, "html": rendered.html, "subject": subject}
+
+        return Outgoing(key=key, channel="email", action="send", wording=email,
+                        recipient=s.customer_email, target=target, headers=headers,
+                        case_id=case_id, template=template, language=lang)
+
+    def text() -> dict[str, Any]:
+        return {"body": render.render(template, lang, **ctx).text}
+
     if msg.channel == "facebook" and msg.public:  # Messenger private reply to the comment
-        text = render.render(template, lang, **ctx).text
-        return Outgoing(key=key, channel="facebook", action="private_reply", body=text,
+        return Outgoing(key=key, channel="facebook", action="private_reply", wording=text,
                         target=msg.external_id, case_id=case_id, template=template,
                         language=lang)
     if msg.channel == "x" and msg.author.id and settings.channels.x.read_dms:
-        text = render.render(template, lang, **ctx).text
-        return Outgoing(key=key, channel="x", action="send", body=text,
+        return Outgoing(key=key, channel="x", action="send", wording=text,
                         recipient=msg.author.id, case_id=case_id, template=template,
                         language=lang)
     return None

@@ -411,3 +411,39 @@ def test_split_waits_for_the_engine_batch_in_progress(db, settings):
         assert not done.wait(1.0)  # the split waits: it would be overwritten otherwise
     worker.join(10)
     assert done.is_set() and len(cases.list_cases(db)) == 2
+
+
+@pytest.mark.parametrize(("channel", "email", "subject"), [
+    ("facebook", "anna@example.se", None),  # a public reply and an e-mail
+    ("x", None, None),  # a reply fitted to X, and a direct message
+    ("email", "anna@example.se", "Var är mitt paket?"),  # "Re:" the customer's subject
+    ("facebook", None, None),  # a Messenger private reply
+])
+def test_the_engine_renders_the_wording_late_and_the_same(settings, channel, email, subject):
+    """The engine leaves each reply's wording to render while the database writes the
+    batch's other tables (``defer=True``); what it then renders is what deciding with
+    the wording at once gives, and nothing is rendered before it is asked for."""
+    from carecase import policy
+    from carecase.model import Case, Classification
+
+    chans = settings.channels
+    settings = settings.model_copy(update={"channels": chans.model_copy(
+        update={"x": chans.x.model_copy(update={"read_dms": True})})})
+    message = msg(channel, "m-1", "Mitt paket är trasigt och ingen svarar. Hjälp!",
+                  author=Author(id="77", name="Anna Andersson", handle="anna_a"),
+                  subject=subject)
+    situation = policy.Situation(
+        message=message, message_id=1, customer_id=5,
+        classification=Classification(language="sv", kind="complaint"),
+        case=Case(id=9, customer_id=5, language="sv", opened_at=T0),
+        private_ack_key="private-ack:9:1", private_acked=False,
+        customer_name="Anna Andersson", customer_email=email, now=T0)
+    at_once = policy.decide(situation, settings).outgoing
+    later = policy.decide(situation, settings, defer=True).outgoing
+    assert at_once and all(o.wording is None and o.body for o in at_once)
+    assert all(o.wording is not None and not o.body for o in later)
+    assert [policy.finish(o) for o in later] == at_once
+    if channel == "x":
+        assert at_once[0].body.startswith("@anna_a ")
+    if subject:
+        assert [o.subject for o in at_once if o.channel == "email"] == [f"Re: {subject}"]
