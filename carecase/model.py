@@ -140,6 +140,6 @@ class Outgoing:
     attempts: int = 0
     # The wording still to render: policy.decide(defer=True) leaves it to the caller,
     # which renders it with policy.finish (the engine, while the database writes the
-    # batch's other tables).
+    # batch's blocking keys).
     wording: Callable[[], dict[str, Any]] | None = field(default=None, repr=False,
                                                          compare=False)
