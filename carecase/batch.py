@@ -356,7 +356,7 @@ def profile_of(row: dict[str, Any]) -> identity.Profile:
     texts = tuple(p.get("texts", ()))
     topics, hints = p.get("topics", ()), p.get("hints", ())
     if not len(topics) == len(hints) == len(texts):  # written before they were kept
-        topics, hints = map(clues.topics, texts), map(clues.channel_hints, texts)
+        topics, hints = identity.read_texts(texts)
     return identity.Profile(
         customer_id=row["id"], names=tuple(p.get("names", ())),
         identities=frozenset((k, v) for k, v in row["identities"] or ()),

@@ -270,8 +270,7 @@ def matter(text: str, texts: tuple[str, ...], hours: float | None,
         return 0.0, None
     near = hours is not None and hours <= 72
     mine, ours = own or (topic_text(text), None)
-    ratio = max(fuzz.token_set_ratio(mine, _topic_text(t[:400]), processor=None)
-                for t in texts) \
+    ratio = max(fuzz.token_set_ratio(mine, topic_text(t), processor=None) for t in texts) \
         if mine else 0
     if ratio >= 80:
         return (0.9 if near else 0.4), f"near-identical text ({ratio:.0f})"

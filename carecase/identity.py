@@ -49,7 +49,7 @@ from carecase.names import NameForm
 __all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "Traits",
            "blocking_keys", "channel_hints", "crowd", "decide", "identities_of", "identity_keys",
            "message_forms", "normalise_order", "order_refs", "phones", "profile_keys",
-           "profile_lookups", "profile_with", "text_clues", "traits"]
+           "profile_lookups", "profile_with", "read_texts", "text_clues", "traits"]
 
 DECISIVE = frozenset({"email", "facebook", "x", "trustpilot", "google"})
 BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "merge"
@@ -145,16 +145,21 @@ class Profile:
     def forms(self) -> tuple[NameForm, ...]:
         """Every way the customer has been named: worked out when first asked, since a
         candidate is scored against many of a batch's messages."""
-        emails = tuple(sorted(v for k, v in self.identities if k == "email"))
-        return _forms(self.names, self.handles, emails)
+        return _named(self.identities, self.names, self.handles)
 
 
 def text_clues(profile: Profile) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
     """The topics and the channel mentions of each of the profile's recent texts."""
     if len(profile.text_topics) == len(profile.text_hints) == len(profile.texts):
         return profile.text_topics, profile.text_hints
-    return (tuple(map(clues.topics, profile.texts)),
-            tuple(map(clues.channel_hints, profile.texts)))
+    return read_texts(profile.texts)
+
+
+def read_texts(texts: Iterable[str]) -> tuple[tuple[frozenset[str], ...],
+                                              tuple[frozenset[str], ...]]:
+    """The topics and the channel mentions of each of ``texts``."""
+    texts = tuple(texts)
+    return tuple(map(clues.topics, texts)), tuple(map(clues.channel_hints, texts))
 
 
 @dataclass(frozen=True)
@@ -226,9 +231,11 @@ def message_forms(msg: Message) -> list[NameForm]:
     return [f for f in dict.fromkeys(forms) if f]
 
 
-def profile_forms(profile: Profile) -> list[NameForm]:
-    """Every way a known customer has been named."""
-    return list(profile.forms)
+def _named(identities: frozenset[tuple[str, str]], names_: tuple[str, ...],
+           handles: tuple[str, ...]) -> tuple[NameForm, ...]:
+    """Every way a customer has been named: names, handles and e-mail addresses."""
+    emails = tuple(sorted(v for k, v in identities if k == "email"))
+    return _forms(names_, handles, emails)
 
 
 @lru_cache(maxsize=1 << 13)  # a customer changed by a batch is loaded by the next ones
@@ -301,8 +308,7 @@ def _profile_keys(identities: frozenset[tuple[str, str]], names_: tuple[str, ...
                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """All the keys, and those of them that may find candidates (``lookup_limit``)."""
     keys = identity_keys(identities)
-    emails = tuple(sorted(v for k, v in identities if k == "email"))
-    forms = _forms(names_, handles, emails)
+    forms = _named(identities, names_, handles)
     keys += [k for f in forms for k in names.name_keys(f)]
     if last_seen is not None:
         keys += clues.first_name_keys(_firsts(forms), last_seen, (0,))
