@@ -14,6 +14,7 @@ import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -168,24 +169,50 @@ def process(conn: psycopg.Connection, settings: Settings,
             state = BatchState.load(conn, settings, [(mid, p.msg) for mid, p in new], now,
                                     keys={mid: p.keys for mid, p in new},
                                     traits={mid: p.traits for mid, p in new})
-            for message_id, p in new:
-                _one(state, message_id, p, report)
+            # Matched first, all of them: the cases to load are those of the customers
+            # they went to.
+            matched = [_match(state, message_id, p, report) for message_id, p in new]
+            state.load_cases(conn)
+            for (message_id, p), found in zip(new, matched, strict=True):
+                _one(state, message_id, p, found, report)
             state.write(conn)
         if account is not None and cursor is not None:
             conn.execute(Q["put_cursor"], {"account": account, "position": Jsonb(cursor)})
     return report
 
 
-def _one(state: BatchState, message_id: int, prepared: Prepared, report: Report) -> None:
-    msg, settings = prepared.msg, state.settings
+@dataclass(frozen=True, slots=True)
+class _Matched:
+    """Who a message's author is, and the name and address to answer them by as known
+    when it was matched (the batch's later messages may add to them)."""
+
+    decision: identity.Decision
+    customer: int
+    name: str | None
+    email: str | None
+
+
+def _match(state: BatchState, message_id: int, prepared: Prepared, report: Report
+           ) -> _Matched | None:
+    """The customer a message belongs to (created or updated); None if quarantined."""
     if prepared.cls is None:
-        report.add("quarantined")
-        report.details.append(f"quarantined {msg.channel}:{msg.external_id}: {msg.quarantine}")
-        return
+        return None
+    msg = prepared.msg
     decision = state.match(message_id, msg)
     customer = state.customer(message_id, msg, decision)
     report.add({"merge": "merged", "suggest": "suggested", "new": "new_customers"}
                [decision.action])
+    return _Matched(decision, customer, state.name_of(customer), state.email_of(customer))
+
+
+def _one(state: BatchState, message_id: int, prepared: Prepared, found: _Matched | None,
+         report: Report) -> None:
+    msg, settings = prepared.msg, state.settings
+    if prepared.cls is None or found is None:
+        report.add("quarantined")
+        report.details.append(f"quarantined {msg.channel}:{msg.external_id}: {msg.quarantine}")
+        return
+    decision, customer = found.decision, found.customer
     cls = classify.with_language(prepared.cls, state.rules, state.languages.get(customer))
     case, how = state.case_for(customer, msg, cls, decision)
     state.set_message(message_id, customer, case.id if case else None, cls)
@@ -210,7 +237,7 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, report: Report)
     actions = policy.decide(policy.Situation(
         message=msg, message_id=message_id, customer_id=customer, classification=cls,
         case=case, private_ack_key=ack_key, private_acked=acked,
-        customer_name=state.name_of(customer), customer_email=state.email_of(customer),
+        customer_name=found.name, customer_email=found.email,
         now=state.now), settings, defer=True)  # rendered while the batch is written
     if actions.archive:
         state.archive(message_id, case.id if case else None, msg, actions.archive)

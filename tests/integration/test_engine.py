@@ -356,6 +356,27 @@ def test_profiles_keep_their_texts_topics_and_older_ones_derive_them_once_loaded
         assert len(profile["topics"]) == len(profile["hints"]) == len(profile["texts"]) == 3
 
 
+def test_a_batch_fetches_the_cases_of_the_customers_its_messages_went_to(db, settings):
+    first = msg("facebook", "c1", "Min lampa kom trasig, glaset var krossat.",
+                author=Author(id="71", name="Anna Andersson"))
+    other = msg("facebook", "c2", "Paketet har inte kommit fram, order 654321.", 5,
+                author=Author(id="72", name="Anna Andersson"))
+    run(db, settings, first, other)  # two Annas: two customers, each with an open case
+    assert len(cases.list_cases(db)) == 2
+    again = msg("facebook", "c3", "Något nytt om lampan?", 90,
+                author=Author(id="71", name="Anna Andersson"))
+    with db.connection() as conn:
+        state = batch.BatchState.load(conn, settings, [(1, again)], T0 + timedelta(hours=2))
+        assert len(state.loaded) == 2  # both are candidates
+        customer = state.customer(1, again, state.match(1, again))
+        state.load_cases(conn)  # but only the one it went to brings her case
+        assert [c.customer_id for c in state.cases.values()] == [customer]
+        assert customer in state.open
+        conn.rollback()
+    report = run(db, settings, again, now=T0 + timedelta(hours=2))
+    assert report.counts["cases_joined"] == 1 and report.counts["merged"] == 1
+
+
 def test_a_loaded_customer_is_indexed_by_the_lookup_keys_stored_while_they_hold(db, settings):
     from carecase import identity
 
