@@ -208,7 +208,7 @@ def _match(state: BatchState, message_id: int, prepared: Prepared, report: Repor
 def _one(state: BatchState, message_id: int, prepared: Prepared, found: _Matched | None,
          report: Report) -> None:
     msg, settings = prepared.msg, state.settings
-    if prepared.cls is None or found is None:
+    if prepared.cls is None or found is None:  # found is None for these alone
         report.add("quarantined")
         report.details.append(f"quarantined {msg.channel}:{msg.external_id}: {msg.quarantine}")
         return

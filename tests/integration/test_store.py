@@ -182,7 +182,7 @@ def test_pooled_connections_never_jit_compile_a_batch_statement(db):
     # On a server built with JIT a batch's key lookup passed jit_above_cost and spent
     # 61 of its 90 ms compiling (the embedded server has no JIT; CI's has).
     keys = [f"n:anna+{i}" for i in range(20_000)]
-    for _ in range(2):  # every connection of the pool, each time it is handed out
+    for _ in range(2):  # and still so when the connection comes back from the pool
         with db.connection() as conn:
             assert conn.execute("SHOW jit").fetchone()["jit"] == "off"
             [plan] = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + Q["key_lookup"], {
