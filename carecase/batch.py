@@ -12,7 +12,7 @@ batch.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -149,6 +149,16 @@ class BatchState:
             target = self.open if case.status in ("open", "waiting") else self.recent
             target.setdefault(case.customer_id, case)
 
+    def reserve_case_ids(self, wanting: Iterable[int]) -> None:
+        """Fetch, in one query, a case number for each of the customers in ``wanting``
+        (those with a message that ``wants_case``) who has no open or recently closed
+        case to join or reopen: as many as the batch can open, and a few more only
+        where a message joins the case of the e-mail thread it answers. Once
+        ``load_cases`` has run."""
+        n = len({c for c in wanting if c not in self.open and c not in self.recent})
+        if n and self._conn is not None:
+            self._ids["cases"] += self._fetch_ids("cases", n)
+
     # -- deciding --------------------------------------------------------------
     def match(self, message_id: int, msg: Message) -> identity.Decision:
         for ref in _refs(msg):
@@ -201,9 +211,7 @@ class BatchState:
         how = "joined" if case else None
         if case is None and thread_case in self.cases:
             case, how = self.cases[thread_case], "joined"
-        wants = cls.machine is None and (cls.kind in ("complaint", "question")
-                                         or bool(cls.moderation))
-        if case is None and wants:
+        if case is None and wants_case(cls):
             case = self.recent.pop(customer, None)
             if case is not None:
                 case = replace(case, status="open", closed_at=None)
@@ -272,13 +280,16 @@ class BatchState:
 
     def _next_id(self, table: str) -> int:
         if not self._ids[table]:
-            assert self._conn is not None
             # customers: one query for the batch (ids are internal, gaps are harmless);
-            # cases: a few at a time, since agents read and type their numbers
-            n = max(len(self.keys), 1) if table == "customers" else 8
-            self._ids[table] = [r["id"] for r in self._conn.execute(
-                Q[f"next_{table}_ids"], {"n": n})]
+            # cases: reserved for the batch (``reserve_case_ids``), else one at a time,
+            # since agents read and type their numbers
+            self._ids[table] = self._fetch_ids(
+                table, max(len(self.keys), 1) if table == "customers" else 1)
         return self._ids[table].pop(0)
+
+    def _fetch_ids(self, table: str, n: int) -> list[int]:
+        assert self._conn is not None
+        return [r["id"] for r in self._conn.execute(Q[f"next_{table}_ids"], {"n": n})]
 
     # -- writing ---------------------------------------------------------------
     def write(self, conn: psycopg.Connection) -> None:
@@ -357,6 +368,13 @@ def _case_row(case: Case) -> dict[str, Any]:
     return {"id": case.id, "customer": case.customer_id, "status": case.status,
             "language": case.language, "incident": case.incident,
             "opened_at": case.opened_at, "closed_at": case.closed_at}
+
+
+def wants_case(cls: Classification) -> bool:
+    """Whether a message opens a case if its author has none to join: a complaint or a
+    question, or anything moderated, from a person (not a machine)."""
+    return cls.machine is None and (cls.kind in ("complaint", "question")
+                                    or bool(cls.moderation))
 
 
 def profile_of(row: dict[str, Any]) -> identity.Profile:

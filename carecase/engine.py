@@ -23,7 +23,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from carecase import classify, identity, policy
-from carecase.batch import BatchState, profile_of, replace_keys, rules_for
+from carecase.batch import BatchState, profile_of, replace_keys, rules_for, wants_case
 from carecase.clues import utc
 from carecase.config import Settings
 from carecase.model import Message
@@ -173,6 +173,8 @@ def process(conn: psycopg.Connection, settings: Settings,
             # they went to.
             matched = [_match(state, message_id, p, report) for message_id, p in new]
             state.load_cases(conn)
+            state.reserve_case_ids(f.customer for f, (_, p) in zip(matched, new, strict=True)
+                                   if f and p.cls and wants_case(p.cls))
             for (message_id, p), found in zip(new, matched, strict=True):
                 _one(state, message_id, p, found, report)
             state.write(conn)

@@ -377,6 +377,53 @@ def test_a_batch_fetches_the_cases_of_the_customers_its_messages_went_to(db, set
     assert report.counts["cases_joined"] == 1 and report.counts["merged"] == 1
 
 
+def test_a_batch_numbers_the_cases_it_opens_from_one_reservation_and_loses_none(
+        db, settings):
+    from carecase import classify
+
+    # Agents read and type case numbers: a batch takes as many as it can open in one
+    # query once its messages are matched, so none is skipped.
+    people = ["Anna Lind", "Bo Ek", "Cecilia Holm", "David Nyström", "Eva Sjöberg",
+              "Filip Åberg", "Greta Lund", "Hugo Dahl", "Ingrid Falk", "Johan Strand",
+              "Karin Wik", "Lars Moberg"]
+    complaints = [msg("facebook", f"p{i}", "Paketet har inte kommit fram, vad händer?", i,
+                      author=Author(id=f"8{i:02}", name=name))
+                  for i, name in enumerate(people)]
+    praise = msg("google", "g1", "Tack, jättebra service och snabb leverans!", 20,
+                 author=Author(name="Olle Persson"))
+    report = run(db, settings, *complaints, praise)
+    assert report.counts["cases_opened"] == 12
+    with db.connection() as conn:
+        ids = sorted(r["id"] for r in conn.execute("SELECT id FROM cases"))
+        assert ids == list(range(ids[0], ids[0] + 12))
+        assert conn.execute("SELECT last_value FROM cases_id_seq").fetchone()["last_value"] \
+            == ids[-1]
+        # Anna has an open case to join: two numbers for the two newcomers, fetched
+        # before any case is opened, and no more fetched while they are
+        second = [msg("facebook", "q1", "Fortfarande inget paket, vad händer?", 90,
+                      author=Author(id="800", name="Anna Lind")),
+                  msg("facebook", "q2", "Min order kom trasig, vad gör ni?", 91,
+                      author=Author(id="901", name="Maja Fors")),
+                  msg("facebook", "q3", "Fel storlek levererad, hur byter jag?", 92,
+                      author=Author(id="902", name="Nils Grahn"))]
+        state = batch.BatchState.load(conn, settings, list(enumerate(second, 1)),
+                                      T0 + timedelta(hours=2))
+        customers = [state.customer(i, m, state.match(i, m)) for i, m in enumerate(second, 1)]
+        state.load_cases(conn)
+        state.reserve_case_ids(customers)
+        last = "SELECT last_value FROM cases_id_seq"
+        assert conn.execute(last).fetchone()["last_value"] == ids[-1] + 2
+        opened = []
+        for i, (m, customer) in enumerate(zip(second, customers, strict=True), 1):
+            cls = classify.classify(m, state.rules)
+            case, how = state.case_for(customer, m, cls, state.match(i, m))
+            opened.append((how, case.id))
+        assert opened == [("joined", ids[0]), ("opened", ids[-1] + 1),
+                          ("opened", ids[-1] + 2)]
+        assert conn.execute(last).fetchone()["last_value"] == ids[-1] + 2
+        conn.rollback()
+
+
 def test_a_loaded_customer_is_indexed_by_the_lookup_keys_stored_while_they_hold(db, settings):
     from carecase import identity
 
