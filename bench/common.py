@@ -292,6 +292,80 @@ def write_jsonl(path: Path, n: int, seed: int = 1, quoted_kb: int = 0) -> Path:
     return path
 
 
+class CpuMeter:
+    """The CPU seconds spent while a block runs, by whom: ``main`` (this process),
+    ``children`` (the child processes it reaped meanwhile: an import's preparing worker),
+    ``postgres`` (the backends serving ``url``'s database, read from /proc, so only when
+    the server runs on this machine), and ``machine`` (every core's busy time, from
+    /proc/stat: also autovacuum, the checkpointer and anything else running). Where
+    /proc cannot tell, a figure is None.
+
+    On a machine with few cores these say how fast an import could go at all: CPU
+    seconds over the number of cores is the shortest wall time that work can take,
+    whatever runs in parallel with what."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url
+        self.seconds: dict[str, float | None] = {}
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._read(None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = self._read(self._start["backends"])
+        self.seconds = {k: None if end[k] is None or self._start[k] is None
+                        else round(end[k] - self._start[k], 2)
+                        for k in ("main", "children", "postgres", "machine")}
+
+    def _read(self, backends: dict[int, float] | None) -> dict[str, Any]:
+        import resource
+
+        main, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                               resource.RUSAGE_CHILDREN))
+        now = _backend_cpu(self.url) if self.url else None
+        postgres = None
+        if now is not None:
+            # a backend that started meanwhile counts from nothing, one seen at the
+            # start from what it had spent then
+            postgres = sum(v - (backends or {}).get(pid, 0.0) for pid, v in now.items()) \
+                if backends is not None else 0.0
+        return {"main": main.ru_utime + main.ru_stime,
+                "children": children.ru_utime + children.ru_stime,
+                "postgres": postgres, "machine": _machine_busy(), "backends": now or {}}
+
+
+def _ticks() -> int:
+    return os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _ticks()  # utime + stime
+
+
+def _backend_cpu(url: str) -> dict[int, float] | None:
+    """CPU seconds so far of each backend connected to url's database (not this query's)."""
+    with psycopg.connect(url) as conn:
+        pids = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")]
+    spent = {pid: cpu for pid in pids if (cpu := _process_cpu(pid)) is not None}
+    return spent if spent or not pids else None  # none readable: another machine's
+
+
+def _machine_busy() -> float | None:
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = values[:7]
+    return (user + nice + system + irq + softirq) / _ticks()
+
+
 class Timer:
     def __enter__(self) -> Timer:
         self.start = time.perf_counter()
