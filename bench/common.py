@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -319,8 +320,6 @@ class CpuMeter:
                         for k in ("main", "children", "postgres", "machine")}
 
     def _read(self, backends: dict[int, float] | None) -> dict[str, Any]:
-        import resource
-
         main, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
                                                                resource.RUSAGE_CHILDREN))
         now = _backend_cpu(self.url) if self.url else None

@@ -155,8 +155,7 @@ class BatchState:
         case to join or reopen: as many as the batch can open, and a few more only
         where a message joins the case of the e-mail thread it answers. Once
         ``load_cases`` has run."""
-        n = len({c for c in wanting if c not in self.open and c not in self.recent})
-        if n and self._conn is not None:
+        if n := len({c for c in wanting if c not in self.open and c not in self.recent}):
             self._ids["cases"] += self._fetch_ids("cases", n)
 
     # -- deciding --------------------------------------------------------------
