@@ -310,28 +310,27 @@ class CpuMeter:
         self.seconds: dict[str, float | None] = {}
 
     def __enter__(self) -> CpuMeter:
-        self._start = self._read(None)
+        self._start = _usage()
+        self._backends = _backend_cpu(self.url) if self.url else None
         return self
 
     def __exit__(self, *exc: object) -> None:
-        end = self._read(self._start["backends"])
+        end = _usage()
         self.seconds = {k: None if end[k] is None or self._start[k] is None
-                        else round(end[k] - self._start[k], 2)
-                        for k in ("main", "children", "postgres", "machine")}
-
-    def _read(self, backends: dict[int, float] | None) -> dict[str, Any]:
-        main, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                               resource.RUSAGE_CHILDREN))
+                        else round(end[k] - self._start[k], 2) for k in end}
         now = _backend_cpu(self.url) if self.url else None
-        postgres = None
-        if now is not None:
-            # a backend that started meanwhile counts from nothing, one seen at the
-            # start from what it had spent then
-            postgres = sum(v - (backends or {}).get(pid, 0.0) for pid, v in now.items()) \
-                if backends is not None else 0.0
-        return {"main": main.ru_utime + main.ru_stime,
-                "children": children.ru_utime + children.ru_stime,
-                "postgres": postgres, "machine": _machine_busy(), "backends": now or {}}
+        before = self._backends
+        # a backend that connected meanwhile counts from nothing, one seen at the start
+        # from what it had spent by then
+        self.seconds["postgres"] = None if now is None or before is None else round(
+            sum(spent - before.get(pid, 0.0) for pid, spent in now.items()), 2)
+
+
+def _usage() -> dict[str, float | None]:
+    main, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                           resource.RUSAGE_CHILDREN))
+    return {"main": main.ru_utime + main.ru_stime,
+            "children": children.ru_utime + children.ru_stime, "machine": _machine_busy()}
 
 
 def _ticks() -> int:
