@@ -154,7 +154,7 @@ class Rig:
             body = text or (f"Mitt paket {400000 + n} har inte kommit och ingen svarar, "
                             f"det är nu {2 + n % 7} dagar sedan. Vad händer?")
             # unique first names: X refuses two identical replies (see test_x_duplicates)
-            person = {"id": str(5550000 + n), "name": f"Kund{_letters(n)} Svensson"}
+            person = {"id": str(5550000 + n), "name": f"{_first_name(n)} Svensson"}
             if ch == "facebook":
                 if self._post is None:
                     self._post = self.facebook.add_post("Veckans erbjudanden")["id"]
@@ -187,13 +187,21 @@ class Rig:
             httpx.delete(f"{fake.url}/_admin/faults", timeout=5).raise_for_status()
 
 
-def _letters(n: int) -> str:
-    out = ""
-    while True:
-        n, r = divmod(n, 26)
-        out = "abcdefghijklmnopqrstuvwxyz"[r] + out
-        if n == 0:
-            return out
+_SYLLABLES = "ka lo mi ne su ta ro vi be do fa gu ha ji pe to".split()
+
+
+def _first_name(n: int) -> str:
+    """A first name of its own for each n below 4096: three syllables ("Kalomi"), so
+    any two differ in at least two letters of six and neither starts the other. Names
+    one letter apart ("Kundb", "Kundba") are one person's spellings to the matcher (a
+    variant, as Mikael and Michael), and the customers the tests count would merge."""
+    syllables = []
+    for _ in range(3):
+        n, r = divmod(n, len(_SYLLABLES))
+        syllables.append(_SYLLABLES[r])
+    if n:
+        raise ValueError("only 4096 names: a test posting more needs longer ones")
+    return "".join(reversed(syllables)).capitalize()
 
 
 def fast_channel(settings: config.Settings, name: str, timeout: float = 0.5) -> Any:
