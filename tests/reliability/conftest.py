@@ -154,7 +154,7 @@ class Rig:
             body = text or (f"Mitt paket {400000 + n} har inte kommit och ingen svarar, "
                             f"det är nu {2 + n % 7} dagar sedan. Vad händer?")
             # unique first names: X refuses two identical replies (see test_x_duplicates)
-            person = {"id": str(5550000 + n), "name": f"{_first_name(n)} Svensson"}
+            person = {"id": str(5550000 + n), "name": f"{poster_first_name(n)} Svensson"}
             if ch == "facebook":
                 if self._post is None:
                     self._post = self.facebook.add_post("Veckans erbjudanden")["id"]
@@ -190,7 +190,7 @@ class Rig:
 _SYLLABLES = "ka lo mi ne su ta ro vi be do fa gu ha ji pe to".split()
 
 
-def _first_name(n: int) -> str:
+def poster_first_name(n: int) -> str:
     """A first name of its own for each n below 4096: three syllables ("Kalomi"), so
     any two differ in at least two letters of six and neither starts the other. Names
     one letter apart ("Kundb", "Kundba") are one person's spellings to the matcher (a
