@@ -68,6 +68,11 @@ class Care(_Section):
     account_patterns: tuple[str, ...] = ()
     order_pattern: str | None = None
     max_attempts: int = Field(5, ge=1)
+    # How often `carecase serve` runs ingest (prefect.yaml sets its own interval). A
+    # comment waits for the next pass, so the time to a public acknowledgment is about
+    # this interval at worst; each pass polls every channel's API, and 15 s keeps well
+    # inside their rate limits (X: 450 mention reads per 15 minutes).
+    ingest_every_seconds: int = Field(60, ge=15, le=3600)
 
 
 class Matching(_Section):

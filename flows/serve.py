@@ -1,9 +1,9 @@
 """Serve every deployment from one process: the single-machine way (``carecase serve``).
 
 The same deployments and schedules as prefect.yaml, except that the status-update time,
-its weekdays-only option and the time zone come from the settings (``care`` and
-``business``), so changing carecase.toml moves the 17:00 run. No work pool or worker is
-needed; SIGTERM/Ctrl-C pauses the schedules and stops (Prefect's ``serve``).
+its weekdays-only option, the time zone and the ingest interval come from the settings
+(``care`` and ``business``), so changing carecase.toml moves the 17:00 run. No work pool
+or worker is needed; SIGTERM/Ctrl-C pauses the schedules and stops (Prefect's ``serve``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from carecase.config import Settings
 
-INGEST_EVERY = timedelta(minutes=1)
 DISPATCH_EVERY = timedelta(minutes=1)
 SLA_WATCH_EVERY = timedelta(minutes=5)
 # Start a scheduled run's process this long before its time: starting Python, Prefect
@@ -20,6 +19,18 @@ SLA_WATCH_EVERY = timedelta(minutes=5)
 # scheduled time, while a customer waits for the acknowledgment (Prefect's default is 10
 # s, with a poll every 10 s, so a run was often found only just before its time).
 PREFETCH_SECONDS = 30
+
+
+def ingest_every(settings: Settings) -> timedelta:
+    """How often ingest runs: ``care.ingest_every_seconds`` (a minute by default)."""
+    return timedelta(seconds=settings.care.ingest_every_seconds)
+
+
+def prefetch_seconds(settings: Settings) -> int:
+    """``PREFETCH_SECONDS``, but at most half the ingest interval: a run's process (with
+    its language models, about 200 MB) then starts half an interval after the run before
+    it began, which has ended by then unless it had much to do, rather than beside it."""
+    return min(PREFETCH_SECONDS, settings.care.ingest_every_seconds // 2)
 
 
 def status_update_cron(settings: Settings) -> str:
@@ -43,7 +54,7 @@ def deployments(settings: Settings) -> list:
 
     tz = settings.business.timezone
     return [
-        ingest_flow.to_deployment("ingest", schedules=[Interval(INGEST_EVERY)],
+        ingest_flow.to_deployment("ingest", schedules=[Interval(ingest_every(settings))],
                                   concurrency_limit=1),
         dispatch_flow.to_deployment("dispatch", schedules=[Interval(DISPATCH_EVERY)]),
         status_updates_flow.to_deployment(
@@ -61,8 +72,8 @@ def serve_all(settings: Settings | None = None, *, limit: int | None = None) -> 
 
     from carecase import config
 
-    serve(*deployments(settings or config.load()), limit=limit,
-          prefetch_seconds=PREFETCH_SECONDS)
+    settings = settings or config.load()
+    serve(*deployments(settings), limit=limit, prefetch_seconds=prefetch_seconds(settings))
 
 
 if __name__ == "__main__":

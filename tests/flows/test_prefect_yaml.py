@@ -90,6 +90,18 @@ def test_serve_uses_the_same_schedules_with_time_and_zone_from_settings() -> Non
     assert (cron.cron, cron.timezone) == ("30 16 * * 1-5", "Europe/Copenhagen")
 
 
+def test_serve_takes_the_ingest_interval_from_settings_and_never_prefetches_a_run_beside_the_last():
+    from flows.serve import deployments, prefetch_seconds
+
+    assert prefetch_seconds(Settings()) == 30  # a minute apart: started 30 s ahead
+    faster = Settings.model_validate({"care": {"ingest_every_seconds": 20}})
+    served = {d.name: d for d in deployments(faster)}
+    assert served["ingest"].schedules[0].schedule.interval.total_seconds() == 20
+    assert served["dispatch"].schedules[0].schedule.interval.total_seconds() == 60
+    # 20 s apart: a run's process starts 10 s ahead, half an interval after the last began
+    assert prefetch_seconds(faster) == 10
+
+
 def test_forms_are_typed() -> None:
     from flows.close_case import close_case_flow
     from flows.note_case import note_case_flow

@@ -17,6 +17,7 @@ def test_example_file_is_valid_and_defaults_hold():
     s = config.load(ROOT / "carecase.example.toml", env={})
     assert s.business.timezone == "Europe/Stockholm"
     assert s.care.status_update_time == time(17, 0) and not s.care.weekdays_only
+    assert s.care.ingest_every_seconds == 60
     assert list(s.channels.enabled()) == ["email"]
     assert s.database_url is None  # embedded unless CARECASE_DATABASE_URL is set
 
@@ -37,6 +38,7 @@ def test_environment_overrides_any_key_and_ignores_unrelated_variables(tmp_path)
     ('[care]\nstatus_update_time = "five o\'clock"\n', "care.status_update_time"),
     ('[channels.facebook]\nenabeld = true\n', "channels.facebook.enabeld"),
     ('[care]\nmoderation_action = "shred"\n', "care.moderation_action"),
+    ('[care]\ningest_every_seconds = 5\n', "care.ingest_every_seconds"),
 ])
 def test_a_bad_file_names_the_key(tmp_path, body, key):
     path = tmp_path / "carecase.toml"
