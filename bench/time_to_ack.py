@@ -207,15 +207,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             schedule = f"ingest every {args.ingest_every} s"
         how, note = f"flows served by flows.serve on a Prefect server ({schedule})", None
         figures: dict[str, Any]
-        if args.flowless:
-            how = "flow-less approximation: engine.ingest + dispatch, on the same interval"
         try:
             if args.flowless:
                 raise RuntimeError("--flowless asked")
             figures = served(sb, env, home, args)
         except RuntimeError as exc:
+            how = "flow-less approximation: engine.ingest + dispatch, on the same interval"
             if not args.flowless:
-                how = "flow-less approximation: engine.ingest + dispatch, on the same interval"
                 note = f"served flows unusable: {str(exc)[:500]}"
             os.environ.update(secrets)
             settings = config.load(path, env={k: v for k, v in env.items()
