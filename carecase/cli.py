@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from carecase.errors import CarecaseError
 
@@ -32,8 +33,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(cases_app, name="cases")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(incidents_app, name="incidents")
-out = Console()
-err = Console(stderr=True)
+# What the command line prints is data (customers' names and texts, outbox keys such as
+# "ack:x:555"): never read as rich markup ("[/]" in a name raised MarkupError) or emoji
+# codes (":x:" became a cross). Styling is asked for with Text.
+out = Console(markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 @contextmanager
@@ -52,7 +56,7 @@ def _print_report(report: Any) -> None:
         table.add_row(row["what"], str(row["count"]))
     out.print(table)
     for line in report.details[:50]:
-        out.print(f"  {line}", highlight=False, markup=False)
+        out.print(f"  {line}")
 
 
 def _warn(text: str) -> None:
@@ -206,18 +210,17 @@ def cases_show(case_id: int, as_json: Annotated[bool, typer.Option("--json")] = 
         return
     c = data["customer"]
     idents = ", ".join(f"{i['kind']}:{i['value']}" for i in c["identities"])
-    out.print(f"[bold]case {data['id']}[/] {data['status']} · fault {data['fault']} · "
-              f"customer {c['name']} ({idents})")
+    out.print(Text.assemble((f"case {data['id']}", "bold"),
+                            f" {data['status']} · fault {data['fault']} · "
+                            f"customer {c['name']} ({idents})"))
     for m in data["messages"]:
         out.print(f"  {m['created_at'][:16]} {m['direction']} {m['channel']}: "
-                  f"{m['text'][:100]!r}", highlight=False, markup=False)
+                  f"{m['text'][:100]!r}")
     for e in data["events"]:
         out.print(f"  {e['at'][:16]} {e['kind']} by {e['actor']}: "
-                  f"{json.dumps(e['detail'], ensure_ascii=False)}", highlight=False,
-                  markup=False)
+                  f"{json.dumps(e['detail'], ensure_ascii=False)}")
     for o in data["outbox"]:
-        out.print(f"  outbox {o['key']}: {o['status']} ({o['attempts']} attempts)",
-                  highlight=False, markup=False)
+        out.print(f"  outbox {o['key']}: {o['status']} ({o['attempts']} attempts)")
 
 
 @cases_app.command("note")

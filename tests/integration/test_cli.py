@@ -101,6 +101,28 @@ def test_db_upgrade_writes_keys_an_older_version_wrote_anew(settings_env, sample
     assert "nothing to apply" in again.stdout and "written anew" not in again.stdout
 
 
+def test_what_customers_wrote_is_printed_as_written_never_as_markup(settings_env, tmp_path):
+    """The text read-outs print data: a name with rich markup or an emoji code in it, and
+    an outbox key such as "ack:x:555", come out as they are (a name with "[/]" made
+    `cases list` and `cases show` fail with rich's MarkupError)."""
+    name = "[/] Bo :x: [bold]Berg"
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps({
+        "channel": "x", "external_id": "555", "thread_id": "555",
+        "author": {"id": "77", "name": name, "handle": "boberg"},
+        "text": "Min beställning kom trasig och ingen svarar, jag vill ha pengarna tillbaka!",
+        "created_at": "2026-11-21T10:00:00Z", "public": True}) + "\n")
+    assert run(settings_env, "import", str(path)).returncode == 0
+    wide = {**settings_env, "COLUMNS": "200"}  # the table shows the name on one line
+    listed = run(wide, "cases", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert name in listed.stdout
+    shown = run(wide, "cases", "show", "1")
+    assert shown.returncode == 0, shown.stderr
+    assert f"customer {name} (" in shown.stdout
+    assert "outbox ack:x:555:" in shown.stdout and "\u274c" not in shown.stdout
+
+
 def test_unknown_case_and_bad_status_are_clear_errors(settings_env):
     shown = run(settings_env, "cases", "show", "999", "--json")
     assert shown.returncode == 1 and "there is no case 999" in shown.stderr
