@@ -11,7 +11,8 @@ the Prefect UI ("Resume" on the flow run); the approved text is what is sent.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
 from prefect import flow, get_run_logger, pause_flow_run, task
 from prefect.artifacts import create_markdown_artifact
@@ -71,9 +72,7 @@ def _args(params: CloseCaseParams) -> dict:
 
 def ask_approval(params: CloseCaseParams, drafted) -> ApprovalInput:
     """Show the draft and pause until an agent approves or edits it in the UI."""
-    shown = (f"### Follow-up for case {params.case_id} ({drafted.language})\n\n"
-             f"**To:** {drafted.recipient}  \n**Subject:** {drafted.subject}\n\n"
-             + "\n".join(f"> {line}" for line in drafted.text.splitlines()))
+    shown = draft_markdown(params.case_id, drafted)
     create_markdown_artifact(shown, key=f"close-case-{params.case_id}-draft",
                              description="The drafted follow-up, waiting for approval")
     return pause_flow_run(
@@ -82,6 +81,23 @@ def ask_approval(params: CloseCaseParams, drafted) -> ApprovalInput:
             approve=True, text=drafted.text),
         timeout=APPROVAL_TIMEOUT, poll_interval=2,
     )
+
+
+def draft_markdown(case_id: int, drafted: Any) -> str:
+    """The draft as the artifact and the approval form show it, every field as written:
+    the customer's name and the agent's words are escaped, so that a name such as
+    "[Anna](https://…)" shows as text, not as a link in the agents' UI."""
+    return (f"### Follow-up for case {case_id} ({drafted.language})\n\n"
+            f"**To:** {_md(str(drafted.recipient))}  \n**Subject:** {_md(drafted.subject)}"
+            "\n\n" + "\n".join(f"> {_md(line)}" for line in drafted.text.splitlines()))
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
+
+
+def _md(text: str) -> str:
+    """``text`` shown literally in CommonMark: its punctuation backslash-escaped."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 @flow(name="close-case", flow_run_name="close-case-{params.case_id}", log_prints=True)
