@@ -193,6 +193,25 @@ def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     return NameForm(first, last, blob, source, raw.strip())
 
 
+def greeting(raw: str | None) -> str:
+    """The first name to greet a customer by, as they wrote it ("Björk", "Anne-Marie";
+    all capitals or all small letters as a name is written: "ANNA" -> "Anna"), or ""
+    when the display name gives none: anonymous ("A Google User"), an initial, a handle,
+    an address or a link ("@someone", "anna@example.se", "fjord251", "www.shop.example").
+    Replies are often public, so they must never repeat a mention, an address or a link
+    a commenter put in their name."""
+    form = parse_name(raw)
+    if form is None or len(form.first) < 2:
+        return ""
+    for word in (raw or "").replace(",", " ").split():
+        letters = word.replace("-", "").replace("'", "").replace("’", "")
+        if letters.isalpha() and fold(letters) == form.first:
+            if word.isupper() or word.islower():
+                word = "-".join(part.capitalize() for part in word.split("-"))
+            return word
+    return ""
+
+
 @lru_cache(maxsize=1 << 14)
 def parse_handle(raw: str | None, source: str = "handle") -> NameForm | None:
     """An X handle or an e-mail address (its local part) as a NameForm."""

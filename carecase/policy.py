@@ -54,7 +54,7 @@ def context(settings: Settings, *, case: Case | None, customer_name: str | None,
     return render.base_context(
         business={"name": biz.name, "signature": biz.signature, "email": biz.email,
                   "phone": biz.phone},
-        customer={"name": name, "first_name": name.split()[0] if name else ""},
+        customer={"name": name},  # the first name to greet by: names.greeting
         case={"id": case.id if case else 0, "fault": case.fault if case else "unknown",
               "incident": case.incident if case else None,
               "gesture": case.gesture if case else None,

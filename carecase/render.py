@@ -21,6 +21,8 @@ from jinja2 import FunctionLoader, StrictUndefined
 from jinja2.environment import TemplateModule
 from jinja2.sandbox import SandboxedEnvironment
 
+from carecase import names
+
 TEMPLATES = (
     "public_ack", "private_ack", "status_update", "followup_close",
     "public_resolution", "moderation_notice", "thank_you",
@@ -125,7 +127,7 @@ def base_context(**overrides: Any) -> dict[str, Any]:
             ctx[key] = value
     customer = ctx["customer"]
     if not customer.get("first_name") and customer.get("name"):
-        customer["first_name"] = customer["name"].split()[0]
+        customer["first_name"] = names.greeting(customer["name"])
     return ctx
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from carecase.names import compare, first_names, name_keys, parse_handle, parse_name, signature
+from carecase.names import (
+    compare,
+    first_names,
+    greeting,
+    name_keys,
+    parse_handle,
+    parse_name,
+    signature,
+)
 
 
 def name(raw: str, source: str = "name"):
@@ -131,3 +139,18 @@ def test_a_form_pickled_by_another_process_hashes_as_this_ones_own():
     there = pickle.loads(sent)
     assert there == here and hash(there) == hash(here)
     assert len({here, there}) == 1 and compare(there, here) == compare(here, here)
+
+
+@pytest.mark.parametrize("raw,greet", [
+    ("Anna Andersson", "Anna"), ("Björk Svensson", "Björk"), ("ANNA ANDERSSON", "Anna"),
+    ("anne-marie berg", "Anne-Marie"), ("McKenzie Brown", "McKenzie"),
+    ("Lindgren, Lars", "Lars"), ("Dr Anna Berg", "Anna"), ("Анна Петрова", "Анна"),
+    ("Kalle", "Kalle"),
+    # nothing to greet by: anonymous, an initial, no name at all
+    ("A Google User", ""), ("A. Andersson", ""), ("", ""), (None, ""), ("  ", ""),
+    # never repeated in a public reply: a mention, an address, a link, a handle
+    ("@elonmusk", ""), ("anna.andersson@example.se", ""), ("www.free-iphone.example Deals", ""),
+    ("fjord251", ""),
+])
+def test_greeting_is_a_first_name_as_written_or_nothing(raw, greet):
+    assert greeting(raw) == greet

@@ -238,6 +238,16 @@ def test_templates_read_dict_keys_and_methods_as_jinja_does() -> None:
                    "False|hej")
 
 
+@pytest.mark.parametrize("name", ["A Google User", "@someone", "www.deals.example"])
+def test_a_reply_greets_no_one_when_the_display_name_is_no_name(name: str) -> None:
+    """An anonymous review was answered "Hi A," in public, and a commenter calling
+    themselves "www.deals.example" would have had their link repeated by the shop."""
+    for lang, hello in (("en", "Hi, "), ("sv", "Hej, ")):
+        text = render("public_ack", lang, customer={"name": name}).text
+        assert text.startswith(hello), text
+        assert f"{name.split()[0]}," not in text and name not in text
+
+
 def test_base_context_merges_and_unknowns_fail() -> None:
     ctx = base_context(case={"fault": "ours"}, customer={"name": "Anna Berg"})
     assert ctx["case"]["fault"] == "ours" and ctx["case"]["gesture"] is None
