@@ -7,6 +7,7 @@ deployments register and run as documented.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -62,17 +63,21 @@ def test_deploy_all_and_a_worker_runs_a_deployment(tmp_path, database_url):
                         "Secret; Secret(value=sys.argv[1]).save('carecase-database-url')",
                         database_url], env=env, check=True, timeout=60)
         start("worker", "start", "--pool", "carecase", log="worker.log")
-        prefect("deployment", "run", "sla-watch/sla-watch")
+        started = prefect("deployment", "run", "sla-watch/sla-watch")
+        # The run this started, by its id: the schedules of prefect.yaml create runs of
+        # their own meanwhile (ingest and dispatch every minute), and "any one run" was
+        # sometimes a future scheduled one, never completed within the wait.
+        run_id = re.search(r"UUID: ([0-9a-f-]{36})", started)
+        assert run_id, started
         state = None
         run_deadline = time.monotonic() + 180  # its own budget: the server's may be spent
         while time.monotonic() < run_deadline:
             try:  # the server shares two cores with the worker's flow run: give it time
-                runs = httpx.post(f"{api}/flow_runs/filter", json={"limit": 1},
-                                  timeout=30).json()
+                run = httpx.get(f"{api}/flow_runs/{run_id[1]}", timeout=30).json()
             except httpx.HTTPError:
                 time.sleep(2)
                 continue
-            state = runs[0]["state_name"] if runs else None
+            state = run["state_name"]
             if state in ("Completed", "Failed", "Crashed"):
                 break
             time.sleep(2)
