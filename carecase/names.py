@@ -193,15 +193,18 @@ def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
     return NameForm(first, last, blob, source, raw.strip())
 
 
+MAX_FIRST_NAME = 30  # letters; the longest in the name lists has 11 ("christopher")
+
+
 def greeting(raw: str | None) -> str:
     """The first name to greet a customer by, as they wrote it ("Björk", "Anne-Marie";
     all capitals or all small letters as a name is written: "ANNA" -> "Anna"), or ""
     when the display name gives none: anonymous ("A Google User"), an initial, a handle,
-    an address or a link ("@someone", "anna@example.se", "fjord251", "www.shop.example").
-    Replies are often public, so they must never repeat a mention, an address or a link
-    a commenter put in their name."""
+    an address or a link ("@someone", "anna@example.se", "fjord251", "www.shop.example"),
+    or a word too long to be a first name. Replies are often public, so they must never
+    repeat a mention, an address or a link a commenter put in their name."""
     form = parse_name(raw)
-    if form is None or len(form.first) < 2:
+    if form is None or not 2 <= len(form.first) <= MAX_FIRST_NAME:
         return ""
     for word in (raw or "").replace(",", " ").split():
         letters = word.replace("-", "").replace("'", "").replace("’", "")

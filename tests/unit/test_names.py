@@ -150,7 +150,7 @@ def test_a_form_pickled_by_another_process_hashes_as_this_ones_own():
     ("A Google User", ""), ("A. Andersson", ""), ("", ""), (None, ""), ("  ", ""),
     # never repeated in a public reply: a mention, an address, a link, a handle
     ("@elonmusk", ""), ("anna.andersson@example.se", ""), ("www.free-iphone.example Deals", ""),
-    ("fjord251", ""),
+    ("fjord251", ""), ("A" * 31 + " Berg", ""),
 ])
 def test_greeting_is_a_first_name_as_written_or_nothing(raw, greet):
     assert greeting(raw) == greet
