@@ -170,8 +170,12 @@ def status_updates(on: Annotated[str | None, typer.Option("--date", help="YYYY-M
                    ) -> None:
     """The daily status-update pass, now (idempotent per local day)."""
     from carecase import updates
+    from carecase.errors import InputError
 
-    day = date.fromisoformat(on) if on else None
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError:
+        raise InputError(f"--date {on!r} is not a date (YYYY-MM-DD)") from None
     with _app() as opened:
         _print_report(updates.status_updates(opened.db, opened.settings, on=day))
 

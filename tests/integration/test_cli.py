@@ -128,6 +128,9 @@ def test_unknown_case_and_bad_status_are_clear_errors(settings_env):
     assert shown.returncode == 1 and "there is no case 999" in shown.stderr
     listed = run(settings_env, "cases", "list", "--status", "bogus")
     assert listed.returncode == 1 and "status 'bogus' is not one of" in listed.stderr
+    dated = run(settings_env, "status-updates", "--date", "2026-13-01")
+    assert dated.returncode == 1 and "Traceback" not in dated.stderr, dated.stderr[-600:]
+    assert "--date '2026-13-01' is not a date (YYYY-MM-DD)" in dated.stderr
 
 
 def test_embedded_database_starts_from_nothing_in_a_fresh_home(tmp_path, sample):
