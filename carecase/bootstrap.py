@@ -12,6 +12,7 @@ from typing import Any
 
 from carecase import config
 from carecase.config import Settings
+from carecase.errors import InputError
 from carecase.store import migrate
 from carecase.store.db import Database, open_database
 
@@ -52,6 +53,9 @@ BlockLoader = Callable[[str], str]
 def make_channel(settings: Settings, name: str, *,
                  block_loader: BlockLoader | None = None) -> Any:
     """The connector for channel ``name``, with its secrets resolved now."""
+    if name not in config.CHANNEL_NAMES:
+        raise InputError(f"there is no channel {name!r}: the channels are "
+                         f"{', '.join(config.CHANNEL_NAMES)}")
     section = getattr(settings.channels, name)
 
     def secret(key: str, required: bool = True) -> str | None:

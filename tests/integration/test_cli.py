@@ -123,7 +123,7 @@ def test_what_customers_wrote_is_printed_as_written_never_as_markup(settings_env
     assert "outbox ack:x:555:" in shown.stdout and "\u274c" not in shown.stdout
 
 
-def test_unknown_case_and_bad_status_are_clear_errors(settings_env):
+def test_unknown_case_status_channel_and_bad_date_are_clear_errors(settings_env):
     shown = run(settings_env, "cases", "show", "999", "--json")
     assert shown.returncode == 1 and "there is no case 999" in shown.stderr
     listed = run(settings_env, "cases", "list", "--status", "bogus")
@@ -131,6 +131,9 @@ def test_unknown_case_and_bad_status_are_clear_errors(settings_env):
     dated = run(settings_env, "status-updates", "--date", "2026-13-01")
     assert dated.returncode == 1 and "Traceback" not in dated.stderr, dated.stderr[-600:]
     assert "--date '2026-13-01' is not a date (YYYY-MM-DD)" in dated.stderr
+    polled = run(settings_env, "ingest", "--channel", "myspace")
+    assert polled.returncode == 1 and "Traceback" not in polled.stderr, polled.stderr[-600:]
+    assert "there is no channel 'myspace': the channels are email, facebook" in polled.stderr
 
 
 def test_embedded_database_starts_from_nothing_in_a_fresh_home(tmp_path, sample):
