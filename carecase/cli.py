@@ -89,7 +89,7 @@ def db_upgrade() -> None:
 
 @app.command("import")
 def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-            batch_size: int = 500) -> None:
+            batch_size: Annotated[int, typer.Option(min=1)] = 500) -> None:
     """Run the engine on normalised messages from a JSONL file (one per line)."""
     from rich.progress import Progress
 
@@ -150,7 +150,7 @@ def ingest(channel: Annotated[str | None, typer.Option(help="Only this channel."
 
 
 @app.command()
-def dispatch(limit: int = 200) -> None:
+def dispatch(limit: Annotated[int, typer.Option(min=1)] = 200) -> None:
     """Send what is due in the outbox."""
     from carecase import dispatch as dispatching
     from carecase.bootstrap import make_channels

@@ -123,7 +123,7 @@ def test_what_customers_wrote_is_printed_as_written_never_as_markup(settings_env
     assert "outbox ack:x:555:" in shown.stdout and "\u274c" not in shown.stdout
 
 
-def test_unknown_case_status_channel_and_bad_date_are_clear_errors(settings_env):
+def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_env, sample):
     shown = run(settings_env, "cases", "show", "999", "--json")
     assert shown.returncode == 1 and "there is no case 999" in shown.stderr
     listed = run(settings_env, "cases", "list", "--status", "bogus")
@@ -134,6 +134,10 @@ def test_unknown_case_status_channel_and_bad_date_are_clear_errors(settings_env)
     polled = run(settings_env, "ingest", "--channel", "myspace")
     assert polled.returncode == 1 and "Traceback" not in polled.stderr, polled.stderr[-600:]
     assert "there is no channel 'myspace': the channels are email, facebook" in polled.stderr
+    for args in (("import", str(sample), "--batch-size", "0"), ("dispatch", "--limit", "-1")):
+        refused = run(settings_env, *args)  # a usage error (2), before any work is done
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+        assert "greater than or equal to 1" in refused.stderr
 
 
 def test_embedded_database_starts_from_nothing_in_a_fresh_home(tmp_path, sample):
