@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from carecase.errors import CarecaseError
+from carecase.errors import CarecaseError, InputError
 
 app = typer.Typer(help="Multichannel customer care on PostgreSQL and Prefect.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -170,7 +170,6 @@ def status_updates(on: Annotated[str | None, typer.Option("--date", help="YYYY-M
                    ) -> None:
     """The daily status-update pass, now (idempotent per local day)."""
     from carecase import updates
-    from carecase.errors import InputError
 
     try:
         day = date.fromisoformat(on) if on else None
@@ -351,7 +350,6 @@ def announce(channel: str, text: str,
     from datetime import datetime
 
     from carecase import incidents
-    from carecase.errors import InputError
 
     try:
         when = datetime.fromisoformat(at)

@@ -12,7 +12,7 @@ the Prefect UI ("Resume" on the flow run); the approved text is what is sent.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from prefect import flow, get_run_logger, pause_flow_run, task
 from prefect.artifacts import create_markdown_artifact
@@ -24,6 +24,9 @@ from carecase.bootstrap import App
 from carecase.report import Report
 from flows.common import publish, run_app
 from flows.dispatch import dispatch_flow
+
+if TYPE_CHECKING:
+    from carecase.closing import Draft
 
 APPROVAL_TIMEOUT = 8 * 3600  # a working day to approve; then the run fails visibly
 
@@ -83,7 +86,7 @@ def ask_approval(params: CloseCaseParams, drafted) -> ApprovalInput:
     )
 
 
-def draft_markdown(case_id: int, drafted: Any) -> str:
+def draft_markdown(case_id: int, drafted: Draft) -> str:
     """The draft as the artifact and the approval form show it, every field as written:
     the customer's name and the agent's words are escaped, so that a name such as
     "[Anna](https://…)" shows as text, not as a link in the agents' UI."""
