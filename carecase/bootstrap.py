@@ -120,8 +120,21 @@ def make_channel(settings: Settings, name: str, *,
     raise config.ConfigError(f"unknown channel {name!r}; one of {config.CHANNEL_NAMES}")
 
 
+def channel_names(settings: Settings, only: str | None = None) -> list[str]:
+    """The channels a pass polls: every enabled one, or ``only``, which must be enabled."""
+    if only is None:
+        return list(settings.channels.enabled())
+    if only not in config.CHANNEL_NAMES:
+        raise InputError(f"there is no channel {only!r}: the channels are "
+                         f"{', '.join(config.CHANNEL_NAMES)}")
+    if only not in settings.channels.enabled():
+        raise InputError(f"channel {only!r} is not enabled: set enabled = true under "
+                         f"[channels.{only}] in carecase.toml")
+    return [only]
+
+
 def make_channels(settings: Settings, *, only: str | None = None,
                   block_loader: BlockLoader | None = None) -> dict[str, Any]:
-    """Every enabled channel (or just ``only``), keyed by name."""
-    names = [only] if only else list(settings.channels.enabled())
-    return {name: make_channel(settings, name, block_loader=block_loader) for name in names}
+    """Every enabled channel (or just ``only``, which must be enabled), keyed by name."""
+    return {name: make_channel(settings, name, block_loader=block_loader)
+            for name in channel_names(settings, only)}

@@ -22,7 +22,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.variables import Variable
 
-from carecase.bootstrap import App
+from carecase.bootstrap import App, channel_names
 from carecase.classify import warm_up
 from carecase.report import Report
 from flows.common import close_quietly, open_channel, publish, run_app, worker_name
@@ -100,7 +100,7 @@ def ingest_flow(channel: str | None = None, dispatch: bool = True,
     """
     broken: list[str] = []
     with run_app(database_url_block) as app:
-        names = [channel] if channel else list(app.settings.channels.enabled())
+        names = channel_names(app.settings, channel)
         futures = [poll_channel.submit(app, name) for name in names]
         report, failed = Report("ingest"), []
         for name, future in zip(names, futures, strict=True):

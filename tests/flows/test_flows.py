@@ -106,6 +106,22 @@ def test_ingest_retries_nothing_but_skips_a_rate_limited_channel(flow_app, sandb
     assert state(sandbox.x)["calls"] == calls  # skipped until retry_at: not even asked
 
 
+def test_ingest_of_one_channel_refuses_an_unknown_or_disabled_one(flow_app, sandbox,
+                                                                    monkeypatch) -> None:
+    from carecase.errors import InputError
+    from flows.ingest import ingest_flow
+
+    with pytest.raises(InputError, match="there is no channel 'myspace'"):
+        ingest_flow(channel="myspace", dispatch=False)
+    channels = flow_app.settings.channels
+    off = channels.model_copy(update={"x": channels.x.model_copy(update={"enabled": False})})
+    monkeypatch.setattr(flow_app, "settings",
+                        flow_app.settings.model_copy(update={"channels": off}))
+    with pytest.raises(InputError, match=r"channel 'x' is not enabled: set enabled = true"):
+        ingest_flow(channel="x", dispatch=False)
+    assert state(sandbox.x)["calls"] == 0  # not polled
+
+
 def test_status_updates_once_per_case_per_local_day_across_dst(flow_app, sandbox) -> None:
     from flows.ingest import ingest_flow
     from flows.status_updates import status_updates_flow

@@ -134,6 +134,10 @@ def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_e
     polled = run(settings_env, "ingest", "--channel", "myspace")
     assert polled.returncode == 1 and "Traceback" not in polled.stderr, polled.stderr[-600:]
     assert "there is no channel 'myspace': the channels are email, facebook" in polled.stderr
+    disabled = run(settings_env, "ingest", "--channel", "facebook")  # none is enabled here
+    assert disabled.returncode == 1 and "Traceback" not in disabled.stderr, disabled.stderr
+    assert "channel 'facebook' is not enabled: set enabled = true under " \
+        "[channels.facebook]" in disabled.stderr
     for args in (("import", str(sample), "--batch-size", "0"), ("dispatch", "--limit", "-1")):
         refused = run(settings_env, *args)  # a usage error (2), before any work is done
         assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
