@@ -189,7 +189,11 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
     data: dict[str, Any] = {}
     if file is not None:
         try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
+            # utf-8-sig: an editor's byte-order mark (Notepad writes one) is not a key
+            data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{file}: not UTF-8 text (byte {exc.start}): save it as "
+                              "UTF-8") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
         except OSError as exc:
@@ -217,8 +221,10 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
 def _find_file(path: str | Path | None, env: Mapping[str, str], home: Path) -> Path | None:
     if path or env.get("CARECASE_CONFIG"):
         file = Path(path or env["CARECASE_CONFIG"])
-        if not file.is_file():
+        if not file.exists():
             raise ConfigError(f"config file {file} does not exist")
+        if not file.is_file():
+            raise ConfigError(f"config file {file} is not a file")
         return file
     for candidate in (Path("carecase.toml"), home / "carecase.toml"):
         if candidate.is_file():

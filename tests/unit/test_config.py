@@ -54,6 +54,17 @@ def test_invalid_toml_and_missing_file_are_clear(tmp_path):
         config.load(path, env={})
     with pytest.raises(ConfigError, match="does not exist"):
         config.load(tmp_path / "nope.toml", env={})
+    with pytest.raises(ConfigError, match="is not a file"):
+        config.load(tmp_path, env={})
+
+
+def test_a_byte_order_mark_is_read_past_and_other_encodings_are_named(tmp_path):
+    path = tmp_path / "carecase.toml"
+    path.write_bytes(b'\xef\xbb\xbf[business]\nname = "Sk\xc3\xb6na Skor"\n')  # Notepad
+    assert config.load(path, env={}).business.name == "Sköna Skor"
+    path.write_text('[business]\nname = "Sköna Skor"\n', encoding="utf-16")
+    with pytest.raises(ConfigError, match=r"carecase\.toml: not UTF-8 text \(byte 0\): save it"):
+        config.load(path, env={})
 
 
 def test_secrets_are_references_resolved_at_run_time():
