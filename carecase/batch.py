@@ -210,7 +210,7 @@ class BatchState:
         how = "joined" if case else None
         if case is None and thread_case in self.cases:
             case, how = self.cases[thread_case], "joined"
-        if case is None and wants_case(cls):
+        if case is None and wants_case(msg, cls):
             case = self.recent.pop(customer, None)
             if case is not None:
                 case = replace(case, status="open", closed_at=None)
@@ -369,11 +369,16 @@ def _case_row(case: Case) -> dict[str, Any]:
             "opened_at": case.opened_at, "closed_at": case.closed_at}
 
 
-def wants_case(cls: Classification) -> bool:
-    """Whether a message opens a case if its author has none to join: a complaint or a
-    question, or anything moderated, from a person (not a machine)."""
-    return cls.machine is None and (cls.kind in ("complaint", "question")
-                                    or bool(cls.moderation))
+def wants_case(msg: Message, cls: Classification) -> bool:
+    """Whether a message opens a case if its author has none to join, when a person (not
+    a machine) wrote it: a complaint or a question, anything moderated, and anything
+    written to us in private but thanks. An e-mail or a direct message asks for care
+    whatever its words ("Please cancel order 123456", a photo with no text, a language
+    the word lists do not know); a public comment needs words that say so."""
+    if cls.machine is not None:
+        return False
+    return (cls.kind in ("complaint", "question") or bool(cls.moderation)
+            or (not msg.public and cls.kind != "praise"))
 
 
 def profile_of(row: dict[str, Any]) -> identity.Profile:

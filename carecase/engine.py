@@ -174,7 +174,7 @@ def process(conn: psycopg.Connection, settings: Settings,
             matched = [_match(state, message_id, p, report) for message_id, p in new]
             state.load_cases(conn)
             state.reserve_case_ids(f.customer for f, (_, p) in zip(matched, new, strict=True)
-                                   if f and p.cls and wants_case(p.cls))
+                                   if f and p.cls and wants_case(p.msg, p.cls))
             for (message_id, p), found in zip(new, matched, strict=True):
                 _one(state, message_id, p, found, report)
             state.write(conn)

@@ -146,6 +146,31 @@ def test_praise_is_thanked_without_a_case(db, settings):
     assert row["template"] == "thank_you" and row["language"] == "da"  # P11, P15
 
 
+def test_whatever_a_person_writes_to_us_in_private_opens_a_case_but_thanks(db, settings):
+    def mail(ext: str, text: str, name: str) -> Message:
+        return msg("email", f"{ext}@mail.example", text,
+                   author=Author(name=name, email=f"{ext}@example.se"))
+
+    asking = [
+        mail("cancel", "Please cancel my order 123456.", "Liam Berg"),  # a request, no "?"
+        mail("byta", "Hej, jag vill byta storlek på mina skor. Order 123457.", "Sara Lind"),
+        mail("de", "Guten Tag, meine Bestellung 123777 ist seit zwei Wochen nicht "
+             "angekommen.", "Klaus Müller"),  # a language the word lists do not know
+        mail("photo", "", "Per Holm"),  # only an attachment (a photo of the damage)
+    ]
+    not_asking = [
+        mail("thanks", "Tack för snabb leverans, skorna är perfekta!", "Eva Ek"),
+        msg("facebook", "fb-1", "Nice photo of the new shop window", author=Author(
+            id="555", name="Ola Nordmann"), thread_id="fb-1"),  # public: words must tell
+    ]
+    report = run(db, settings, *asking, *not_asking)
+    assert report.counts["cases_opened"] == len(asking)
+    opened = {c["customer"] for c in cases.list_cases(db)}
+    assert opened == {"Liam Berg", "Sara Lind", "Klaus Müller", "Per Holm"}
+    acked = {r["recipient"] for r in outbox(db) if r["template"] == "private_ack"}
+    assert acked == {f"{e}@example.se" for e in ("cancel", "byta", "de", "photo")}
+
+
 def test_machines_and_our_own_posts_are_stored_never_answered(db, settings):
     ooo = msg("email", "ooo1@mail.example", "I am out of office until Monday.",
               author=Author(name="Anna", email="anna.andersson@example.se"),
