@@ -64,9 +64,14 @@ def parse(obj: Any) -> Message:
     if rating is not None and (not isinstance(rating, int) or isinstance(rating, bool)
                                or not 1 <= rating <= 5):
         raise InputError(f"rating must be a whole number 1-5 or null, got {rating!r}")
-    public = obj.get("public", True)
+    public = obj.get("public")
+    if public is None:  # as the connectors give it: an e-mail is private, a post public
+        public = channel != "email"
     if not isinstance(public, bool):
         raise InputError(f"public must be true or false, got {public!r}")
+    if public and channel == "email":
+        raise InputError("public must be false (or left out) for an e-mail: an e-mail is "
+                         "private")
     raw = obj.get("raw") or {}
     if not isinstance(raw, dict):
         raise InputError("raw must be a JSON object")

@@ -42,7 +42,7 @@ def lines() -> list[tuple[str, bytes]]:
     """(category, raw line bytes) of every JSONL case."""
     out: list[tuple[str, bytes]] = []
     base = {"channel": "facebook", "thread_id": None, "parent_id": "post-1",
-            "created_at": "2026-11-21T09:00:00+01:00", "public": True, "url": None,
+            "created_at": "2026-11-21T09:00:00+01:00", "url": None,
             "rating": None, "order_ref": None, "raw": {}}
     n = 0
 
