@@ -144,7 +144,9 @@ def _is_question(text: str) -> bool:
 
 def kind_of(text: str, rating: int | None) -> str:
     """complaint | question | praise | other. A star rating decides when it is 1-2
-    (complaint) or 4-5 (praise); otherwise the words do, complaint winning over praise."""
+    (complaint) or 4-5 (praise); otherwise the words do: a complaint, then a request
+    for care ("please call me", "jag vill byta storlek"), which is a question that
+    praise around it does not hide, then praise, then a question."""
     if rating is not None and rating <= 2:
         return "complaint"
     if rating is not None and rating >= 4:
@@ -152,6 +154,8 @@ def kind_of(text: str, rating: int | None) -> str:
     complaint, praise = _markers(text)
     if complaint:
         return "complaint"
+    if word_pattern("request").search(text.casefold()):
+        return "question"
     if praise and "?" not in text:
         return "praise"
     if _is_question(text):
