@@ -20,7 +20,7 @@ def test_public_left_out_is_what_the_channel_is(channel, public):
 
 
 def test_a_public_email_or_a_public_that_is_no_boolean_is_refused():
-    with pytest.raises(InputError, match="public must be false .or left out. for an e-mail"):
+    with pytest.raises(InputError, match=r"public must be false \(or left out\) for an e-mail"):
         parse({**LINE, "channel": "email", "public": True})
     with pytest.raises(InputError, match="public must be true or false, got 'no'"):
         parse({**LINE, "channel": "facebook", "public": "no"})
