@@ -109,7 +109,7 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         return actions
     lang = cls.language if cls.language in render.LANGUAGES else settings.business.language
     ctx = context(settings, case=s.case, customer_name=s.customer_name, channel=msg.channel,
-                  now=s.now)
+                  now=s.now, asking=cls.kind == "question" and cls.sentiment != "negative")
     if cls.moderation:
         _moderate(s, settings, lang, ctx, actions)
         return actions

@@ -171,6 +171,18 @@ def test_whatever_a_person_writes_to_us_in_private_opens_a_case_but_thanks(db, s
     assert acked == {f"{e}@example.se" for e in ("cancel", "byta", "de", "photo")}
 
 
+def test_a_question_is_answered_with_help_a_complaint_with_understanding(db, settings):
+    asked = msg("facebook", "fb-q", "Hej, jag behöver hjälp med min order 124000",
+                author=Author(id="901", name="Sara Lind"), thread_id="fb-q")
+    told = msg("facebook", "fb-c", "Min order 124001 har fortfarande inte kommit fram!",
+               author=Author(id="902", name="Nils Ek"), thread_id="fb-c")
+    run(db, settings, asked, told)
+    acks = {r["target"]: r["body"] for r in outbox(db) if r["template"] == "public_ack"}
+    assert "Jag hjälper dig gärna med det." in acks["fb-q"]
+    assert "Jag förstår hur du känner" in acks["fb-c"]
+    assert "hjälper dig gärna" not in acks["fb-c"]
+
+
 def test_machines_and_our_own_posts_are_stored_never_answered(db, settings):
     ooo = msg("email", "ooo1@mail.example", "I am out of office until Monday.",
               author=Author(name="Anna", email="anna.andersson@example.se"),

@@ -41,7 +41,8 @@ BUSINESS = {"name": "Lampbutiken", "email": "hjalp@lampbutiken.se", "phone": "08
 CARD = "4111 1111 1111 1111"
 
 
-def context(fault: str, *, gesture: bool, news: bool, agent: bool, emailed: bool) -> dict:
+def context(fault: str, *, gesture: bool, news: bool, agent: bool, emailed: bool,
+            asking: bool = False) -> dict:
     return {
         "business": BUSINESS,
         "customer": {"name": "Anna Berg"},
@@ -54,6 +55,7 @@ def context(fault: str, *, gesture: bool, news: bool, agent: bool, emailed: bool
         },
         "agent": "Erik Lund" if agent else None,
         "emailed": emailed,
+        "asking": asking,
         "channel": "facebook",
         "status_time": "17:00",
         "next_update": "fredag 21 november kl. 17:00",
@@ -77,8 +79,8 @@ ENGLISH_TEXTS = {
 }
 
 VARIANTS = [
-    dict(zip(("gesture", "news", "agent", "emailed"), flags, strict=True))
-    for flags in itertools.product((False, True), repeat=4)
+    dict(zip(("gesture", "news", "agent", "emailed", "asking"), flags, strict=True))
+    for flags in itertools.product((False, True), repeat=5)
 ]
 
 
@@ -121,6 +123,23 @@ def test_public_ack_invites_private_contact_or_says_we_emailed(language: str) ->
     public = render("public_ack", language, **ctx).text
     assert "C-1042" not in public and "SORRY20" not in public and "ombud" not in public
     assert len(public) < 450
+
+
+# The unknown-fault wording, for a complaint and for a question or request.
+GLADLY_HELP = {"en": "gladly help you", "sv": "hjälper dig gärna", "da": "hjælper dig gerne",
+               "nb": "hjelper deg gjerne"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_question_is_offered_help_not_told_we_understand_its_frustration(language) -> None:
+    for name in ("public_ack", "private_ack"):
+        asked = render(name, language, asking=True).text
+        assert GLADLY_HELP[language] in asked and "frustr" not in asked.casefold()
+        told = render(name, language).text  # a complaint
+        assert GLADLY_HELP[language] not in told
+        assert "frustr" in told.casefold() or name == "public_ack"
+        ours = render(name, language, asking=True, case={"fault": "ours"}).text
+        assert any(w in ours.casefold() for w in APOLOGY[language])  # P5 comes first
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
