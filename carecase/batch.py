@@ -210,7 +210,11 @@ class BatchState:
         how = "joined" if case else None
         if case is None and thread_case in self.cases:
             case, how = self.cases[thread_case], "joined"
-        if case is None and wants_case(msg, cls):
+        if case is None and wants_case(msg, cls) and customer in self.recent \
+                and not raises_matter(cls):
+            # "Ok" or a thumbs-up after the follow-up: kept with the case, not reopened
+            case, how = self.recent[customer], "joined"
+        elif case is None and wants_case(msg, cls):
             case = self.recent.pop(customer, None)
             if case is not None:
                 case = replace(case, status="open", closed_at=None)
@@ -377,8 +381,14 @@ def wants_case(msg: Message, cls: Classification) -> bool:
     the word lists do not know); a public comment needs words that say so."""
     if cls.machine is not None:
         return False
-    return (cls.kind in ("complaint", "question") or bool(cls.moderation)
-            or (not msg.public and cls.kind != "praise"))
+    return raises_matter(cls) or (not msg.public and cls.kind != "praise")
+
+
+def raises_matter(cls: Classification) -> bool:
+    """Whether a message raises something to act on (a complaint, a question or request,
+    a house-rule breach), which a recently closed case is reopened for; a person's
+    other private words open a case only when there is none to keep them with."""
+    return cls.kind in ("complaint", "question") or bool(cls.moderation)
 
 
 def profile_of(row: dict[str, Any]) -> identity.Profile:

@@ -208,6 +208,30 @@ def test_a_case_closed_recently_reopens(db, settings):
     assert same["id"] == case["id"] and same["status"] == "open"
 
 
+def test_an_ok_after_the_close_is_kept_with_the_case_a_new_request_reopens_it(db, settings):
+    run(db, settings, ANNA_MAIL)
+    [case] = cases.list_cases(db)
+    with db.connection() as conn:
+        conn.execute("UPDATE cases SET status = 'closed', closed_at = %s WHERE id = %s",
+                     (T0 + timedelta(hours=2), case["id"]))
+    queued = len(outbox(db))
+    anna = Author(name="Anna Andersson", email="anna.andersson@example.se")
+    for i, text in enumerate(("Ok", "👍", "Tack!")):  # a new e-mail, not a reply
+        report = run(db, settings, msg("email", f"ok{i}@mail.example", text, 60 * 24 + i,
+                                       author=anna), now=T0 + timedelta(days=1, hours=1))
+        assert "cases_reopened" not in report.counts and "cases_opened" not in report.counts
+    [same] = cases.list_cases(db)
+    assert same["status"] == "closed" and len(outbox(db)) == queued  # nothing sent
+    kept = [m["text"] for m in cases.show(db, case["id"])["messages"]]
+    assert kept[-3:] == ["Ok", "👍", "Tack!"]  # on the case, for the agent to see
+    more = msg("email", "a4@mail.example", "Jag vill byta storlek på de andra skorna också.",
+               60 * 25, author=anna)
+    report = run(db, settings, more, now=T0 + timedelta(days=1, hours=2))
+    assert report.counts["cases_reopened"] == 1
+    [reopened] = cases.list_cases(db)
+    assert reopened["id"] == case["id"] and reopened["status"] == "open"
+
+
 def test_split_separates_and_is_never_merged_again(db, settings):
     run(db, settings, ANNA_MAIL, ANNA_FB)
     [case] = cases.list_cases(db)
