@@ -96,6 +96,12 @@ def test_personal_attack(text: str) -> None:
         ("Tjäna pengar snabbt, klicka här www.snabbapengar.example", True),
         ("Free followers, DM me on WhatsApp", True),
         ("See https://a.example https://b.example https://c.example", True),
+        ("Best deals: https://a.example https://b.example https://c.example", True),
+        ("My parcel never arrived. Tracking: https://postnord.example/t/123, my order: "
+         "https://www.nordicshoes.example/order/123, the empty mailbox: "
+         "https://imgur.example/abc", False),
+        ("Paketet kom trasigt, se bilderna https://imgur.example/a https://imgur.example/b "
+         "https://imgur.example/c", False),
         ("I tried to buy the lamp here https://lampbutiken.se/p/123 but checkout fails", False),
         ("Why is it cheaper at https://other.example than with you?", False),
         ("Earn money fast!!!", False),
