@@ -231,7 +231,8 @@ class BatchState:
             self.event(case.id, how, {"message": f"{msg.channel}:{msg.external_id}"})
         if case is not None and msg.channel == "email":
             self.threads[msg.external_id] = (customer, case.id)
-        if case is not None and case.incident is None and how in ("opened", "reopened"):
+        if case is not None and case.incident is None and how in ("opened", "reopened") \
+                and cls.kind == "complaint":  # a question about delivery is no incident
             topic = incidents.incident_for(msg.text, msg.created_at, self.settings)
             if topic:
                 key, title = topic

@@ -105,6 +105,21 @@ def test_a_surge_of_different_people_stays_separate_cases_in_one_incident(db, se
     assert len({c["incident"] for c in listed}) == 1 and listed[0]["incident"]
 
 
+def test_only_a_complaint_puts_its_case_under_an_incident(db, settings):
+    def mail(ext: str, text: str) -> Message:
+        return msg("email", f"{ext}@mail.example", text,
+                   author=Author(name=f"Kund {ext.title()}", email=f"{ext}@example.se"))
+
+    run(db, settings, mail("asks", "Please change the delivery address for order 123456."),
+        mail("wonders", "Vilket bud levererar till Kiruna?"),
+        mail("waits", "Mitt paket har inte kommit, PostNord säger ingenting."))
+    grouped = {c["customer"]: c["incident"] for c in cases.list_cases(db)}
+    assert grouped["Kund Asks"] is None and grouped["Kund Wonders"] is None
+    assert grouped["Kund Waits"].startswith("courier-")
+    acks = {r["recipient"]: r["body"] for r in outbox(db) if r["template"] == "private_ack"}
+    assert "other customers" not in acks["asks@example.se"]
+
+
 def test_card_number_and_insult_are_archived_hidden_and_explained(db, settings):
     bad = msg("facebook", "111_333", "Here is my card for the refund 4111 1111 1111 1111, "
               "you idiots", author=Author(id="9002", name="Lars Nielsen"), thread_id="111_333",
