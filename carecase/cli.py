@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,6 +62,11 @@ def _print_report(report: Any) -> None:
 def _warn(text: str) -> None:
     """One unwrapped line on stderr: scripts read these (file:line: reason)."""
     sys.stderr.write(text + "\n")
+
+
+def _local(iso: str | None, tz: tzinfo) -> str:
+    """A stored time as the care team reads it: to the minute, in the business's zone."""
+    return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M") if iso else ""
 
 
 def _json(data: Any) -> None:
@@ -187,17 +192,18 @@ def cases_list(status: str | None = None,
 
     with _app() as opened:
         rows = cases.list_cases(opened.db, status=status)
+        tz = opened.settings.business.tz
     if as_json:
         _json(rows)
         return
-    table = Table()
-    for col in ("id", "status", "customer", "channels", "messages", "fault", "incident",
-                "opened_at"):
+    table = Table(caption=f"times in {tz}")
+    for col in ("id", "status", "customer", "channels", "messages", "fault", "incident"):
         table.add_column(col)
+    table.add_column("opened_at", no_wrap=True, min_width=16)
     for r in rows:
         table.add_row(str(r["id"]), r["status"], r["customer"] or "",
                       ", ".join(r["channels"] or []), str(r["messages"]), r["fault"],
-                      r["incident"] or "", (r["opened_at"] or "")[:16])
+                      r["incident"] or "", _local(r["opened_at"], tz))
     out.print(table)
 
 
@@ -208,6 +214,7 @@ def cases_show(case_id: int, as_json: Annotated[bool, typer.Option("--json")] = 
 
     with _app() as opened:
         data = cases.show(opened.db, case_id)
+        tz = opened.settings.business.tz
     if as_json:
         _json(data)
         return
@@ -215,12 +222,12 @@ def cases_show(case_id: int, as_json: Annotated[bool, typer.Option("--json")] = 
     idents = ", ".join(f"{i['kind']}:{i['value']}" for i in c["identities"])
     out.print(Text.assemble((f"case {data['id']}", "bold"),
                             f" {data['status']} · fault {data['fault']} · "
-                            f"customer {c['name']} ({idents})"))
+                            f"customer {c['name']} ({idents}) · times in {tz}"))
     for m in data["messages"]:
-        out.print(f"  {m['created_at'][:16]} {m['direction']} {m['channel']}: "
+        out.print(f"  {_local(m['created_at'], tz)} {m['direction']} {m['channel']}: "
                   f"{m['text'][:100]!r}")
     for e in data["events"]:
-        out.print(f"  {e['at'][:16]} {e['kind']} by {e['actor']}: "
+        out.print(f"  {_local(e['at'], tz)} {e['kind']} by {e['actor']}: "
                   f"{json.dumps(e['detail'], ensure_ascii=False)}")
     for o in data["outbox"]:
         out.print(f"  outbox {o['key']}: {o['status']} ({o['attempts']} attempts)")

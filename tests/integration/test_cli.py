@@ -75,6 +75,12 @@ def test_import_then_list_and_show_as_json(settings_env, sample):
     open_only = json.loads(run(settings_env, "cases", "list", "--status", "open",
                                "--json").stdout)
     assert len(open_only) == 2
+    # the tables give times as the team reads them: in the business's zone (08:05+01:00)
+    table = run(settings_env, "cases", "list").stdout
+    assert "2026-11-21 08:05" in table and "times in Europe/Stockholm" in table
+    shown_text = run(settings_env, "cases", "show", str(anna["id"])).stdout
+    assert "2026-11-21 08:05 in email" in shown_text and "2026-11-21 08:40 in facebook" \
+        in shown_text
 
 
 def test_importing_the_same_file_twice_changes_nothing(settings_env, sample):
