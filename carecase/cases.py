@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -177,8 +177,13 @@ def board(db: Any, settings: Any, *, now: datetime | None = None) -> list[dict[s
                     "channels": ", ".join(r["channels"] or []), "status": r["status"],
                     "age": _age(now - r["opened_at"]), "sla": sla,
                     "incident": r["incident"] or "",
-                    "last_update": _iso(r["last_update_at"]) or "never"})
+                    "last_update": _minute(r["last_update_at"], settings.business.tz)})
     return out
+
+
+def _minute(at: datetime | None, tz: tzinfo) -> str:
+    """A time for the board: to the minute, in the business's zone, as the team reads it."""
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else "never"
 
 
 def _age(delta: timedelta) -> str:

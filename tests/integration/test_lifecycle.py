@@ -259,7 +259,11 @@ def test_sla_watch_flags_each_late_case_once(db, settings):
     again = cases.sla_watch(db, settings, now=late + timedelta(minutes=5))
     assert first.counts["breached"] == 1 and "breached" not in again.counts
     assert first.events[0][0] == "carecase.case.sla-breached"
-    assert cases.board(db, settings, now=late)[0]["sla"] == "breached"
+    [row] = cases.board(db, settings, now=late)
+    assert row["sla"] == "breached" and row["last_update"] == "never"
+    with db.connection() as conn:  # 16:00 UTC is 17:00 in Stockholm in November
+        conn.execute("UPDATE cases SET last_update_at = '2026-11-21 16:00:00+00'")
+    assert cases.board(db, settings, now=late)[0]["last_update"] == "2026-11-21 17:00"
 
 
 # -- incidents (P6) and announcements (P13) ---------------------------------------------
