@@ -18,15 +18,40 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from carecase.errors import ConfigError
 
 ENV_PREFIX = "CARECASE_"
 SECTIONS = ("business", "care", "matching", "channels")
+
+
+def _address(value: str) -> str:
+    local, at, domain = value.strip().rpartition("@")
+    if value and (not at or not local or not domain or any(c.isspace() for c in value)):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value.strip()
+
+
+def _http_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"{value!r} is not an http:// or https:// address")
+    return value
+
+
+Address = Annotated[str, AfterValidator(_address)]  # or empty where empty is allowed
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class _Section(BaseModel):
@@ -36,7 +61,7 @@ class _Section(BaseModel):
 class Business(_Section):
     name: str = "Our shop"
     signature: str = "The customer care team"
-    email: str = "care@example.com"
+    email: Address = "care@example.com"
     phone: str = ""
     timezone: str = "Europe/Stockholm"
     language: Literal["da", "sv", "nb", "en"] = "sv"
@@ -87,7 +112,7 @@ class Channel(_Section):
 
 class EmailChannel(Channel):
     imap_host: str = "127.0.0.1"
-    imap_port: int = 993
+    imap_port: Port = 993
     imap_ssl: bool = True
     imap_starttls: bool = False
     username: str = ""
@@ -95,22 +120,22 @@ class EmailChannel(Channel):
     password_block: str | None = None
     folder: str = "INBOX"
     processed_folder: str | None = None
-    max_message_bytes: int = 25 * 1024 * 1024
+    max_message_bytes: int = Field(25 * 1024 * 1024, gt=0)
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 465
+    smtp_port: Port = 465
     smtp_ssl: bool = True
     smtp_starttls: bool = False
     smtp_username: str | None = None
     smtp_password_env: str | None = None
     smtp_password_block: str | None = None
-    from_address: str = "care@example.com"
+    from_address: Address = "care@example.com"
     from_name: str | None = None
     rate_limit_per_hour: int = 10
     tls_ca_file: str | None = None  # a private CA to trust (certificates are always verified)
 
 
 class FacebookChannel(Channel):
-    base_url: str = "https://graph.facebook.com"
+    base_url: HttpUrl = "https://graph.facebook.com"
     api_version: str = "v25.0"
     page_id: str = ""
     token_env: str | None = None
@@ -118,7 +143,7 @@ class FacebookChannel(Channel):
 
 
 class XChannel(Channel):
-    base_url: str = "https://api.twitter.com"
+    base_url: HttpUrl = "https://api.twitter.com"
     user_id: str = ""
     username: str = ""
     search_query: str | None = None
@@ -134,7 +159,7 @@ class XChannel(Channel):
 
 
 class TrustpilotChannel(Channel):
-    base_url: str = "https://api.trustpilot.com"
+    base_url: HttpUrl = "https://api.trustpilot.com"
     business_unit_id: str = ""
     business_user_id: str = ""
     api_key_env: str | None = None
@@ -144,7 +169,7 @@ class TrustpilotChannel(Channel):
 
 
 class GoogleChannel(Channel):
-    base_url: str = "https://mybusiness.googleapis.com"
+    base_url: HttpUrl = "https://mybusiness.googleapis.com"
     account_id: str = ""
     location_id: str = ""
     token_env: str | None = None
@@ -198,12 +223,14 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
             raise ConfigError(f"{file}: not valid TOML: {exc}") from exc
         except OSError as exc:
             raise ConfigError(f"{file}: cannot read it: {exc.strerror}") from exc
+    from_env: dict[tuple[str, ...], str] = {}  # a setting's path -> the variable that set it
     for name, value in env.items():
         path = name[len(ENV_PREFIX):].lower().split("__")
         # Only CARECASE_<SECTION>__<KEY> is a setting; other CARECASE_* variables
         # (CARECASE_LOG_LEVEL, a secret's own name) belong to someone else.
         if name.startswith(ENV_PREFIX) and len(path) > 1 and path[0] in SECTIONS:
             _set_path(data, path, value)
+            from_env[tuple(path)] = name
     data["home"] = home
     data["source"] = str(file) if file else "defaults"
     if env.get("CARECASE_DATABASE_URL"):
@@ -212,10 +239,13 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
         return Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"{data['source']}: {key}: {first['msg']} (got {first.get('input')!r})"
-        ) from exc
+        loc = tuple(str(p) for p in first["loc"])
+        key = ".".join(loc)
+        # Name where the value came from: the variable that set it, else the file.
+        where = next((var for path, var in from_env.items() if loc[:len(path)] == path),
+                     data["source"])
+        problem = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{where}: {key}: {problem} (got {first.get('input')!r})") from exc
 
 
 def _find_file(path: str | Path | None, env: Mapping[str, str], home: Path) -> Path | None:

@@ -39,12 +39,33 @@ def test_environment_overrides_any_key_and_ignores_unrelated_variables(tmp_path)
     ('[channels.facebook]\nenabeld = true\n', "channels.facebook.enabeld"),
     ('[care]\nmoderation_action = "shred"\n', "care.moderation_action"),
     ('[care]\ningest_every_seconds = 5\n', "care.ingest_every_seconds"),
+    ('[business]\nemail = "care.nordicshoes.example"\n', "business.email"),
+    ('[channels.email]\nfrom_address = "care @nordicshoes.example"\n',
+     "channels.email.from_address"),
+    ('[channels.email]\nsmtp_port = 0\n', "channels.email.smtp_port"),
+    ('[channels.email]\nimap_port = 99993\n', "channels.email.imap_port"),
+    ('[channels.facebook]\nbase_url = "graph.facebook.com"\n', "channels.facebook.base_url"),
 ])
 def test_a_bad_file_names_the_key(tmp_path, body, key):
     path = tmp_path / "carecase.toml"
     path.write_text(body)
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         config.load(path, env={})
+
+
+def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(tmp_path):
+    path = tmp_path / "carecase.toml"
+    path.write_text('[business]\nemail = "care@nordicshoes.example"\n')
+    with pytest.raises(ConfigError) as info:
+        config.load(path, env={"CARECASE_CHANNELS__EMAIL__IMAP_PORT": "99993"})
+    assert str(info.value).startswith("CARECASE_CHANNELS__EMAIL__IMAP_PORT: "
+                                      "channels.email.imap_port: ")
+    with pytest.raises(ConfigError) as info:
+        config.load(path, env={"CARECASE_CARE__WEEKDAYS_ONLY": "true",
+                               "CARECASE_BUSINESS__TIMEZONE": "Mars/Base"})
+    assert str(info.value) == ("CARECASE_BUSINESS__TIMEZONE: business.timezone: unknown time "
+                               "zone 'Mars/Base' (use an IANA name) (got 'Mars/Base')")
+    assert config.load(path, env={"CARECASE_BUSINESS__EMAIL": ""}).business.email == ""
 
 
 def test_invalid_toml_and_missing_file_are_clear(tmp_path):
