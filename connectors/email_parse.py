@@ -53,6 +53,15 @@ KEPT_HEADERS = (
 _CP1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii",
                    "ascii", "iso_8859-1", "cp819"}
 _ID_RE = re.compile(r"<([^<>\s]+)>")
+# Where Outlook starts the quoted mail when the reply parser does not know its header:
+# "-----Ursprungligt meddelande-----" and the like, or a rule of underscores. A
+# forwarded message is not cut: what a customer forwards (an order confirmation) counts.
+_ORIGINAL = re.compile(
+    r"^[ \t]*(?:-{2,}[ \t]*(?:original message|ursprungligt meddelande|originalmeddelande|"
+    r"oprindelig meddelelse|opprinnelig melding|opprinneleg melding|"
+    r"urspr(?:ü|ue)ngliche nachricht|original-nachricht)[ \t]*-{2,}|_{8,})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def parse_email(
@@ -392,6 +401,8 @@ def strip_quotes(body: str, languages: tuple[str, ...] = REPLY_LANGUAGES) -> str
         newest = reply.replies[0].body if reply.replies else ""
     except Exception:  # a regex blow-up in the stripper must not lose the text
         newest = ""
+    if cut := _ORIGINAL.search(newest):
+        newest = newest[:cut.start()]
     newest = "\n".join(line for line in newest.splitlines()
                        if not line.lstrip().startswith(">")).strip()
     return newest or body.strip()

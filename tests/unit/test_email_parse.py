@@ -189,6 +189,25 @@ def test_headers_only_for_too_large_mail():
     assert msg.author.email == "mette.hansen@example.dk" and msg.raw["size"] == 30_000_000
 
 
+@pytest.mark.parametrize("quoted", [
+    "-----Ursprungligt meddelande-----\nFrån: Nordic Shoes\nSkickat: den 21 november 2026",
+    "-----Original Message-----\nFrom: Nordic Shoes\nSent: 21 November 2026 09:12",
+    "-----Oprindelig meddelelse-----\nFra: Nordic Shoes\nSendt: 21. november 2026",
+    "-----Opprinnelig melding-----\nFra: Nordic Shoes\nSendt: 21. november 2026",
+    "________________________________\nFra: Nordic Shoes <care@nordicshoes.example>\n"
+    "Sendt: 21. november 2026 09:12",
+])
+def test_strip_quotes_cuts_outlooks_original_message(quoted):
+    body = f"Fortfarande inget paket.\n\n{quoted}\n\nTack för att du kontaktade oss.\n"
+    assert strip_quotes(body) == "Fortfarande inget paket."
+
+
+def test_strip_quotes_keeps_what_a_customer_forwards():
+    body = ("Se nedan, ordern är betald.\n\n---------- Forwarded message ---------\n"
+            "From: Nordic Shoes <order@nordicshoes.example>\nOrderbekräftelse 123456\n")
+    assert "123456" in strip_quotes(body)
+
+
 def test_strip_quotes_keeps_a_body_that_is_all_quote():
     assert strip_quotes("> only a quote\n> nothing else") == "> only a quote\n> nothing else"
 
