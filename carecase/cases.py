@@ -10,7 +10,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from carecase import engine, identity
+from carecase import engine, identity, moderation
 from carecase.batch import rebuild_customer
 from carecase.errors import InputError, NotFound
 from carecase.model import CASE_STATUSES, FAULTS
@@ -63,11 +63,23 @@ def show(db: Any, case_id: int) -> dict[str, Any]:
     }
 
 
+def refuse_card_and_id_numbers(what: str, text: str | None) -> None:
+    """Raise InputError if an agent's text for the customer holds a card number or a
+    personal ID number: it goes out by e-mail or a private message, where such a number
+    does not belong, and the customer has it already."""
+    found = moderation.sensitive_numbers(text or "") & {"card_number", "personal_id"}
+    if found:
+        kinds = " and a ".join(sorted(found)).replace("_", " ")
+        raise InputError(f"the {what} holds a {kinds}: write it without the number")
+
+
 def add_note(db: Any, case_id: int, text: str, *, for_customer: bool = False,
              author: str = "agent") -> None:
     """A note on the case; customer-facing notes go into the next status update (P7)."""
     if not text.strip():
         raise InputError("the note is empty")
+    if for_customer:
+        refuse_card_and_id_numbers("note for the customer", text)
     with db.connection() as conn, conn.transaction():
         _require(conn, case_id)
         conn.execute(Q["insert_event"], {"case": case_id, "kind": "noted", "actor": author,

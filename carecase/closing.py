@@ -71,10 +71,18 @@ def _prepare(conn: Any, settings: Settings, case_id: int, *, agent: str, happene
     return case, row, lang, ctx
 
 
+def _refuse_numbers(*, happened: str, done: str, note: str | None,
+                    text: str | None = None) -> None:
+    for what, value in (("'what happened'", happened), ("'what was done'", done),
+                        ("note", note), ("edited follow-up", text)):
+        cases.refuse_card_and_id_numbers(what, value)
+
+
 def draft_close(db: Any, settings: Settings, case_id: int, *, agent: str, happened: str,
                 done: str, fault: str | None = None, gesture: str | None = None,
                 note: str | None = None) -> Draft:
     """The personal follow-up as it would be sent, changing nothing."""
+    _refuse_numbers(happened=happened, done=done, note=note)
     with db.connection() as conn:
         _, row, lang, ctx = _prepare(conn, settings, case_id, agent=agent,
                                      happened=happened, done=done, fault=fault,
@@ -89,6 +97,7 @@ def close_case(db: Any, settings: Settings, case_id: int, *, agent: str, happene
     """Queue the follow-up and the public notes, then close the case (one transaction)."""
     if not agent.strip():
         raise InputError("the agent's name is needed: the follow-up is signed by them")
+    _refuse_numbers(happened=happened, done=done, note=note, text=text)
     cases.set_case(db, case_id, fault=fault, agent=agent, gesture=gesture, actor=agent)
     report = Report(f"close-case-{case_id}")
     now = datetime.now(UTC)

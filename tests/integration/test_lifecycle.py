@@ -156,6 +156,25 @@ def test_customer_facing_notes_are_the_news_and_internal_ones_are_not(db, settin
     assert "internal" not in body
 
 
+def test_a_card_or_id_number_in_what_an_agent_writes_to_the_customer_is_refused(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    with pytest.raises(InputError, match="note for the customer holds a card number"):
+        cases.add_note(db, case["id"], "Refunded to 4111 1111 1111 1111", for_customer=True)
+    cases.add_note(db, case["id"], "card 4111 1111 1111 1111 refunded")  # internal: kept
+    cases.add_note(db, case["id"], "New tracking number 00370712345678901234",
+                   for_customer=True)  # a long number that is no card goes out
+    close = {"agent": "Maria Lind", "happened": "PostNord lost the parcel",
+             "done": "we refunded card 4111 1111 1111 1111"}
+    with pytest.raises(InputError, match="'what was done' holds a card number"):
+        closing.draft_close(db, settings, case["id"], **close)
+    with pytest.raises(InputError, match="edited follow-up holds a personal id"):
+        closing.close_case(db, settings, case["id"], **{**close, "done": "we refunded you"},
+                           text="Hej! Ditt personnummer 19811218-9876 ...")
+    shown = cases.show(db, case["id"])
+    assert shown["status"] == "open" and shown["agent"] is None  # nothing was changed
+
+
 def test_new_cases_and_weekends_are_skipped_when_configured(db, settings):
     ingest(db, settings, complaint("a1@x"))
     just_opened = T0 + timedelta(hours=1)
