@@ -91,18 +91,20 @@ def add_note(db: Any, case_id: int, text: str, *, for_customer: bool = False,
 def set_case(db: Any, case_id: int, *, fault: str | None = None, agent: str | None = None,
              incident: str | None = None, gesture: str | None = None,
              third_party: str | None = None, actor: str = "agent") -> None:
-    """Set what the templates need: fault (P5), agent, incident (P6), gesture (P10)."""
+    """Set what the templates need: fault (P5), agent, incident (P6), gesture (P10).
+    None keeps a field; an empty (or blank) text clears it."""
     if fault is not None and fault not in FAULTS:
         raise InputError(f"fault {fault!r} is not one of {', '.join(FAULTS)}")
-    changes = {k: v for k, v in (("fault", fault), ("agent", agent), ("incident", incident),
-                                 ("gesture", gesture), ("third_party", third_party))
-               if v is not None}
+    changes = {k: v.strip() for k, v in (("fault", fault), ("agent", agent),
+                                         ("incident", incident), ("gesture", gesture),
+                                         ("third_party", third_party)) if v is not None}
+    incident = changes.get("incident")
     if not changes:
         raise InputError("nothing to set: give --fault, --agent, --incident, --gesture "
                          "or --third-party")
     with db.connection() as conn, conn.transaction():
         _require(conn, case_id)
-        if incident is not None:
+        if incident:  # a new key is a new incident, named by its key until renamed
             conn.execute(Q["insert_incident"], {"key": incident, "title": incident})
         conn.execute(Q["set_case"], {"id": case_id, **{k: changes.get(k) for k in (
             "fault", "agent", "incident", "gesture", "third_party")}})

@@ -249,7 +249,8 @@ def cases_note(case_id: int, text: str,
 def cases_set(case_id: int, fault: str | None = None, agent: str | None = None,
               incident: str | None = None, gesture: str | None = None,
               third_party: str | None = None) -> None:
-    """Set the fault, agent, incident, goodwill gesture or third party of a case."""
+    """Set the fault, agent, incident, goodwill gesture or third party of a case
+    (an empty value, e.g. --gesture "", clears it)."""
     from carecase import cases
 
     with _app() as opened:

@@ -288,9 +288,15 @@ SELECT key, channel, action, status, attempts, last_error, template, external_id
 FROM outbox WHERE case_id = %(id)s ORDER BY id
 
 -- set_case --
-UPDATE cases SET fault = coalesce(%(fault)s, fault), agent = coalesce(%(agent)s, agent),
-    incident = coalesce(%(incident)s, incident), gesture = coalesce(%(gesture)s, gesture),
-    third_party = coalesce(%(third_party)s, third_party)
+-- A NULL parameter keeps the field; an empty string clears it.
+UPDATE cases SET fault = coalesce(%(fault)s, fault),
+    agent = CASE WHEN %(agent)s::text IS NULL THEN agent ELSE nullif(%(agent)s, '') END,
+    incident = CASE WHEN %(incident)s::text IS NULL THEN incident
+                    ELSE nullif(%(incident)s, '') END,
+    gesture = CASE WHEN %(gesture)s::text IS NULL THEN gesture
+                   ELSE nullif(%(gesture)s, '') END,
+    third_party = CASE WHEN %(third_party)s::text IS NULL THEN third_party
+                       ELSE nullif(%(third_party)s, '') END
 WHERE id = %(id)s
 
 -- move_messages --

@@ -175,6 +175,26 @@ def test_a_card_or_id_number_in_what_an_agent_writes_to_the_customer_is_refused(
     assert shown["status"] == "open" and shown["agent"] is None  # nothing was changed
 
 
+def test_set_changes_what_it_is_given_and_an_empty_text_clears_a_field(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    cid = case["id"]
+    cases.set_case(db, cid, fault="third_party", third_party="PostNord", agent="Maria Lind",
+                   gesture="TACK20", incident="postnord-strike")
+    shown = cases.show(db, cid)
+    assert (shown["fault"], shown["third_party"], shown["agent"], shown["gesture"],
+            shown["incident"]) == ("third_party", "PostNord", "Maria Lind", "TACK20",
+                                   "postnord-strike")
+    assert "postnord-strike" in {i["key"] for i in incidents.list_incidents(db)}
+    cases.set_case(db, cid, gesture="", incident=" ")  # cleared; the rest kept
+    shown = cases.show(db, cid)
+    assert shown["gesture"] is None and shown["incident"] is None
+    assert (shown["third_party"], shown["agent"]) == ("PostNord", "Maria Lind")
+    assert "" not in {i["key"] for i in incidents.list_incidents(db)}
+    with pytest.raises(InputError, match="nothing to set"):
+        cases.set_case(db, cid)
+
+
 def test_new_cases_and_weekends_are_skipped_when_configured(db, settings):
     ingest(db, settings, complaint("a1@x"))
     just_opened = T0 + timedelta(hours=1)
