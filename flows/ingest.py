@@ -101,6 +101,9 @@ def ingest_flow(channel: str | None = None, dispatch: bool = True,
     broken: list[str] = []
     with run_app(database_url_block) as app:
         names = channel_names(app.settings, channel)
+        if not names:  # the run succeeds (dispatch may still have work), but says so
+            get_run_logger().warning("no channel is enabled: set enabled = true under "
+                                     "[channels.NAME] in carecase.toml")
         futures = [poll_channel.submit(app, name) for name in names]
         report, failed = Report("ingest"), []
         for name, future in zip(names, futures, strict=True):

@@ -6,6 +6,7 @@ demo's (sandbox/scenarios/demo.py).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from carecase import config
 from sandbox.scenarios import demo as story
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow]
@@ -107,7 +109,7 @@ def test_ingest_retries_nothing_but_skips_a_rate_limited_channel(flow_app, sandb
 
 
 def test_ingest_of_one_channel_refuses_an_unknown_or_disabled_one(flow_app, sandbox,
-                                                                    monkeypatch) -> None:
+                                                                    monkeypatch, caplog) -> None:
     from carecase.errors import InputError
     from flows.ingest import ingest_flow
 
@@ -120,6 +122,13 @@ def test_ingest_of_one_channel_refuses_an_unknown_or_disabled_one(flow_app, sand
     with pytest.raises(InputError, match=r"channel 'x' is not enabled: set enabled = true"):
         ingest_flow(channel="x", dispatch=False)
     assert state(sandbox.x)["calls"] == 0  # not polled
+    none = channels.model_copy(update={n: getattr(channels, n).model_copy(
+        update={"enabled": False}) for n in config.CHANNEL_NAMES})
+    monkeypatch.setattr(flow_app, "settings",
+                        flow_app.settings.model_copy(update={"channels": none}))
+    with caplog.at_level(logging.WARNING):
+        assert ingest_flow(dispatch=False) == {}
+    assert "no channel is enabled: set enabled = true under [channels.NAME]" in caplog.text
 
 
 def test_status_updates_once_per_case_per_local_day_across_dst(flow_app, sandbox) -> None:
