@@ -109,7 +109,7 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         return actions
     lang = cls.language if cls.language in render.LANGUAGES else settings.business.language
     ctx = context(settings, case=s.case, customer_name=s.customer_name, channel=msg.channel,
-                  now=s.now, asking=cls.kind == "question" and cls.sentiment != "negative")
+                  now=s.now, asking=_asking(cls))
     if cls.moderation:
         _moderate(s, settings, lang, ctx, actions)
         return actions
@@ -135,6 +135,13 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         if private:
             actions.outgoing.append(private)
     return actions
+
+
+def _asking(cls: Classification) -> bool:
+    """Whether a message asks for care without complaining: a question or request, or a
+    private message whose words we cannot read as either ("Bitte stornieren", a photo).
+    Its acknowledgment offers help instead of saying we understand a frustration."""
+    return cls.kind in ("question", "other") and cls.sentiment != "negative"
 
 
 def private_ack_key(case_id: int, opening: int) -> str:

@@ -109,7 +109,7 @@ def base_context(**overrides: Any) -> dict[str, Any]:
         "agent": None,
         "channel": "",
         "emailed": False,
-        "asking": False,  # the message answered asks for something, without complaining
+        "asking": False,  # the message answered asks for care without complaining
         "status_time": "17:00",
         "next_update": "",
         "news": [],
