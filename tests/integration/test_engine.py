@@ -211,12 +211,18 @@ def test_machines_and_our_own_posts_are_stored_never_answered(db, settings):
     assert outbox(db) == [] and cases.list_cases(db) == []
 
 
-def test_a_case_closed_recently_reopens(db, settings):
+def closed_case_of_anna(db, settings) -> dict:
+    """Anna's case from her e-mail, closed two hours after she wrote."""
     run(db, settings, ANNA_MAIL)
     [case] = cases.list_cases(db)
     with db.connection() as conn:
         conn.execute("UPDATE cases SET status = 'closed', closed_at = %s WHERE id = %s",
                      (T0 + timedelta(hours=2), case["id"]))
+    return case
+
+
+def test_a_case_closed_recently_reopens(db, settings):
+    case = closed_case_of_anna(db, settings)
     again = msg("email", "a3@mail.example", "Paketet kom men skorna var fel storlek.", 60 * 24,
                 author=Author(name="Anna Andersson", email="anna.andersson@example.se"))
     report = run(db, settings, again, now=T0 + timedelta(days=1, hours=1))
@@ -226,11 +232,7 @@ def test_a_case_closed_recently_reopens(db, settings):
 
 
 def test_an_ok_after_the_close_is_kept_with_the_case_a_new_request_reopens_it(db, settings):
-    run(db, settings, ANNA_MAIL)
-    [case] = cases.list_cases(db)
-    with db.connection() as conn:
-        conn.execute("UPDATE cases SET status = 'closed', closed_at = %s WHERE id = %s",
-                     (T0 + timedelta(hours=2), case["id"]))
+    case = closed_case_of_anna(db, settings)
     queued = len(outbox(db))
     anna = Author(name="Anna Andersson", email="anna.andersson@example.se")
     for i, text in enumerate(("Ok", "👍", "Tack!")):  # a new e-mail, not a reply
@@ -311,11 +313,7 @@ def test_the_private_ack_waits_for_a_private_route_and_is_sent_once(db, settings
 
 
 def test_a_reopened_case_gets_a_new_private_ack(db, settings):
-    run(db, settings, ANNA_MAIL)
-    [case] = cases.list_cases(db)
-    with db.connection() as conn:
-        conn.execute("UPDATE cases SET status = 'closed', closed_at = %s WHERE id = %s",
-                     (T0 + timedelta(hours=2), case["id"]))
+    case = closed_case_of_anna(db, settings)
     again = msg("email", "a4@mail.example", "Skorna jag fick var trasiga, vad gör jag nu?",
                 60 * 24, author=Author(name="Anna Andersson", email="anna.andersson@example.se"))
     run(db, settings, again, now=T0 + timedelta(days=1, hours=1))
