@@ -210,25 +210,12 @@ class BatchState:
         how = "joined" if case else None
         if case is None and thread_case in self.cases:
             case, how = self.cases[thread_case], "joined"
-        if case is None and wants_case(msg, cls) and customer in self.recent \
-                and not raises_matter(cls):
-            # "Ok" or a thumbs-up after the follow-up: kept with the case, not reopened
-            case, how = self.recent[customer], "joined"
-        elif case is None and wants_case(msg, cls):
-            case = self.recent.pop(customer, None)
-            if case is not None:
-                case = replace(case, status="open", closed_at=None)
-                self.openings[case.id] = self.openings.get(case.id, 1) + 1
-                self.dirty_cases.add(case.id)
-                how = "reopened"
+        if case is None and wants_case(msg, cls):
+            if customer in self.recent and not raises_matter(cls):
+                # "Ok" or a thumbs-up after the follow-up: kept with the case, not reopened
+                case, how = self.recent[customer], "joined"
             else:
-                case = Case(id=self._next_id("cases"), customer_id=customer,
-                            language=cls.language, opened_at=min(msg.created_at, self.now))
-                self.new_cases.add(case.id)
-                self.openings[case.id] = 1
-                how = "opened"
-            self.open[customer] = self.cases[case.id] = case
-            self.event(case.id, how, {"message": f"{msg.channel}:{msg.external_id}"})
+                case, how = self._open(customer, msg, cls)
         if case is not None and msg.channel == "email":
             self.threads[msg.external_id] = (customer, case.id)
         if case is not None and case.incident is None and how in ("opened", "reopened") \
@@ -240,6 +227,24 @@ class BatchState:
                 self.open[customer] = self.cases[case.id] = case
                 self.rows["incidents"].append({"key": key, "title": title})
                 self.dirty_cases.add(case.id)
+        return case, how
+
+    def _open(self, customer: int, msg: Message, cls: Classification) -> tuple[Case, str]:
+        """Reopen the customer's recently closed case, else open a new one."""
+        case = self.recent.pop(customer, None)
+        if case is not None:
+            case = replace(case, status="open", closed_at=None)
+            self.openings[case.id] = self.openings.get(case.id, 1) + 1
+            self.dirty_cases.add(case.id)
+            how = "reopened"
+        else:
+            case = Case(id=self._next_id("cases"), customer_id=customer,
+                        language=cls.language, opened_at=min(msg.created_at, self.now))
+            self.new_cases.add(case.id)
+            self.openings[case.id] = 1
+            how = "opened"
+        self.open[customer] = self.cases[case.id] = case
+        self.event(case.id, how, {"message": f"{msg.channel}:{msg.external_id}"})
         return case, how
 
     def set_message(self, mid: int, customer: int, case: int | None,
