@@ -53,9 +53,7 @@ BlockLoader = Callable[[str], str]
 def make_channel(settings: Settings, name: str, *,
                  block_loader: BlockLoader | None = None) -> Any:
     """The connector for channel ``name``, with its secrets resolved now."""
-    if name not in config.CHANNEL_NAMES:
-        raise InputError(f"there is no channel {name!r}: the channels are "
-                         f"{', '.join(config.CHANNEL_NAMES)}")
+    _require_known(name)
     section = getattr(settings.channels, name)
 
     def secret(key: str, required: bool = True) -> str | None:
@@ -120,13 +118,17 @@ def make_channel(settings: Settings, name: str, *,
     raise config.ConfigError(f"unknown channel {name!r}; one of {config.CHANNEL_NAMES}")
 
 
+def _require_known(name: str) -> None:
+    if name not in config.CHANNEL_NAMES:
+        raise InputError(f"there is no channel {name!r}: the channels are "
+                         f"{', '.join(config.CHANNEL_NAMES)}")
+
+
 def channel_names(settings: Settings, only: str | None = None) -> list[str]:
     """The channels a pass polls: every enabled one, or ``only``, which must be enabled."""
     if only is None:
         return list(settings.channels.enabled())
-    if only not in config.CHANNEL_NAMES:
-        raise InputError(f"there is no channel {only!r}: the channels are "
-                         f"{', '.join(config.CHANNEL_NAMES)}")
+    _require_known(only)
     if only not in settings.channels.enabled():
         raise InputError(f"channel {only!r} is not enabled: set enabled = true under "
                          f"[channels.{only}] in carecase.toml")

@@ -191,13 +191,14 @@ def board(db: Any, settings: Any, *, now: datetime | None = None) -> list[dict[s
                     "channels": ", ".join(r["channels"] or []), "status": r["status"],
                     "age": _age(now - r["opened_at"]), "sla": sla,
                     "incident": r["incident"] or "",
-                    "last_update": _minute(r["last_update_at"], settings.business.tz)})
+                    "last_update": local_minute(r["last_update_at"], settings.business.tz)
+                    if r["last_update_at"] else "never"})
     return out
 
 
-def _minute(at: datetime | None, tz: tzinfo) -> str:
-    """A time for the board: to the minute, in the business's zone, as the team reads it."""
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else "never"
+def local_minute(at: datetime, tz: tzinfo) -> str:
+    """A time as the care team reads it: to the minute, in the business's zone."""
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _age(delta: timedelta) -> str:

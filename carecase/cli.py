@@ -65,8 +65,10 @@ def _warn(text: str) -> None:
 
 
 def _local(iso: str | None, tz: tzinfo) -> str:
-    """A stored time as the care team reads it: to the minute, in the business's zone."""
-    return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M") if iso else ""
+    """A read-out's ISO time as ``cases.local_minute`` gives it ("" for none)."""
+    from carecase.cases import local_minute
+
+    return local_minute(datetime.fromisoformat(iso), tz) if iso else ""
 
 
 def _json(data: Any) -> None:
