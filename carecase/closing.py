@@ -43,7 +43,7 @@ def private_message(settings: Settings, case: Case, template: str, lang: str,
                         subject=rendered.subject, recipient=email, case_id=case.id,
                         template=template, language=lang)
     if x_id and settings.channels.x.enabled and settings.channels.x.read_dms:
-        body = text or render.render(template, lang, **ctx).text
+        body = text or render.render(template, lang, **{**ctx, "via": "dm"}).text
         return Outgoing(key=key, channel="x", action="send", body=body, recipient=x_id,
                         case_id=case.id, template=template, language=lang)
     return None

@@ -8,6 +8,7 @@ triggered it, so deciding twice queues once. Wording comes from the templates
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,6 +63,7 @@ def context(settings: Settings, *, case: Case | None, customer_name: str | None,
         agent=case.agent if case else None,
         channel=channel,
         status_time=settings.care.status_update_time.strftime("%H:%M"),
+        weekdays_only=settings.care.weekdays_only,
         next_update=render.format_when(next_update_at(settings, now), _lang(case, settings),
                                        biz.timezone),
         **extra,
@@ -231,15 +233,16 @@ def _private(s: Situation, settings: Settings, template: str, lang: str,
                         recipient=s.customer_email, target=target, headers=headers,
                         case_id=case_id, template=template, language=lang)
 
-    def text() -> dict[str, Any]:
-        return {"body": render.render(template, lang, **ctx).text}
+    def text(via: str) -> Callable[[], dict[str, Any]]:
+        return lambda: {"body": render.render(template, lang, **{**ctx, "via": via}).text}
 
     if msg.channel == "facebook" and msg.public:  # Messenger private reply to the comment
-        return Outgoing(key=key, channel="facebook", action="private_reply", wording=text,
+        return Outgoing(key=key, channel="facebook", action="private_reply",
+                        wording=text("messenger"),
                         target=msg.external_id, case_id=case_id, template=template,
                         language=lang)
     if msg.channel == "x" and msg.author.id and settings.channels.x.read_dms:
-        return Outgoing(key=key, channel="x", action="send", wording=text,
+        return Outgoing(key=key, channel="x", action="send", wording=text("dm"),
                         recipient=msg.author.id, case_id=case_id, template=template,
                         language=lang)
     return None

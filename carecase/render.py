@@ -109,6 +109,11 @@ def base_context(**overrides: Any) -> dict[str, Any]:
         "agent": None,
         "channel": "",
         "emailed": False,
+        # how a private message reaches the customer: "email", "dm" (an X direct
+        # message, a conversation) or "messenger" (the one private reply Facebook allows
+        # to a comment, after which we cannot write again unless the customer answers)
+        "via": "email",
+        "weekdays_only": False,  # status updates on weekdays only (P7's option)
         "asking": False,  # the message answered asks for care without complaining
         "status_time": "17:00",
         "next_update": "",

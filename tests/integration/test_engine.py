@@ -557,6 +557,40 @@ def test_split_waits_for_the_engine_batch_in_progress(db, settings):
     assert done.is_set() and len(cases.list_cases(db)) == 2
 
 
+@pytest.mark.parametrize(("channel", "email", "how"), [
+    ("email", "anna@example.se", "just reply to this e-mail"),
+    ("facebook", "anna@example.se", "just reply to this e-mail"),  # we know her address
+    ("x", None, "just reply to this message"),  # a direct message: a conversation
+    # Messenger allows one private reply to a comment, and its answers never reach us
+    ("facebook", None, "the only message we can send you here, so please e-mail us at "
+                       "care@nordicshoes.example"),
+])
+def test_a_private_acknowledgment_says_how_to_answer_it_where_it_is_sent(
+        settings, channel, email, how):
+    from carecase import policy
+    from carecase.model import Case, Classification
+
+    chans, care = settings.channels, settings.care
+    settings = settings.model_copy(update={
+        "channels": chans.model_copy(update={"x": chans.x.model_copy(
+            update={"read_dms": True})}),
+        "care": care.model_copy(update={"weekdays_only": True})})
+    situation = policy.Situation(
+        message=msg(channel, "m-1", "My parcel is broken and nobody answers. Help!",
+                    author=Author(id="77", name="Anna Andersson", handle="anna_a")),
+        message_id=1, customer_id=5,
+        classification=Classification(language="en", kind="complaint"),
+        case=Case(id=9, customer_id=5, language="en", opened_at=T0),
+        private_ack_key="private-ack:9:1", private_acked=False,
+        customer_name="Anna Andersson", customer_email=email, now=T0)
+    [ack] = [o for o in policy.decide(situation, settings).outgoing
+             if o.template == "private_ack"]
+    text = " ".join(ack.body.split())
+    assert how in text
+    assert ("reply to this" in text) == ("reply" in how)
+    assert "every weekday at 17:00" in text  # P7's weekdays-only option, as configured
+
+
 @pytest.mark.parametrize(("channel", "email", "subject"), [
     ("facebook", "anna@example.se", None),  # a public reply and an e-mail
     ("x", None, None),  # a reply fitted to X, and a direct message

@@ -153,6 +153,45 @@ def test_private_ack_promises_daily_update_at_status_time(language: str) -> None
     assert "16:30" in out.text
 
 
+# How the customer answers each private message: e-mail, an X direct message, or not at
+# all (Facebook allows one private reply to a comment; its answers never reach us).
+REPLY_HERE = {
+    "email": {"en": "reply to this e-mail", "sv": "svara på det här mejlet",
+              "da": "svar bare på denne mail", "nb": "svare på denne e-posten"},
+    "dm": {"en": "reply to this message", "sv": "svara på det här meddelandet",
+           "da": "svar bare på denne besked", "nb": "svare på denne meldingen"},
+}
+REPLY_HERE_ACK = {**REPLY_HERE, "email": {**REPLY_HERE["email"], "da": "svare på denne mail"},
+                  "dm": {**REPLY_HERE["dm"], "da": "svare på denne besked"}}
+EVERY_WEEKDAY = {"en": "every weekday", "sv": "varje vardag", "da": "hver hverdag",
+                 "nb": "hver hverdag"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_private_messages_say_how_to_answer_them_on_their_channel(language: str) -> None:
+    for via, other in (("email", "dm"), ("dm", "email")):
+        ack = render("private_ack", language, via=via).text
+        assert REPLY_HERE_ACK[via][language] in ack
+        assert REPLY_HERE_ACK[other][language] not in ack
+        close = render("followup_close", language, via=via).text
+        assert REPLY_HERE[via][language] in close
+        assert REPLY_HERE[other][language] not in close
+    # Messenger: no "reply here"; the address and phone to reach us, then the updates
+    messenger = render("private_ack", language, via="messenger", status_time="16:30",
+                       business=BUSINESS).text
+    assert not any(REPLY_HERE_ACK[v][language] in messenger for v in REPLY_HERE_ACK)
+    assert BUSINESS["email"] in messenger and BUSINESS["phone"] in messenger
+    assert "16:30" in messenger
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_private_ack_promises_updates_on_weekdays_only_when_so_configured(language) -> None:
+    for via in ("email", "messenger"):
+        assert EVERY_WEEKDAY[language] in render("private_ack", language, via=via,
+                                                 weekdays_only=True).text
+        assert EVERY_WEEKDAY[language] not in render("private_ack", language, via=via).text
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_status_update_with_and_without_news(language: str) -> None:
     with_news = render(
