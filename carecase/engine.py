@@ -204,7 +204,10 @@ def _match(state: BatchState, message_id: int, prepared: Prepared, report: Repor
     customer = state.customer(message_id, msg, decision)
     report.add({"merge": "merged", "suggest": "suggested", "new": "new_customers"}
                [decision.action])
-    return _Matched(decision, customer, state.name_of(customer), state.email_of(customer))
+    # a private answer goes where the message came from (an e-mail is answered to its
+    # sender), else to an address the customer wrote from before
+    return _Matched(decision, customer, state.name_of(customer),
+                    identity.email_of(msg) or state.email_of(customer))
 
 
 def _one(state: BatchState, message_id: int, prepared: Prepared, found: _Matched | None,

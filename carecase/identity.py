@@ -47,9 +47,10 @@ from carecase.model import Author, Message
 from carecase.names import NameForm
 
 __all__ = ["ORDER_PATTERN", "Decision", "Directory", "Profile", "Thresholds", "Traits",
-           "blocking_keys", "channel_hints", "crowd", "decide", "identities_of", "identity_keys",
-           "message_forms", "normalise_order", "order_refs", "phones", "profile_keys",
-           "profile_lookups", "profile_with", "read_texts", "text_clues", "traits"]
+           "blocking_keys", "channel_hints", "crowd", "decide", "email_of", "identities_of",
+           "identity_keys", "message_forms", "normalise_order", "order_refs", "phones",
+           "profile_keys", "profile_lookups", "profile_with", "read_texts", "text_clues",
+           "traits"]
 
 DECISIVE = frozenset({"email", "facebook", "x", "trustpilot", "google"})
 BIAS = -1.4  # log-odds before evidence: a name alone lands in "suggest", not "merge"
@@ -87,7 +88,8 @@ MAX_FIRST_POSTINGS = 5  # a first name by day finds candidates only while it is 
 _KEY_LABEL = {"email": "e-mail", "order_ref": "order number", "phone": "phone"}
 
 
-def _email_of(msg: Message) -> str | None:
+def email_of(msg: Message) -> str | None:
+    """The e-mail address a message came from (or its author gave), lower-cased."""
     return _address(msg.channel, msg.author)
 
 
@@ -221,7 +223,7 @@ def message_forms(msg: Message) -> list[NameForm]:
     """Every way the message names its author: display name, handle, address, signature."""
     author = msg.author
     forms = [names.parse_name(author.name), names.parse_handle(author.handle)]
-    email = _email_of(msg)
+    email = email_of(msg)
     if email:
         forms.append(names.parse_handle(email, "e-mail"))
     if msg.channel == "email":

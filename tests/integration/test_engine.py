@@ -231,6 +231,22 @@ def test_a_case_closed_recently_reopens(db, settings):
     assert same["id"] == case["id"] and same["status"] == "open"
 
 
+def test_an_e_mail_is_answered_to_the_address_it_came_from(db, settings):
+    """Anna wrote from anna.andersson@example.se; back from her other address (the same
+    order), her case reopens and the acknowledgment goes to the address she wrote from,
+    not the first of her addresses."""
+    case = closed_case_of_anna(db, settings)
+    again = msg("email", "a3@mail.example", "Order 123456 igen: skorna var fel storlek!",
+                60 * 24, author=Author(name="Anna Andersson", email="anna@work.example"))
+    report = run(db, settings, again, now=T0 + timedelta(days=1, hours=1))
+    assert report.counts["cases_reopened"] == 1
+    assert {"kind": "email", "value": "anna@work.example"} in \
+        cases.show(db, case["id"])["customer"]["identities"]
+    [ack] = [r for r in outbox(db) if r["key"] == f"private-ack:{case['id']}:2"]
+    assert ack["recipient"] == "anna@work.example"
+    assert ack["headers"]["In-Reply-To"] == "<a3@mail.example>"
+
+
 def test_an_ok_after_the_close_is_kept_with_the_case_a_new_request_reopens_it(db, settings):
     case = closed_case_of_anna(db, settings)
     queued = len(outbox(db))
