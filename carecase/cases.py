@@ -10,7 +10,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from carecase import engine, identity, moderation
+from carecase import clues, engine, identity, moderation
 from carecase.batch import rebuild_customer
 from carecase.errors import InputError, NotFound
 from carecase.model import CASE_STATUSES, FAULTS
@@ -110,6 +110,55 @@ def set_case(db: Any, case_id: int, *, fault: str | None = None, agent: str | No
             "fault", "agent", "incident", "gesture", "third_party")}})
         conn.execute(Q["insert_event"], {"case": case_id, "kind": "updated", "actor": actor,
                                          "detail": Jsonb(changes), "at": datetime.now(UTC)})
+
+
+# The order to read a phone number written without a country code in, by the business's
+# language (a leading 0 is Swedish): Danish and Norwegian numbers both have eight digits.
+_PHONE_REGIONS = {"da": ["DK", "NO"], "nb": ["NO", "DK"]}
+
+
+def add_contact(db: Any, case_id: int, *, email: str | None = None,
+                phone: str | None = None, language: str = "sv",
+                actor: str = "agent") -> list[tuple[str, str]]:
+    """Record an e-mail address or phone number the customer gave us (on the phone, in a
+    private message carecase does not read) as theirs. The daily updates and the
+    follow-up then go to the newest address, and what the customer writes from it
+    joins their case. Returns what was added, as (kind, value)."""
+    adds: list[tuple[str, str]] = []
+    if email is not None:
+        address = email.strip().lower()
+        local, at, domain = address.rpartition("@")
+        if not (local and at and "." in domain.strip(".")) or any(c.isspace() for c in address):
+            raise InputError(f"{email!r} is not an e-mail address")
+        adds.append(("email", address))
+    if phone is not None:
+        number = clues.phone_number(phone, lambda: _PHONE_REGIONS.get(language, ["DK", "NO"]))
+        if number is None:
+            raise InputError(f"{phone!r} is not a phone number (write it with its country "
+                             "code, e.g. +46 70 123 45 67)")
+        adds.append(("phone", number))
+    if not adds:
+        raise InputError("nothing to add: give --email or --phone")
+    with db.connection() as conn, conn.transaction():
+        # a batch in progress loaded this customer's profile and keys, and would write
+        # them back over this change: wait for it
+        engine.lock(conn)
+        customer = _require(conn, case_id)["customer_id"]
+        for kind, value in adds:
+            owner = conn.execute(Q["identity_owner"], {"kind": kind, "value": value}).fetchone()
+            if owner and owner["customer_id"] != customer:
+                where = f"case {owner['case_id']}" if owner["case_id"] else \
+                    f"customer {owner['customer_id']}"
+                raise InputError(f"{value} is already another customer's ({where}): if they "
+                                 f"are one, link the cases (carecase cases link {case_id} "
+                                 f"{owner['case_id'] or 'OTHER_CASE'})")
+            conn.execute(Q["insert_identity"], {"customer": customer, "kind": kind,
+                                                "value": value})
+        rebuild_customer(conn, customer, identity.ORDER_PATTERN)
+        conn.execute(Q["insert_event"], {"case": case_id, "kind": "contact_added",
+                                         "actor": actor, "detail": Jsonb(dict(adds)),
+                                         "at": datetime.now(UTC)})
+    return adds
 
 
 def link(db: Any, case_id: int, other_id: int, *, actor: str = "agent") -> None:

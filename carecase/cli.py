@@ -261,6 +261,19 @@ def cases_set(case_id: int, fault: str | None = None, agent: str | None = None,
     out.print(f"case {case_id} updated")
 
 
+@cases_app.command("contact")
+def cases_contact(case_id: int, email: str | None = None, phone: str | None = None) -> None:
+    """Record an e-mail address or phone number the customer gave you: the daily
+    updates and the follow-up go to the newest address, and what they write from it
+    joins the case."""
+    from carecase import cases
+
+    with _app() as opened:
+        added = cases.add_contact(opened.db, case_id, email=email, phone=phone,
+                                  language=opened.settings.business.language)
+    out.print(f"case {case_id}: " + ", ".join(f"{kind} {value}" for kind, value in added))
+
+
 @cases_app.command("link")
 def cases_link(case_id: int, other_case_id: int) -> None:
     """Merge OTHER_CASE_ID into CASE_ID (same customer)."""

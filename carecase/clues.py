@@ -24,7 +24,8 @@ from unidecode import unidecode
 from carecase.names import fold, to_ascii
 
 __all__ = ["ORDER_PATTERN", "activity_keys", "channel_hints", "crowd", "first_name_keys",
-           "hours_apart", "matter", "normalise_order", "order_refs", "phones", "shared",
+           "hours_apart", "matter", "normalise_order", "order_refs", "phone_number", "phones",
+           "shared",
            "time_apart", "topic_text", "topics", "window_keys"]
 
 ORDER_PATTERN = (
@@ -87,19 +88,28 @@ def phones(text: str, email: str | None = None, signed_from: int | None = None) 
         own = signed_from is not None and m.start() >= signed_from
         if not (own or _OWN_NUMBER.search(text, max(0, m.start() - 40), m.start())):
             continue
-        digits = re.sub(r"[^\d+]", "", m[0])
-        digits = "+" + digits[2:] if digits.startswith("00") else digits
-        regions = [None] if digits.startswith("+") else \
-            ["SE"] if digits.startswith("0") else _regions(text, email)
-        for region in regions:
-            try:
-                number = phonenumbers.parse(digits, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(number):
-                out.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-                break
+        number = phone_number(m[0], lambda: _regions(text, email))
+        if number:
+            out.append(number)
     return list(dict.fromkeys(out))
+
+
+def phone_number(written: str, regions: Callable[[], list[str]]) -> str | None:
+    """A phone number as written, in E.164, or None if it is none: with a + or 00 prefix
+    in any country, with a leading 0 in Sweden, else in the first of ``regions()``
+    where it is a valid number."""
+    digits = re.sub(r"[^\d+]", "", written)
+    digits = "+" + digits[2:] if digits.startswith("00") else digits
+    tries = [None] if digits.startswith("+") else ["SE"] if digits.startswith("0") \
+        else regions()
+    for region in tries:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
 SHORT_TEXT = 500  # a customer's profile keeps its recent texts cut to this length

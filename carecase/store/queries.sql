@@ -91,6 +91,12 @@ ON CONFLICT (id) DO UPDATE SET name = coalesce(customers.name, excluded.name),
 INSERT INTO identities (customer_id, kind, value) VALUES (%(customer)s, %(kind)s, %(value)s)
 ON CONFLICT (kind, value) DO NOTHING
 
+-- identity_owner --
+-- Whose this identity is, and that customer's latest case.
+SELECT i.customer_id,
+       (SELECT max(c.id) FROM cases c WHERE c.customer_id = i.customer_id) AS case_id
+FROM identities i WHERE i.kind = %(kind)s AND i.value = %(value)s
+
 -- insert_incident --
 INSERT INTO incidents (key, title) VALUES (%(key)s, %(title)s) ON CONFLICT DO NOTHING
 
@@ -359,8 +365,8 @@ SELECT id, message_id, raw, snapshot, sha256, archived_at FROM evidence ORDER BY
 SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, c.gesture,
        c.third_party, c.opened_at, c.first_response_at, c.last_update_at, c.closed_at,
        cu.name, i.prevention,
-       (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
-          AND kind = 'email') AS email,
+       (SELECT value FROM identities WHERE customer_id = c.customer_id
+          AND kind = 'email' ORDER BY created_at DESC, id DESC LIMIT 1) AS email,
        (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
           AND kind = 'x') AS x_id,
        (SELECT jsonb_agg(jsonb_build_object('text', e.detail->>'text') ORDER BY e.at)
@@ -411,8 +417,8 @@ SELECT count(*) AS n FROM case_events WHERE case_id = %(case)s AND kind = %(kind
 SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, c.gesture,
        c.third_party, c.opened_at, c.first_response_at, c.last_update_at, c.closed_at,
        cu.name,
-       (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
-          AND kind = 'email') AS email,
+       (SELECT value FROM identities WHERE customer_id = c.customer_id
+          AND kind = 'email' ORDER BY created_at DESC, id DESC LIMIT 1) AS email,
        (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
           AND kind = 'x') AS x_id
 FROM cases c JOIN customers cu ON cu.id = c.customer_id

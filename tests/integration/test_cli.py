@@ -150,6 +150,21 @@ def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_e
         assert "greater than or equal to 1" in refused.stderr
 
 
+def test_an_agent_records_the_address_a_reviewer_gave_on_the_phone(settings_env, sample):
+    assert run(settings_env, "import", str(sample)).returncode == 0
+    jens = next(c for c in json.loads(run(settings_env, "cases", "list", "--json").stdout)
+                if c["customer"] == "Jens Holm")
+    added = run(settings_env, "cases", "contact", str(jens["id"]), "--email",
+                "Jens.Holm@Example.dk", "--phone", "20 12 34 56")
+    assert added.returncode == 0, added.stderr
+    assert "email jens.holm@example.dk, phone +4520123456" in added.stdout
+    shown = json.loads(run(settings_env, "cases", "show", str(jens["id"]), "--json").stdout)
+    assert {"kind": "email", "value": "jens.holm@example.dk"} in shown["customer"]["identities"]
+    taken = run(settings_env, "cases", "contact", str(jens["id"]), "--email",
+                "anna.andersson@example.se")
+    assert taken.returncode == 1 and "already another customer's" in taken.stderr
+
+
 def test_embedded_database_starts_from_nothing_in_a_fresh_home(tmp_path, sample):
     home = tmp_path / "fresh-home"
     env = {"CARECASE_HOME": str(home), "CARECASE_CONFIG": str(_config(tmp_path))}

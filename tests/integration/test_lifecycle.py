@@ -234,6 +234,54 @@ def test_a_customer_with_no_private_channel_gets_nothing_public(db, settings):
     assert n == 0
 
 
+def test_an_address_the_customer_gave_an_agent_gets_the_updates_and_joins_the_case(
+        db, settings):
+    """A reviewer with no private channel phones in and gives an e-mail address: the
+    agent records it, the daily updates go there, and an e-mail from it joins the case."""
+    ingest(db, settings, complaint("g1", channel="google", email=None,
+                                   text="Usel service, paketet kom aldrig fram."))
+    [case] = cases.list_cases(db)
+    added = cases.add_contact(db, case["id"], email=" Anna.Andersson@Example.se ",
+                              phone="070-123 45 67")
+    assert added == [("email", "anna.andersson@example.se"), ("phone", "+46701234567")]
+    report = updates.status_updates(db, settings, now=datetime(2026, 11, 23, 16, tzinfo=UTC))
+    assert report.counts == {"queued": 1}
+    with db.connection() as conn:
+        [row] = conn.execute("SELECT * FROM outbox WHERE template = 'status_update'").fetchall()
+    assert (row["channel"], row["recipient"]) == ("email", "anna.andersson@example.se")
+    report = ingest(db, settings, Message(
+        channel="email", external_id="m2@example.se", text="Här är min adress, som ni bad om.",
+        created_at=T0 + timedelta(days=2), public=False,
+        author=Author(name="A. Andersson", email="anna.andersson@example.se")),
+        now=T0 + timedelta(days=2))
+    assert report.counts["cases_joined"] == 1 and len(cases.list_cases(db)) == 1
+    shown = cases.show(db, case["id"])
+    assert any(e["kind"] == "contact_added" for e in shown["events"])
+    # a newer address wins: the agent's correction is where the updates go
+    cases.add_contact(db, case["id"], email="anna@work.example")
+    updates.status_updates(db, settings, now=datetime(2026, 11, 24, 16, tzinfo=UTC))
+    with db.connection() as conn:
+        assert conn.execute("SELECT recipient FROM outbox WHERE key LIKE 'status:%%-24'"
+                            ).fetchone()["recipient"] == "anna@work.example"
+
+
+def test_a_contact_is_refused_when_it_is_no_address_or_another_customers(db, settings):
+    ingest(db, settings, complaint("a1@x"), Message(
+        channel="google", external_id="g1", text="Usel service, aldrig igen.", created_at=T0,
+        author=Author(id="g-77", name="Karl Svensson"), public=True))
+    mailed, reviewed = sorted(c["id"] for c in cases.list_cases(db))
+    for bad in ({"email": "anna"}, {"email": "anna@"}, {"email": "an na@example.se"},
+                {"phone": "12"}, {}):
+        with pytest.raises(InputError):
+            cases.add_contact(db, reviewed, **bad)
+    with pytest.raises(InputError, match=f"cases link {reviewed} {mailed}"):
+        cases.add_contact(db, reviewed, email="anna@example.se")
+    with pytest.raises(NotFound):
+        cases.add_contact(db, 999, email="x@example.se")
+    assert {i["kind"] for i in cases.show(db, reviewed)["customer"]["identities"]} == \
+        {"google"}  # nothing was added
+
+
 # -- closing (P8-P10) -----------------------------------------------------------------
 
 def test_close_sends_a_personal_follow_up_and_public_notes_never_a_survey(db, settings):
