@@ -76,8 +76,10 @@ def warm_up() -> None:
 def detect_language(text: str, fallback: str | None) -> str | None:
     """The language code of ``text`` ('da', 'sv', 'nb' or 'en'), or ``fallback``.
 
-    Text that is too short (under 3 words or 15 letters), in another language, or that
-    lingua is unsure about gives ``fallback``.
+    Text in another language, or that lingua is unsure about, gives ``fallback``; so
+    does short text (under 3 words or 15 letters) unless lingua is sure of it ("Inte
+    nöjd", "Ikke fornøyd", "Nobody answers"; not "Tak!" or "Fel storlek", which it is
+    often wrong about).
     """
     return detect_languages([text], fallback)[0]
 
@@ -91,7 +93,7 @@ def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | N
         # The first thousand characters are plenty to tell, and keep long e-mails cheap.
         clean = _NOISE.sub(" ", text[:1000])
         words = _WORD.findall(clean)
-        if len(words) >= 3 and sum(map(len, words)) >= 15:
+        if sum(map(len, words)) >= _SHORTEST:
             todo.append((i, clean, words))
     if not todo:
         return found
@@ -101,11 +103,21 @@ def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | N
     else:
         values = detector.compute_language_confidence_values_in_parallel([c for _, c, _ in todo])
     for (i, _, words), confidences in zip(todo, values, strict=True):
-        found[i] = _pick(confidences, words) or fallback
+        short = len(words) < 3 or sum(map(len, words)) < 15
+        found[i] = _pick(confidences, words, _SURE_SHORT if short else _SURE) or fallback
     return found
 
 
-def _pick(confidences: Sequence[Any], words: list[str]) -> str | None:
+# How sure lingua must be (its confidences summed per language): of a text, and of a
+# short one. Of 80 short complaints, thanks and requests (20 in each language), 0.8
+# took 22 and got none wrong, 0.6 took 36 (none wrong); 0.4 took 72, 11 of them wrong
+# (Danish read as Bokmål mostly). Short text lingua leaves falls back to the author's
+# earlier language, then the business's.
+_SURE, _SURE_SHORT = 0.4, 0.8
+_SHORTEST = 4  # letters: "meh", "OK!" and "?!" tell nothing
+
+
+def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | None:
     scores: dict[str, float] = {}
     for cv in confidences:
         code = _LINGUA[cv.language]
@@ -115,7 +127,7 @@ def _pick(confidences: Sequence[Any], words: list[str]) -> str | None:
         lower = {w.casefold() for w in words}
         da, nb = len(lower & _DA_WORDS), len(lower & _NB_WORDS)
         best = "da" if da > nb else "nb" if nb > da else best
-    if best not in SUPPORTED or scores[best] < 0.4:
+    if best not in SUPPORTED or scores[best] < sure:
         return None
     return best
 

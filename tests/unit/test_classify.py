@@ -78,6 +78,19 @@ def test_short_text_falls_back(text: str) -> None:
     assert detect_language(text, fallback="nb") == "nb"
 
 
+@pytest.mark.parametrize(("text", "language"), [
+    ("Inte nöjd", "sv"), ("Hjälp!", "sv"), ("Ikke fornøyd", "nb"), ("Nobody answers", "en"),
+])
+def test_short_text_lingua_is_sure_of_is_read(text: str, language: str) -> None:
+    assert detect_language(text, fallback="da") == language
+
+
+@pytest.mark.parametrize("text", ["Fel storlek", "Ingen svarer", "Mange tak", "Not happy",
+                                  "Hvor er pakken?", "Gode sko"])
+def test_short_text_lingua_is_unsure_of_falls_back(text: str) -> None:
+    assert detect_language(text, fallback="xx") == "xx"
+
+
 def test_links_and_handles_do_not_count_as_words() -> None:
     assert detect_language("@lampbutiken https://example.com/a/b/c #fail", "da") == "da"
 
