@@ -121,8 +121,10 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         if msg.public and msg.channel in REPLYABLE and (
             thank if thank is not None else settings.care.thank_praise
         ):
+            # one thank-you a thread and author: an edited review is thanked once
+            thread = msg.thread_id or msg.external_id
             actions.outgoing.append(_reply(s, "thank_you", lang, ctx, key=f"thanks:{msg.channel}:"
-                                           f"{msg.external_id}"))
+                                           f"{thread}:{s.customer_id}"))
         return actions
     if s.case is None:
         return actions

@@ -7,13 +7,16 @@ Cursor: ``{"since": the newest ``updateTime`` seen (ISO-8601 UTC), "ids": [revie
 exactly that time]}``; as for Facebook, reviews at ``since`` are re-read and filtered by
 ``ids``, and only the last (possibly empty) batch carries the cursor.
 
-An edited review comes back with a newer ``updateTime`` and the same ``reviewId``; it is
-yielded again with ``external_id=reviewId``, so the store (unique by channel and
-external id) keeps the first version. ``raw["updateTime"]`` tells the versions apart if the
-engine ever wants edits.
+An edited review comes back with a newer ``updateTime`` and the same ``reviewId``. A
+reviewer who edits a review to complain ("Update: they never answered", five stars down
+to one) must be answered, so an edit is a message of its own: ``external_id`` is
+``<reviewId>@<updateTime>`` (``created_at`` the edit's time), ``thread_id`` the reviewId,
+and replies go to the review. A review whose ``updateTime`` is no later than our reply's
+is not taken for an edit, in case replying moves the review's own time.
 
-Google reviewers have no stable id: ``author.id`` is None and ``author.name`` the display
-name. Errors map by HTTP status (``connectors.http.status_error``): 401 AuthFailed, 403
+Google reviewers have no stable id, so ``author.id`` is ``review/<reviewId>``: the author
+of that review, which ties its versions to one customer (``author.name`` is the display
+name). Errors map by HTTP status (``connectors.http.status_error``): 401 AuthFailed, 403
 PermissionDenied, 429 RateLimited (``Retry-After`` if sent, else 60 s), 5xx Transient.
 """
 
@@ -37,6 +40,25 @@ def parse_google_time(value: str) -> datetime:
     """RFC 3339 with any fraction (Google sends up to nanoseconds) -> aware UTC."""
     # fromisoformat takes at most 6 fraction digits
     return datetime.fromisoformat(_NANOS.sub(r"\1", value)).astimezone(UTC)
+
+
+def edit_time(review: dict[str, Any]) -> datetime | None:
+    """When the reviewer last edited ``review``; None for a review as first written, or
+    one whose time our reply may have moved (no later than the reply's)."""
+    if not review.get("createTime"):
+        return None
+    updated = parse_google_time(review["updateTime"])
+    if updated <= parse_google_time(review["createTime"]):
+        return None
+    replied = (review.get("reviewReply") or {}).get("updateTime")
+    if replied and updated <= parse_google_time(replied):
+        return None
+    return updated
+
+
+def review_of(target: str) -> str:
+    """The reviewId of a message's external id (an edit's is ``<reviewId>@<time>``)."""
+    return target.split("@", 1)[0]
 
 
 class GoogleReviewsChannel:
@@ -81,12 +103,14 @@ class GoogleReviewsChannel:
         yield Batch([], cursor=mark.cursor())
 
     def _message(self, review: dict[str, Any]) -> Message:
-        reviewer = review.get("reviewer") or {}
+        reviewer, review_id = review.get("reviewer") or {}, review["reviewId"]
+        created = parse_google_time(review.get("createTime") or review["updateTime"])
+        edited = edit_time(review)
         return Message(
-            channel=self.name, external_id=review["reviewId"], thread_id=review["reviewId"],
-            text=review.get("comment") or "",
-            created_at=parse_google_time(review.get("createTime") or review["updateTime"]),
-            author=Author(id=None, name=reviewer.get("displayName")),
+            channel=self.name, thread_id=review_id,
+            external_id=f"{review_id}@{review['updateTime']}" if edited else review_id,
+            text=review.get("comment") or "", created_at=edited or created,
+            author=Author(id=f"review/{review_id}", name=reviewer.get("displayName")),
             rating=STARS.get(review.get("starRating", "")), public=True, raw=review,
         )
 
@@ -96,25 +120,26 @@ class GoogleReviewsChannel:
             raise Unsupported(f"{self.name}: cannot {out.action!r} on Google reviews")
         if not out.target:
             raise InputError(f"{self.name}: {out.action!r} needs a target review id")
-        path = f"{self._location}/reviews/{out.target}/reply"
+        path = f"{self._location}/reviews/{review_of(out.target)}/reply"
         if out.action == "delete":
             self._http.request("DELETE", path)
             return None
         self._http.request_json("PUT", path, json={"comment": out.body})
-        return f"{out.target}:reply"
+        return f"{review_of(out.target)}:reply"
 
     def find_sent(self, out: Outgoing) -> str | None:
         """``"<reviewId>:reply"`` when the review already carries ``out.body`` as its reply."""
         if out.action != "reply" or not out.target:
             return None
         try:
-            review = self._http.request_json("GET", f"{self._location}/reviews/{out.target}")
+            review = self._http.request_json("GET",
+                                             f"{self._location}/reviews/{review_of(out.target)}")
         except ChannelError as exc:
             if type(exc) is not ChannelError:  # auth, permission, throttling: say so
                 raise
             return None  # 404: the review is gone, nothing was (or can be) sent
         reply = (review.get("reviewReply") or {}).get("comment") or ""
-        return f"{out.target}:reply" if reply.strip() == out.body.strip() else None
+        return f"{review_of(out.target)}:reply" if reply.strip() == out.body.strip() else None
 
     def close(self) -> None:
         """Release the HTTP connections."""

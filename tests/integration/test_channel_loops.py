@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from carecase import bootstrap, cases, config, dispatch, engine
+from sandbox.google import GoogleAPI
 from sandbox.graph import GraphAPI
 from sandbox.mail import imap_server, smtp_server
 from sandbox.trustpilot import TrustpilotAPI
@@ -165,3 +166,51 @@ def test_facebook_comment_and_trustpilot_review_of_one_customer(settings_env, db
         assert any(r.get("companyReply") for r in tp_state["reviews"])  # answered there too
         # the Page's own reply came back in the next poll and was not answered
         assert len(httpx.get(f"{graph.url}/_admin/state").json()["page_replies"]) == 1
+
+
+def test_a_review_edited_to_complain_is_answered_on_the_review(settings_env, db, monkeypatch):
+    """Five stars and thanks; a week later the reviewer edits it down to one star. The
+    edit opens a case and our acknowledgment replaces the thank-you on the review; the
+    next poll finds nothing new (our reply is no edit of theirs)."""
+    with GoogleAPI().start() as google:
+        monkeypatch.setenv("T_GOOGLE", google.token)
+        env = {**settings_env,
+               "CARECASE_CHANNELS__GOOGLE__ENABLED": "true",
+               "CARECASE_CHANNELS__GOOGLE__BASE_URL": google.url,
+               "CARECASE_CHANNELS__GOOGLE__ACCOUNT_ID": google.account_id,
+               "CARECASE_CHANNELS__GOOGLE__LOCATION_ID": google.location_id,
+               "CARECASE_CHANNELS__GOOGLE__TOKEN_ENV": "T_GOOGLE",
+               "CARECASE_CHANNELS__EMAIL__ENABLED": "false"}
+        settings = config.load(env=env)
+        review = httpx.post(f"{google.url}/_admin/reviews", json={
+            "displayName": "Karin Lund", "starRating": 5,
+            "comment": "Snabb leverans och fina skor, tack!"}).json()
+        channels = bootstrap.make_channels(settings)
+
+        def poll_and_send() -> dict:
+            for name, channel in channels.items():
+                engine.ingest(db, settings, channel, account=name)
+            dispatch.dispatch(db, settings, channels, worker="t")
+            return next(r for r in httpx.get(f"{google.url}/_admin/state").json()["reviews"]
+                        if r["reviewId"] == review["reviewId"])
+
+        try:
+            thanked = poll_and_send()
+            assert thanked["reviewReply"]["comment"].startswith("Tack")
+            assert cases.list_cases(db) == []
+            time.sleep(0.01)
+            httpx.post(f"{google.url}/_admin/reviews/{review['reviewId']}", json={
+                "starRating": 1, "comment": "Uppdatering: skorna gick sönder efter en vecka "
+                "och ingen svarar på mina mejl."})
+            answered = poll_and_send()
+            [case] = cases.list_cases(db)
+            assert "Karin" in answered["reviewReply"]["comment"]
+            assert not answered["reviewReply"]["comment"].startswith("Tack så mycket")
+            shown = cases.show(db, case["id"])
+            assert [m["text"][:12] for m in shown["messages"] if m["direction"] == "in"] == \
+                ["Uppdatering:"]
+            assert poll_and_send()["reviewReply"] == answered["reviewReply"]
+            assert len(cases.show(db, case["id"])["messages"]) == len(shown["messages"])
+        finally:
+            for channel in channels.values():
+                channel.close()

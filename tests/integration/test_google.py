@@ -23,7 +23,7 @@ from connectors.base import (
     Transient,
     Unsupported,
 )
-from connectors.google_reviews import GoogleReviewsChannel
+from connectors.google_reviews import GoogleReviewsChannel, edit_time
 from sandbox.google import GoogleAPI, rfc3339
 
 TOKEN = "ya29.PLANTEDgoogleSECRET0123456789"
@@ -106,7 +106,9 @@ def test_first_poll_reads_every_page_and_maps_stars(channel: GoogleReviewsChanne
     by_id = {m.external_id: m for b in batches for m in b.messages}
     assert [by_id[r["reviewId"]].rating for r in reviews] == [1, 2, 3, 4, 5]
     first = by_id[reviews[0]["reviewId"]]
-    assert first.author.id is None and first.author.name == "Ann Jensen"
+    # no stable reviewer id: the author of this review, which ties its versions together
+    assert first.author.id == f"review/{reviews[0]['reviewId']}"
+    assert first.author.name == "Ann Jensen"
     assert first.text == "Parcel lost, nobody answers" and first.channel == "google"
     assert first.thread_id == reviews[0]["reviewId"] and first.public
     assert first.created_at.utcoffset() == timedelta(0)
@@ -128,11 +130,35 @@ def test_incremental_poll_returns_new_and_edited_reviews(google: GoogleAPI,
     edited = admin(google, f"reviews/{reviews[0]['reviewId']}",
                    {"starRating": 4, "comment": "They found it after all"})
     batches = list(channel.poll(cursor))
-    assert sorted(ids(batches)) == sorted([same["reviewId"], new["reviewId"],
-                                           edited["reviewId"]])
-    again = {m.external_id: m for b in batches for m in b.messages}[edited["reviewId"]]
-    assert again.rating == 4 and again.raw["updateTime"] == edited["updateTime"]
+    version = f"{edited['reviewId']}@{edited['updateTime']}"  # an edit: a message of its own
+    assert sorted(ids(batches)) == sorted([same["reviewId"], new["reviewId"], version])
+    again = {m.external_id: m for b in batches for m in b.messages}[version]
+    assert again.rating == 4 and again.text == "They found it after all"
+    assert again.thread_id == edited["reviewId"]
+    assert again.author.id == f"review/{edited['reviewId']}"
+    assert again.created_at == datetime.fromisoformat(edited["updateTime"])
     assert ids(list(channel.poll(batches[-1].cursor))) == []
+
+
+def test_an_edit_is_answered_on_its_review_and_our_reply_is_no_edit(
+        google: GoogleAPI, channel: GoogleReviewsChannel, reviews: list[dict[str, Any]]) -> None:
+    review_id = reviews[0]["reviewId"]
+    edited = admin(google, f"reviews/{review_id}", {"starRating": 1, "comment": "Still lost"})
+    version = f"{review_id}@{edited['updateTime']}"
+    reply = out("reply", version, "We are looking into it, Ann.")
+    assert channel.send(reply) == f"{review_id}:reply"
+    stored = {r["reviewId"]: r for r in admin(google, "state", method="GET")["reviews"]
+              }[review_id]
+    assert stored["reviewReply"]["comment"] == reply.body
+    assert channel.find_sent(reply) == f"{review_id}:reply"
+    assert edit_time(edited) == datetime.fromisoformat(edited["updateTime"])
+    assert edit_time({**edited, "updateTime": edited["createTime"]}) is None  # as written
+    # a review whose time is no later than our reply's is no edit: if replying moved the
+    # review's time, our own reply would otherwise come back as one
+    assert edit_time(stored) is None
+    assert edit_time({**stored, "updateTime": stored["reviewReply"]["updateTime"]}) is None
+    again = admin(google, f"reviews/{review_id}", {"comment": "Still lost, a week now"})
+    assert edit_time(again) == datetime.fromisoformat(again["updateTime"])  # after ours
 
 
 def test_restart_in_the_middle_of_paging_loses_nothing(google: GoogleAPI,
