@@ -28,7 +28,14 @@ TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "billing": ("Billing errors", (
         "charged twice", "double charged", "dobbelt", "dubbel", "debiteret", "debiterad",
         "trukket", "dragit", "faktura", "invoice", "klarna", "refusion", "återbetalning",
-        "refund", "overcharged")),
+        "refund", "overcharged",
+        # the compounds and phrasings a double charge is told in
+        "charged me twice", "charged me double", "double charge", "billed twice",
+        "paid twice", "two payments", "dubbeldebiterad", "dubbeldebiterade",
+        "dubbeldebitering", "dubbeldragning", "dubbeldragen", "två dragningar",
+        "dragits två gånger", "debiterat två gånger", "betalat två gånger",
+        "dobbeltbetaling", "dobbelttrukket", "betalt to gange", "betalt to ganger",
+        "hævet to gange", "belastet to ganger", "opkrævet to gange")),
     "outage": ("Site or app outage", (
         "site is down", "nede", "ligger nere", "can't log in", "kan ikke logge", "kan inte logga",
         "outage", "checkout", "kassen", "kassan")),

@@ -105,6 +105,20 @@ def test_a_surge_of_different_people_stays_separate_cases_in_one_incident(db, se
     assert len({c["incident"] for c in listed}) == 1 and listed[0]["incident"]
 
 
+@pytest.mark.parametrize("text", [
+    "Ni har dragit pengar två gånger för min order!",
+    "Dubbeldebiterad igen?! Vad håller ni på med",
+    "Två dragningar på kortet för en order",
+    "Jeg er blevet trukket to gange for samme ordre",
+    "Dere har trukket meg to ganger!!",
+    "I was charged twice for my order, fix this",
+    "You charged me twice. Refund please.",
+])
+def test_a_double_charge_told_any_way_is_a_billing_incident(settings, text):
+    from carecase.incidents import incident_for
+    assert incident_for(text, T0, settings)[0] == "billing-2026-11-21"
+
+
 def test_only_a_complaint_puts_its_case_under_an_incident(db, settings):
     def mail(ext: str, text: str) -> Message:
         return msg("email", f"{ext}@mail.example", text,
