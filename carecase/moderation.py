@@ -39,6 +39,8 @@ def load_words(name: str) -> tuple[str, ...]:
 
 
 def _entry(word: str, fuzzy: bool) -> str:
+    if word.startswith("="):  # as written: no repeated or stand-in letters
+        word, fuzzy = word[1:], False
     prefix = word.endswith("*")
     word = word.rstrip("*")
     if not fuzzy:
@@ -62,7 +64,8 @@ def word_pattern(*names: str, fuzzy: bool = False) -> re.Pattern[str]:
     """One regex matching any entry of the named word lists as a whole word.
 
     A trailing ``*`` on an entry also matches longer forms; with ``fuzzy``, letters may
-    be repeated or obfuscated. Search case-folded text with it.
+    be repeated or obfuscated, except in an entry that starts with ``=``. Search
+    case-folded text with it.
     """
     words = sorted({w for name in names for w in load_words(name)}, key=len, reverse=True)
     body = "|".join(_entry(w, fuzzy) for w in words)
