@@ -33,11 +33,14 @@ def rules_for(settings: Settings) -> classify.Rules:
     chans = settings.channels
     own = {chans.facebook.page_id, chans.x.user_id, chans.x.username,
            f"@{chans.x.username}" if chans.x.username else ""}
+    emails = {settings.business.email.lower(), chans.email.from_address.lower()}
+    domains = {e.rpartition("@")[2] for e in emails} | {
+        (settings.business.message_id_domain or "").lower()}
     return classify.Rules(
         default_language=settings.business.language,
         own_ids=frozenset(i for i in own if i),
-        own_emails=frozenset({settings.business.email.lower(),
-                              chans.email.from_address.lower()}),
+        own_emails=frozenset(emails),
+        own_domains=frozenset(d for d in domains if d),
         account_patterns=tuple(settings.care.account_patterns),
     )
 

@@ -32,6 +32,7 @@ class Rules:
     default_language: str = "sv"  # business default (P15)
     own_ids: frozenset[str] = frozenset()  # our page id / X user id / handles
     own_emails: frozenset[str] = frozenset()  # our own addresses, lower-case
+    own_domains: frozenset[str] = frozenset()  # our web and mail domains: no spam links
     account_patterns: tuple[str, ...] = ()  # regexes for customer/account numbers (P2)
 
 

@@ -127,16 +127,28 @@ _TRADE = re.compile(
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
-def _is_spam(folded: str) -> bool:
-    links = len(_URL.findall(folded))
+_HOST = re.compile(r"^(?:https?://)?([^/?#:\s]+)")
+
+
+def _ours(url: str, domains: frozenset[str]) -> bool:
+    match = _HOST.match(url)
+    host = match.group(1).removeprefix("www.") if match else ""
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
+    # A link to our own site (the order, the product, the cart) promotes nothing.
+    links = sum(not _ours(url, own_domains) for url in _URL.findall(folded))
     # A dump of links with hardly a word around them; a customer who links the order,
     # the tracking page and a photo while telling what happened is no spammer (P1).
     if links >= 3 and len(_LETTERS.findall(_URL.sub(" ", folded))) < 4:
         return True
-    # A strong promotion word counts twice, a weak one ("buy", "gratis") once, so a
-    # customer linking a product page while complaining never reads as spam.
+    # A strong promotion word counts twice, a weak one ("buy", "gratis") once; in a
+    # complaint the weak ones are the customer's ("I want my money back", "the sale
+    # price", "min rabatt"), and do not count.
     score = 2 * len(word_pattern("spam_strong").findall(folded))
-    score += len(word_pattern("spam_weak").findall(folded))
+    if not word_pattern("complaint").search(folded):
+        score += len(word_pattern("spam_weak").findall(folded))
     return score >= 2 and bool(links or _CONTACT.search(folded))
 
 
@@ -234,7 +246,7 @@ def moderation_reasons(text: str, rules: Rules) -> tuple[str, ...]:
         found.add("profanity")
     if _is_attack(text, folded):
         found.add("personal_attack")
-    if _is_spam(folded):
+    if _is_spam(folded, rules.own_domains):
         found.add("spam")
     if word_pattern("illegal").search(folded) or _TRADE.search(folded):
         found.add("illegal")

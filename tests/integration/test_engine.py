@@ -166,6 +166,15 @@ def test_a_furious_complaint_is_answered_never_hidden(db, settings):
         assert conn.execute("SELECT count(*) AS n FROM evidence").fetchone()["n"] == 0
 
 
+def test_a_complaint_linking_our_own_shop_is_answered_never_hidden_as_spam(db, settings):
+    linked = msg("facebook", "111_445", "Fick aldrig min rabatt och skorna är trasiga. Jag vill "
+                 "ha mina pengar tillbaka! https://www.nordicshoes.example/order/55123",
+                 author=Author(id="9004", name="Eva Lind"), thread_id="111_445")
+    run(db, settings, linked)
+    assert {r["template"] for r in outbox(db)} == {"public_ack", "private_ack"}
+    assert batch.rules_for(settings).own_domains == frozenset({"nordicshoes.example"})
+
+
 def test_praise_is_thanked_without_a_case(db, settings):
     praise = msg("trustpilot", "tp-1", "Fantastisk service og hurtig levering. Tak!",
                  author=Author(id="c-77", name="Mette Hansen"), rating=5)

@@ -124,10 +124,29 @@ def test_personal_attack(text: str) -> None:
         ("I tried to buy the lamp here https://lampbutiken.se/p/123 but checkout fails", False),
         ("Why is it cheaper at https://other.example than with you?", False),
         ("Earn money fast!!!", False),
+        # a complaint with a link: its "money back", "sale" and "rabatt" are the customer's
+        ("I bought them on sale, now they are broken, I want my money back "
+         "https://other.example/p/123", False),
+        ("Fik ikke min rabat, jeg vil have mine penge tilbage https://other.example/o/55",
+         False),
+        ("Cheap Ray-Ban 90% off sale www.rb-cheap.example", True),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
     assert ("spam" in reasons(text)) is spam
+
+
+@pytest.mark.parametrize(("text", "spam"), [
+    ("Free shipping they said. Cheap quality. https://nordicshoes.example/p/1", False),
+    ("Your discount code does not work on the sale https://www.nordicshoes.example/cart",
+     False),
+    ("Gratis frakt? Billiga skor men https://shop.nordicshoes.example", False),
+    ("Köp billiga skor här www.fake-nordicshoes.example", True),
+    ("Buy cheap followers https://nordicshoes.example.evil.example/x", True),
+])
+def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
+    rules = Rules(own_domains=frozenset({"nordicshoes.example"}))
+    assert ("spam" in moderation_reasons(text, rules)) is spam
 
 
 @pytest.mark.parametrize(
