@@ -193,9 +193,12 @@ _AUTO_SUBJECT = re.compile(
 )
 
 
+_NO_REPLY = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply")
+
+
 def machine_reason(msg: Message, rules: Rules) -> str | None:
     """Why ``msg`` must never be answered (P16): own_post, auto_submitted, bounce,
-    report, bulk, mailing_list or auto_reply; None when a human wrote it."""
+    report, bulk, mailing_list, no_reply or auto_reply; None when a human wrote it."""
     author = msg.author
     own_handles = {i.casefold().lstrip("@") for i in rules.own_ids}
     if (
@@ -214,6 +217,8 @@ def machine_reason(msg: Message, rules: Rules) -> str | None:
         "mailer-daemon", "postmaster",
     ):  # fmt: skip
         return "bounce"
+    if msg.channel == "email" and sender.casefold().split("@")[0].startswith(_NO_REPLY):
+        return "no_reply"  # a courier's or a shop system's notice: no one reads answers
     if h.get("content-type", "").casefold().startswith("multipart/report"):
         return "report"
     precedence = h.get("precedence", "").casefold()

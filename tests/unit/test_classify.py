@@ -243,6 +243,11 @@ RULES = Rules(
         ({"X-Autorespond": "yes"}, "auto_reply"),
         ({"X-Auto-Response-Suppress": "All"}, None),  # Outlook puts this on ordinary mail
         ({"From": "Anna <anna@example.se>", "Subject": "Min beställning"}, None),
+        # a courier's or shop system's notice from an address no one reads
+        ({"From": "PostNord <noreply@postnord.example>"}, "no_reply"),
+        ({"From": "do-not-reply@klarna.example"}, "no_reply"),
+        ({"From": "Bring <No_Reply@bring.example>"}, "no_reply"),
+        ({"From": "Noreen <noreen@example.se>"}, None),
     ],
 )
 def test_machine_headers(headers: dict, reason: str | None) -> None:
