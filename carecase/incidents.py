@@ -44,6 +44,16 @@ _PATTERNS = {topic: re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b"
              for topic, (_, words) in TOPICS.items()}
 
 
+_KEY = re.compile(r"(?P<topic>[a-z]+)-\d{4}-\d{2}-\d{2}")
+
+
+def topic_of(key: str | None) -> str | None:
+    """The topic of an incident ``incident_for`` named (``courier-2026-11-30``), for the
+    templates to say in the customer's words; None for one an agent named."""
+    match = _KEY.fullmatch(key or "")
+    return match["topic"] if match and match["topic"] in TOPICS else None
+
+
 def incident_for(text: str, at: datetime, settings: Settings) -> tuple[str, str] | None:
     """(key, title) of the incident a complaint belongs to, or None."""
     day = at.astimezone(settings.business.tz).date().isoformat()

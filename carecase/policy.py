@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from carecase import render
+from carecase import incidents, render
 from carecase.config import Settings
 from carecase.model import Case, Classification, Message, Outgoing
 
@@ -58,6 +58,7 @@ def context(settings: Settings, *, case: Case | None, customer_name: str | None,
         customer={"name": name},  # the first name to greet by: names.greeting
         case={"id": case.id if case else 0, "fault": case.fault if case else "unknown",
               "incident": case.incident if case else None,
+              "incident_topic": incidents.topic_of(case.incident) if case else None,
               "gesture": case.gesture if case else None,
               "third_party": case.third_party if case else None},
         agent=case.agent if case else None,

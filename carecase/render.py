@@ -104,8 +104,9 @@ def base_context(**overrides: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "business": {"name": "", "signature": "", "email": "", "phone": ""},
         "customer": {"name": "", "first_name": ""},
-        "case": {"id": "", "fault": "unknown", "incident": None, "gesture": None,
-                 "third_party": None},
+        # incident_topic: courier, billing or outage for an incident carecase grouped
+        "case": {"id": "", "fault": "unknown", "incident": None, "incident_topic": None,
+                 "gesture": None, "third_party": None},
         "agent": None,
         "channel": "",
         "emailed": False,

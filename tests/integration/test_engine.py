@@ -103,6 +103,9 @@ def test_a_surge_of_different_people_stays_separate_cases_in_one_incident(db, se
     listed = cases.list_cases(db)
     assert len(listed) == len(names)
     assert len({c["incident"] for c in listed}) == 1 and listed[0]["incident"]
+    acks = [r["body"] for r in outbox(db) if r["template"] == "private_ack"]
+    assert len(acks) == len(names)  # P6: told in their words, never by the incident's key
+    assert all("(problem med leveranserna)" in b and "courier-" not in b for b in acks)
 
 
 @pytest.mark.parametrize("text", [

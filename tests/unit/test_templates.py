@@ -51,7 +51,8 @@ def context(fault: str, *, gesture: bool, news: bool, agent: bool, emailed: bool
             "fault": fault,
             "third_party": "PostNord",
             "gesture": "SORRY20 (20 %)" if gesture else None,
-            "incident": "PostNord-förseningar",
+            "incident": "courier-2026-11-21",
+            "incident_topic": "courier",
         },
         "agent": "Erik Lund" if agent else None,
         "emailed": emailed,
@@ -182,6 +183,20 @@ def test_private_messages_say_how_to_answer_them_on_their_channel(language: str)
     assert not any(REPLY_HERE_ACK[v][language] in messenger for v in REPLY_HERE_ACK)
     assert BUSINESS["email"] in messenger and BUSINESS["phone"] in messenger
     assert "16:30" in messenger
+
+
+INCIDENT_WORDS = {"en": "problems with deliveries", "sv": "problem med leveranserna",
+                  "da": "problemer med leveringerne", "nb": "problemer med leveringene"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_incident_is_named_in_the_customers_words_never_by_its_key(language) -> None:
+    grouped = render("private_ack", language, case={"incident": "courier-2026-11-21",
+                                                    "incident_topic": "courier"}).text
+    assert f"({INCIDENT_WORDS[language]})" in grouped and "courier-2026" not in grouped
+    named = render("private_ack", language, case={"incident": "INC-42 PostNord"}).text
+    assert "INC-42" not in named and "()" not in named
+    assert named.count("\n\n") == grouped.count("\n\n")  # the sentence is still there
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
