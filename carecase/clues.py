@@ -25,8 +25,7 @@ from carecase.names import fold, to_ascii
 
 __all__ = ["ORDER_PATTERN", "activity_keys", "channel_hints", "crowd", "first_name_keys",
            "hours_apart", "matter", "normalise_order", "order_refs", "phone_number", "phones",
-           "shared",
-           "time_apart", "topic_text", "topics", "window_keys"]
+           "shared", "time_apart", "topic_text", "topics", "window_keys"]
 
 ORDER_PATTERN = (
     r"(?:(?<![\w&])#\s?|\b(?:order|ordre|ordernr|ordrenr|ordernummer|ordrenummer|ordernumber"

@@ -13,7 +13,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from carecase import classify, policy
+from carecase import classify, identity, policy
 from carecase.batch import BatchState, message_from_row, outbox_row, rules_for
 from carecase.config import Settings
 from carecase.engine import lock
@@ -61,7 +61,7 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
                 message=msg, message_id=m["id"], customer_id=case.customer_id,
                 classification=cls, case=case if case.status != "closed" else None,
                 private_ack_key=ack_key, private_acked=acked, customer_name=row["name"],
-                customer_email=row["email"], now=now), settings)
+                customer_email=identity.email_of(msg) or row["email"], now=now), settings)
             acked = acked or any(o.key == ack_key for o in actions.outgoing)
             for out in actions.outgoing:
                 result = conn.execute(Q["refresh_outbox"], outbox_row(out, now)).fetchone()
