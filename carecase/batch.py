@@ -214,7 +214,7 @@ class BatchState:
         if case is None and thread_case in self.cases:
             case, how = self.cases[thread_case], "joined"
         if case is None and wants_case(msg, cls):
-            if customer in self.recent and not raises_matter(cls):
+            if customer in self.recent and not raises_matter(msg, cls):
                 # "Ok" or a thumbs-up after the follow-up: kept with the case, not reopened
                 case, how = self.recent[customer], "joined"
             else:
@@ -390,14 +390,14 @@ def wants_case(msg: Message, cls: Classification) -> bool:
     the word lists do not know); a public comment needs words that say so."""
     if cls.machine is not None:
         return False
-    return raises_matter(cls) or (not msg.public and cls.kind != "praise")
+    return raises_matter(msg, cls) or (not msg.public and cls.kind != "praise")
 
 
-def raises_matter(cls: Classification) -> bool:
+def raises_matter(msg: Message, cls: Classification) -> bool:
     """Whether a message raises something to act on (a complaint, a question or request,
-    a house-rule breach), which a recently closed case is reopened for; a person's
-    other private words open a case only when there is none to keep them with."""
-    return cls.kind in ("complaint", "question") or bool(cls.moderation)
+    a house-rule breach in public), which a recently closed case is reopened for; a
+    person's other private words open a case only when there is none to keep them with."""
+    return cls.kind in ("complaint", "question") or (msg.public and bool(cls.moderation))
 
 
 def profile_of(row: dict[str, Any]) -> identity.Profile:

@@ -113,9 +113,17 @@ def _decide(s: Situation, settings: Settings) -> Actions:
     lang = cls.language if cls.language in render.LANGUAGES else settings.business.language
     ctx = context(settings, case=s.case, customer_name=s.customer_name, channel=msg.channel,
                   now=s.now, asking=_asking(cls))
-    if cls.moderation:
+    if cls.moderation and msg.public and msg.channel in HIDEABLE:
         _moderate(s, settings, lang, ctx, actions)
         return actions
+    if cls.moderation and s.case:
+        # Nothing we can hide: a review site lets no business hide a review, and a private
+        # message is seen by no one else. It is answered as any other, and the agent is
+        # told what it holds (an insult in a review, a card number sent by e-mail).
+        why = f"{msg.channel} does not let a business hide it: report it there if it " \
+            "must go" if msg.public else "sent to us in private"
+        actions.events.append(("flagged", {"message": msg.external_id,
+                                           "reasons": list(cls.moderation), "why": why}))
     if cls.kind == "praise" and s.case is None:
         channel_cfg = getattr(settings.channels, msg.channel, None)
         thank = getattr(channel_cfg, "thank_praise", None)
@@ -156,16 +164,16 @@ def private_ack_key(case_id: int, opening: int) -> str:
 
 def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],
               actions: Actions) -> None:
-    """P1/P2: archive first, then hide (or delete), then tell the author why, privately."""
+    """P1/P2, for a public post we can hide: archive first, then hide (or delete), then
+    tell the author why, privately."""
     msg, reasons = s.message, s.classification.moderation
     actions.archive = reasons
     actions.events.append(("moderated", {"message": msg.external_id, "reasons": list(reasons),
                                          "action": settings.care.moderation_action}))
-    if msg.public and msg.channel in HIDEABLE:
-        actions.outgoing.append(Outgoing(
-            key=f"moderate:{msg.channel}:{msg.external_id}", channel=msg.channel,
-            action=settings.care.moderation_action, target=msg.external_id,
-            case_id=s.case.id if s.case else None))
+    actions.outgoing.append(Outgoing(
+        key=f"moderate:{msg.channel}:{msg.external_id}", channel=msg.channel,
+        action=settings.care.moderation_action, target=msg.external_id,
+        case_id=s.case.id if s.case else None))
     reason = reasons[0]
     notice = _private(s, settings, "moderation_notice", lang,
                       {**ctx, "reason": reason, "reasons": list(reasons)},

@@ -155,6 +155,32 @@ def test_card_number_and_insult_are_archived_hidden_and_explained(db, settings):
     assert "4111 1111 1111 1111" in ev["snapshot"]  # the archive keeps it as it was
 
 
+def test_what_no_one_can_hide_is_answered_and_flagged_never_said_to_be_hidden(db, settings):
+    """P1/P2 for what a business cannot hide: an e-mail is seen by no one else, and a
+    review site lets no business hide a review. Such a message is answered as any other
+    (never told it was hidden), nothing is archived as moderated, and the agent sees what
+    it holds."""
+    card = msg("email", "cc1@mail.example", "Jag betalade med kortet 4111 1111 1111 1111 men "
+               "fick ingen orderbekräftelse. Kan ni kolla?",
+               author=Author(name="Olle Björk", email="olle@example.se"))
+    review = msg("trustpilot", "tp-9", "Ni är ena jävla idioter, paketet kom aldrig och ingen "
+                 "svarar.", 5, author=Author(id="c-9", name="Rolf Ek", email="rolf@example.se"),
+                 rating=1)
+    report = run(db, settings, card, review)
+    assert "moderated" not in report.counts
+    rows = outbox(db)
+    assert {(r["recipient"] or r["target"], r["template"]) for r in rows} == {
+        ("olle@example.se", "private_ack"), ("tp-9", "public_ack"),
+        ("rolf@example.se", "private_ack")}
+    with db.connection() as conn:
+        assert conn.execute("SELECT count(*) AS n FROM evidence").fetchone()["n"] == 0
+    flagged = {e["detail"]["message"]: e["detail"] for c in cases.list_cases(db)
+               for e in cases.show(db, c["id"])["events"] if e["kind"] == "flagged"}
+    assert flagged["cc1@mail.example"]["reasons"] == ["card_number"]
+    assert flagged["tp-9"]["reasons"] == ["personal_attack"]
+    assert "report it there" in flagged["tp-9"]["why"]
+
+
 def test_a_furious_complaint_is_answered_never_hidden(db, settings):
     angry = msg("facebook", "111_444", "This is the WORST shop ever!!! Three weeks and no "
                 "parcel. I want my money back NOW, you are a disgrace to online shopping.",
