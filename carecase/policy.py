@@ -19,7 +19,15 @@ from carecase.model import Case, Classification, Message, Outgoing
 
 # Channels where a public reply to the message itself is possible.
 REPLYABLE = {"facebook", "x", "trustpilot", "google"}
-HIDEABLE = {"facebook", "x"}  # review sites do not let a business hide a review
+
+
+def hideable(msg: Message) -> bool:
+    """Whether we can hide ``msg``: a comment on our Facebook Page, or a reply to our own
+    post on X (the connector says which: raw["hideable"]). Review sites let no business
+    hide a review, and a private message is seen by no one else."""
+    if not msg.public:
+        return False
+    return msg.channel == "facebook" or (msg.channel == "x" and msg.raw.get("hideable") is True)
 
 
 @dataclass(frozen=True)
@@ -113,15 +121,14 @@ def _decide(s: Situation, settings: Settings) -> Actions:
     lang = cls.language if cls.language in render.LANGUAGES else settings.business.language
     ctx = context(settings, case=s.case, customer_name=s.customer_name, channel=msg.channel,
                   now=s.now, asking=_asking(cls))
-    if cls.moderation and msg.public and msg.channel in HIDEABLE:
+    if cls.moderation and hideable(msg):
         _moderate(s, settings, lang, ctx, actions)
         return actions
     if cls.moderation and s.case:
-        # Nothing we can hide: a review site lets no business hide a review, and a private
-        # message is seen by no one else. It is answered as any other, and the agent is
+        # Nothing we can hide (``hideable``): it is answered as any other, and the agent is
         # told what it holds (an insult in a review, a card number sent by e-mail).
-        why = f"{msg.channel} does not let a business hide it: report it there if it " \
-            "must go" if msg.public else "sent to us in private"
+        why = f"{msg.channel} does not let us hide it: report it there if it must go" \
+            if msg.public else "sent to us in private"
         actions.events.append(("flagged", {"message": msg.external_id,
                                            "reasons": list(cls.moderation), "why": why}))
     if cls.kind == "praise" and s.case is None:
@@ -164,8 +171,8 @@ def private_ack_key(case_id: int, opening: int) -> str:
 
 def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],
               actions: Actions) -> None:
-    """P1/P2, for a public post we can hide: archive first, then hide (or delete), then
-    tell the author why, privately."""
+    """P1/P2, for a post we can hide: archive first, then hide (or delete), then tell the
+    author why, privately."""
     msg, reasons = s.message, s.classification.moderation
     actions.archive = reasons
     actions.events.append(("moderated", {"message": msg.external_id, "reasons": list(reasons),

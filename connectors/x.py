@@ -258,13 +258,18 @@ class XChannel:
         username = user.username if user else None
         parent = next((str(r["id"]) for r in tweet.data.get("referenced_tweets") or []
                        if r.get("type") == "replied_to"), None)
-        raw = {"tweet": tweet.data, "user": user.data if user else None}
+        conversation = str(tweet.conversation_id or tweet.id)
+        # X lets an account hide only replies in a conversation it started: known here for
+        # a reply to our own first post (one further down the thread cannot be told)
+        hideable = parent is not None and parent == conversation and \
+            str(tweet.data.get("in_reply_to_user_id")) == str(self.user_id)
+        raw = {"tweet": tweet.data, "user": user.data if user else None, "hideable": hideable}
         return Message(
             channel="x", external_id=str(tweet.id), text=tweet.text,
             created_at=tweet.created_at or datetime.now(UTC),
             author=Author(id=str(tweet.author_id), name=user.name if user else None,
                           handle=f"@{username}" if username else None),
-            thread_id=str(tweet.conversation_id or tweet.id), parent_id=parent, public=True,
+            thread_id=conversation, parent_id=parent, public=True,
             url=f"https://x.com/{username or 'i/web'}/status/{tweet.id}", raw=raw)
 
     def _poll_dms(self, cur: Cursor) -> Iterator[Batch]:

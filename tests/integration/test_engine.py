@@ -156,22 +156,24 @@ def test_card_number_and_insult_are_archived_hidden_and_explained(db, settings):
 
 
 def test_what_no_one_can_hide_is_answered_and_flagged_never_said_to_be_hidden(db, settings):
-    """P1/P2 for what a business cannot hide: an e-mail is seen by no one else, and a
-    review site lets no business hide a review. Such a message is answered as any other
-    (never told it was hidden), nothing is archived as moderated, and the agent sees what
-    it holds."""
+    """P1/P2 for what a business cannot hide: an e-mail is seen by no one else, a review
+    site lets no business hide a review, and X only replies to our own posts. Such a
+    message is answered as any other (never told it was hidden), nothing is archived as
+    moderated, and the agent sees what it holds."""
     card = msg("email", "cc1@mail.example", "Jag betalade med kortet 4111 1111 1111 1111 men "
                "fick ingen orderbekräftelse. Kan ni kolla?",
                author=Author(name="Olle Björk", email="olle@example.se"))
     review = msg("trustpilot", "tp-9", "Ni är ena jävla idioter, paketet kom aldrig och ingen "
                  "svarar.", 5, author=Author(id="c-9", name="Rolf Ek", email="rolf@example.se"),
                  rating=1)
-    report = run(db, settings, card, review)
+    mention = msg("x", "186009", "@nordicshoes your driver is a moron, my parcel is lost", 9,
+                  author=Author(id="77", name="Kim Dahl", handle="@kimd"))  # not to our post
+    report = run(db, settings, card, review, mention)
     assert "moderated" not in report.counts
     rows = outbox(db)
     assert {(r["recipient"] or r["target"], r["template"]) for r in rows} == {
         ("olle@example.se", "private_ack"), ("tp-9", "public_ack"),
-        ("rolf@example.se", "private_ack")}
+        ("rolf@example.se", "private_ack"), ("186009", "public_ack")}
     with db.connection() as conn:
         assert conn.execute("SELECT count(*) AS n FROM evidence").fetchone()["n"] == 0
     flagged = {e["detail"]["message"]: e["detail"] for c in cases.list_cases(db)
@@ -179,6 +181,7 @@ def test_what_no_one_can_hide_is_answered_and_flagged_never_said_to_be_hidden(db
     assert flagged["cc1@mail.example"]["reasons"] == ["card_number"]
     assert flagged["tp-9"]["reasons"] == ["personal_attack"]
     assert "report it there" in flagged["tp-9"]["why"]
+    assert flagged["186009"]["reasons"] == ["personal_attack"]
 
 
 def test_a_furious_complaint_is_answered_never_hidden(db, settings):

@@ -164,6 +164,29 @@ def test_reply_hide_and_dm_show_in_the_fake_and_are_found_again(api):
     ch.close()
 
 
+def test_only_a_reply_to_our_own_post_is_offensive_content_we_hide(api):
+    """X lets an account hide only replies in conversations it started: a rude reply to
+    our post is hidden; a rude mention in the customer's own post is answered and flagged
+    for the agent, never said to be hidden (the hide would be refused)."""
+    from dataclasses import replace
+
+    from carecase import policy
+
+    ours = tweet(api, "Our winter sale starts Friday", author=BRAND, mention=False)
+    reply = tweet(api, "@carecase_shop your driver is a moron", in_reply_to=ours["id"])
+    mention = tweet(api, "@carecase_shop your driver is a moron, parcel lost")
+    ch = channel(api)
+    messages, _ = drain(ch, None)
+    by_id = {m.external_id: m for m in messages}
+    assert policy.hideable(by_id[reply["id"]]) and not policy.hideable(by_id[mention["id"]])
+    ch.send(Outgoing(key="h1", channel="x", action="hide", target=reply["id"]))
+    with pytest.raises(PermissionDenied):  # what hiding the mention would meet
+        ch.send(Outgoing(key="h2", channel="x", action="hide", target=mention["id"]))
+    ch.close()
+    assert admin(api, "state")["hidden"] == [reply["id"]]
+    assert not policy.hideable(replace(by_id[reply["id"]], raw={}))  # imported: cannot tell
+
+
 def test_refusals_map_to_permission_denied_with_the_api_reason(api):
     theirs = tweet(api, "@carecase_shop hi")
     ch = channel(api)
