@@ -199,3 +199,23 @@ def _config(tmp_path: Path) -> Path:
     path = tmp_path / "carecase.toml"
     path.write_text('[business]\nname = "Nordic Shoes"\n')
     return path
+
+
+def test_the_readme_names_every_command():
+    """A newcomer learns the commands from the README: every one the program has is in
+    its command-line list (a new command without a line there fails here)."""
+    import re
+
+    import typer.main
+
+    from carecase.cli import app
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("## The command line", 1)[1].split("```")[1]
+    root = typer.main.get_command(app)
+    commands = [f"{group} {name}" for group, cmd in root.commands.items()
+                for name in getattr(cmd, "commands", {})] + \
+        [name for name, cmd in root.commands.items() if not hasattr(cmd, "commands")]
+    missing = [c for c in commands
+               if not re.search(rf"^carecase (?:.*\| )?{re.escape(c)}\b", listed, re.M)]
+    assert len(commands) > 20 and missing == []
