@@ -217,7 +217,8 @@ def machine_reason(msg: Message, rules: Rules) -> str | None:
         "mailer-daemon", "postmaster",
     ):  # fmt: skip
         return "bounce"
-    if msg.channel == "email" and sender.casefold().split("@")[0].startswith(_NO_REPLY):
+    answer_to = parseaddr(h.get("reply-to", "") or sender)[1].casefold()  # answers go there
+    if msg.channel == "email" and answer_to.split("@")[0].startswith(_NO_REPLY):
         return "no_reply"  # a courier's or a shop system's notice: no one reads answers
     if h.get("content-type", "").casefold().startswith("multipart/report"):
         return "report"

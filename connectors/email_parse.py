@@ -214,7 +214,10 @@ def message_ids(value: str | None) -> list[str]:
 
 
 def _author(msg: EmailMessage) -> Author:
-    for name in ("From", "Sender", "Reply-To"):
+    """Who to answer: Reply-To when it names an address (a shop's contact form sends from
+    its own no-reply address with the customer in Reply-To; RFC 5322 asks replies to go
+    there), else From, else Sender."""
+    for name in ("Reply-To", "From", "Sender"):
         value = header(msg, name)
         if not value:
             continue
@@ -225,7 +228,7 @@ def _author(msg: EmailMessage) -> Author:
             display, addr = email.utils.parseaddr(value)
         addr = clean(addr or "").strip().lower()
         display = clean(display or "").strip().strip('"') or None
-        if "@" in addr or display:
+        if "@" in addr or (display and name != "Reply-To"):
             return Author(name=display, email=addr if "@" in addr else None)
     return Author()
 

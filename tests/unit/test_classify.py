@@ -254,6 +254,16 @@ def test_machine_headers(headers: dict, reason: str | None) -> None:
     assert machine_reason(message(headers=headers), RULES) == reason
 
 
+def test_a_contact_form_mail_from_a_no_reply_or_our_own_address_is_the_customers() -> None:
+    """The shop's contact form sends from its own (no-reply) address with the customer in
+    Reply-To: the parser makes the customer the author, and a person wrote it."""
+    customer = Author(name="Anna Lund", email="anna.lund@example.se")
+    for sender in ("Webshop <noreply@nordicshoes.example>", "care@nordicshoes.example"):
+        headers = {"From": sender, "Reply-To": "Anna Lund <anna.lund@example.se>"}
+        rules = Rules(own_emails=frozenset({"care@nordicshoes.example"}))
+        assert machine_reason(message(headers=headers, author=customer), rules) is None
+
+
 @pytest.mark.parametrize(
     "subject",
     ["Automatic reply: Your order", "Automatiskt svar: Din beställning", "Autosvar: Ordre 123",

@@ -108,6 +108,10 @@ EXPECT: dict[str, dict] = {
     "39_html_cp1252.eml": dict(text=["€ 49 – now it’s € 59"]),
     "40_precedence_bulk_autoreply.eml": dict(headers={"Precedence": "bulk", "X-Autoreply": "yes",
                                                       "X-Autorespond": "yes"}),
+    # a web shop's contact form: sent from its no-reply address, the customer in Reply-To
+    "41_contact_form_reply_to.eml": dict(text=["Hur gör jag en retur?"], name="Anna Lund",
+                                         email="anna.lund@example.se",
+                                         subject="Kontaktformulär: Retur"),
 }
 
 
