@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
+from email.utils import parseaddr
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -125,8 +126,8 @@ def add_contact(db: Any, case_id: int, *, email: str | None = None,
     follow-up then go to the newest address, and what the customer writes from it
     joins their case. Returns what was added, as (kind, value)."""
     adds: list[tuple[str, str]] = []
-    if email is not None:
-        address = email.strip().lower()
+    if email is not None:  # "Anna <anna@example.se>", as copied from a mail, is welcome
+        address = (parseaddr(email)[1] if "<" in email else email).strip().lower()
         local, at, domain = address.rpartition("@")
         if not (local and at and "." in domain.strip(".")) or any(c.isspace() for c in address):
             raise InputError(f"{email!r} is not an e-mail address")

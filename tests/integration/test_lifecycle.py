@@ -258,7 +258,7 @@ def test_an_address_the_customer_gave_an_agent_gets_the_updates_and_joins_the_ca
     shown = cases.show(db, case["id"])
     assert any(e["kind"] == "contact_added" for e in shown["events"])
     # a newer address wins: the agent's correction is where the updates go
-    cases.add_contact(db, case["id"], email="anna@work.example")
+    cases.add_contact(db, case["id"], email="Anna Andersson <Anna@Work.example>")
     updates.status_updates(db, settings, now=datetime(2026, 11, 24, 16, tzinfo=UTC))
     with db.connection() as conn:
         assert conn.execute("SELECT recipient FROM outbox WHERE key LIKE 'status:%%-24'"
