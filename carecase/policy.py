@@ -183,7 +183,8 @@ def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],
         case_id=s.case.id if s.case else None))
     reason = reasons[0]
     notice = _private(s, settings, "moderation_notice", lang,
-                      {**ctx, "reason": reason, "reasons": list(reasons)},
+                      {**ctx, "reason": reason, "reasons": list(reasons),
+                       "removed": settings.care.moderation_action == "delete"},
                       key=f"moderation-notice:{s.message_id}", automatic=True)
     if notice:
         actions.outgoing.append(notice)

@@ -123,6 +123,7 @@ def base_context(**overrides: Any) -> dict[str, Any]:
         "done": "",
         "note": None,
         "reason": "",
+        "removed": False,  # the moderated comment was deleted (care.moderation_action)
         "reason_text": None,
         "prevention": None,
         "quote": None,

@@ -155,6 +155,20 @@ def test_card_number_and_insult_are_archived_hidden_and_explained(db, settings):
     assert "4111 1111 1111 1111" in ev["snapshot"]  # the archive keeps it as it was
 
 
+def test_a_deleted_comment_is_said_to_be_removed_not_hidden(db, settings):
+    settings = settings.model_copy(update={"care": settings.care.model_copy(
+        update={"moderation_action": "delete"})})
+    bad = msg("facebook", "111_334", "Here is my card for the refund 4111 1111 1111 1111",
+              author=Author(id="9002", name="Lars Nielsen"), thread_id="111_334")
+    run(db, settings, bad)
+    rows = outbox(db)
+    assert ("delete", None) in {(r["action"], r["template"]) for r in rows}
+    notice = " ".join(next(r for r in rows if r["template"] == "moderation_notice")["body"]
+                      .split())
+    assert "We have removed your comment" in notice and "we removed it" in notice
+    assert "hid" not in notice
+
+
 def test_what_no_one_can_hide_is_answered_and_flagged_never_said_to_be_hidden(db, settings):
     """P1/P2 for what a business cannot hide: an e-mail is seen by no one else, a review
     site lets no business hide a review, and X only replies to our own posts. Such a

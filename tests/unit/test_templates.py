@@ -199,6 +199,19 @@ def test_an_incident_is_named_in_the_customers_words_never_by_its_key(language) 
     assert named.count("\n\n") == grouped.count("\n\n")  # the sentence is still there
 
 
+HIDDEN = {"en": ("hid", "removed"), "sv": ("dold", "borttagen"), "da": ("skjult", "fjernet"),
+          "nb": ("skjult", "fjernet")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_moderation_notice_says_hidden_or_removed_as_was_done(language) -> None:
+    for reason in ("card_number", "personal_attack"):
+        hidden = render("moderation_notice", language, reason=reason).text
+        removed = render("moderation_notice", language, reason=reason, removed=True).text
+        assert HIDDEN[language][0] in hidden and HIDDEN[language][1] not in hidden
+        assert HIDDEN[language][1] in removed and HIDDEN[language][0] not in removed
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_private_ack_promises_updates_on_weekdays_only_when_so_configured(language) -> None:
     for via in ("email", "messenger"):
