@@ -146,7 +146,9 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         return actions
     if msg.public and msg.channel in REPLYABLE:
         thread = msg.thread_id or msg.external_id
-        ctx_pub = {**ctx, "emailed": bool(s.customer_email)}
+        # "I have e-mailed you" only when we can: the address known and e-mail enabled
+        ctx_pub = {**ctx, "emailed": bool(s.customer_email)
+                   and settings.channels.email.enabled}
         actions.outgoing.append(_reply(s, "public_ack", lang, ctx_pub,
                                        key=f"ack:{msg.channel}:{thread}:{s.customer_id}"))
     if s.private_ack_key and not s.private_acked:

@@ -155,6 +155,17 @@ def test_card_number_and_insult_are_archived_hidden_and_explained(db, settings):
     assert "4111 1111 1111 1111" in ev["snapshot"]  # the archive keeps it as it was
 
 
+def test_the_public_reply_says_we_e_mailed_only_when_e_mail_is_on(db, settings):
+    review = msg("trustpilot", "tp-5", "Paketet kom aldrig och ingen svarar.", rating=1,
+                 author=Author(id="c-5", name="Eva Lind", email="eva@example.se"))
+    off = settings.model_copy(update={"channels": settings.channels.model_copy(update={
+        "email": settings.channels.email.model_copy(update={"enabled": False})})})
+    run(db, off, review)
+    [ack] = outbox(db)  # no e-mail to send: the public reply gives our address instead
+    assert ack["template"] == "public_ack" and "mejl till dig" not in ack["body"]
+    assert "care@nordicshoes.example" in ack["body"]
+
+
 def test_a_deleted_comment_is_said_to_be_removed_not_hidden(db, settings):
     settings = settings.model_copy(update={"care": settings.care.model_copy(
         update={"moderation_action": "delete"})})
