@@ -226,7 +226,9 @@ def split(db: Any, case_id: int, message: str, *, actor: str = "agent") -> int:
 
 
 def board(db: Any, settings: Any, *, now: datetime | None = None) -> list[dict[str, Any]]:
-    """The open-case board: case, customer, channels, age, SLA, last update."""
+    """The open-case board: case, customer, channels, age, SLA, incident, what it holds
+    that we could not hide (``flagged``: an insult in a review, a card number sent by
+    e-mail), last update."""
     now = now or datetime.now(UTC)
     target = timedelta(minutes=settings.care.first_response_minutes)
     with db.connection() as conn:
@@ -241,6 +243,7 @@ def board(db: Any, settings: Any, *, now: datetime | None = None) -> list[dict[s
                     "channels": ", ".join(r["channels"] or []), "status": r["status"],
                     "age": _age(now - r["opened_at"]), "sla": sla,
                     "incident": r["incident"] or "",
+                    "flagged": ", ".join(r["flagged"] or []),
                     "last_update": local_minute(r["last_update_at"], settings.business.tz)
                     if r["last_update_at"] else "never"})
     return out

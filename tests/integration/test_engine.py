@@ -207,6 +207,8 @@ def test_what_no_one_can_hide_is_answered_and_flagged_never_said_to_be_hidden(db
     assert flagged["tp-9"]["reasons"] == ["personal_attack"]
     assert "report it there" in flagged["tp-9"]["why"]
     assert flagged["186009"]["reasons"] == ["personal_attack"]
+    board = {row["flagged"] for row in cases.board(db, settings)}
+    assert board == {"card_number", "personal_attack"}  # the agent sees it on the board
 
 
 def test_a_furious_complaint_is_answered_never_hidden(db, settings):
