@@ -89,6 +89,21 @@ def add_note(db: Any, case_id: int, text: str, *, for_customer: bool = False,
                                          "at": datetime.now(UTC)})
 
 
+def unreachable(db: Any, settings: Any, case_id: int) -> str | None:
+    """Why the case's customer cannot hear from us in private (no address, no direct
+    message), so a note for them would wait for nothing; None when they can."""
+    with db.connection() as conn:
+        _require(conn, case_id)
+        found = conn.execute(Q["update_candidates_one"], {"id": case_id}).fetchone()
+    chans = settings.channels
+    if (found["email"] and chans.email.enabled) or \
+            (found["x_id"] and chans.x.enabled and chans.x.read_dms):
+        return None
+    return (f"case {case_id}'s customer has no private channel (no e-mail address, no "
+            f"direct message): the daily update cannot reach them; add an address they "
+            f"gave you with `carecase cases contact {case_id} --email ADDRESS`")
+
+
 def set_case(db: Any, case_id: int, *, fault: str | None = None, agent: str | None = None,
              incident: str | None = None, gesture: str | None = None,
              third_party: str | None = None, actor: str = "agent") -> None:

@@ -244,7 +244,10 @@ def cases_note(case_id: int, text: str,
 
     with _app() as opened:
         cases.add_note(opened.db, case_id, text, for_customer=for_customer, author=author)
+        why = for_customer and cases.unreachable(opened.db, opened.settings, case_id)
     out.print(f"noted on case {case_id}")
+    if why:
+        err.print(f"warning: {why}")
 
 
 @cases_app.command("set")

@@ -6,7 +6,7 @@ are internal. The same as ``carecase cases note ID TEXT [--for-customer]``.
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
@@ -28,11 +28,15 @@ class NoteParams(BaseModel):
 @task(cache_policy=NO_CACHE)
 def record_note(app: App, params: NoteParams) -> Report:
     """Record the note on the case."""
-    from carecase.cases import add_note
+    from carecase.cases import add_note, unreachable
 
     add_note(app.db, params.case_id, params.text, for_customer=params.for_customer,
              author=params.author)
     report = Report("note-case")
+    why = params.for_customer and unreachable(app.db, app.settings, params.case_id)
+    if why:
+        get_run_logger().warning(why)
+        report.add("unreachable")
     report.add("customer notes" if params.for_customer else "internal notes")
     return report
 

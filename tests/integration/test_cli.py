@@ -154,9 +154,13 @@ def test_an_agent_records_the_address_a_reviewer_gave_on_the_phone(settings_env,
     assert run(settings_env, "import", str(sample)).returncode == 0
     jens = next(c for c in json.loads(run(settings_env, "cases", "list", "--json").stdout)
                 if c["customer"] == "Jens Holm")
+    noted = run(settings_env, "cases", "note", str(jens["id"]), "Ny sko sendt", "--for-customer")
+    assert noted.returncode == 0 and "has no private channel" in noted.stderr  # told, kept
     added = run(settings_env, "cases", "contact", str(jens["id"]), "--email",
                 "Jens.Holm@Example.dk", "--phone", "20 12 34 56")
     assert added.returncode == 0, added.stderr
+    noted = run(settings_env, "cases", "note", str(jens["id"]), "Ny sko sendt", "--for-customer")
+    assert noted.returncode == 0 and noted.stderr == ""
     assert "email jens.holm@example.dk, phone +4520123456" in added.stdout
     shown = json.loads(run(settings_env, "cases", "show", str(jens["id"]), "--json").stdout)
     assert {"kind": "email", "value": "jens.holm@example.dk"} in shown["customer"]["identities"]

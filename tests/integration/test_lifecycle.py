@@ -241,8 +241,10 @@ def test_an_address_the_customer_gave_an_agent_gets_the_updates_and_joins_the_ca
     ingest(db, settings, complaint("g1", channel="google", email=None,
                                    text="Usel service, paketet kom aldrig fram."))
     [case] = cases.list_cases(db)
+    assert "cases contact" in cases.unreachable(db, settings, case["id"])  # nothing to reach
     added = cases.add_contact(db, case["id"], email=" Anna.Andersson@Example.se ",
                               phone="070-123 45 67")
+    assert cases.unreachable(db, settings, case["id"]) is None
     assert added == [("email", "anna.andersson@example.se"), ("phone", "+46701234567")]
     report = updates.status_updates(db, settings, now=datetime(2026, 11, 23, 16, tzinfo=UTC))
     assert report.counts == {"queued": 1}
