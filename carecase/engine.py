@@ -178,9 +178,31 @@ def process(conn: psycopg.Connection, settings: Settings,
             for (message_id, p), found in zip(new, matched, strict=True):
                 _one(state, message_id, p, found, report)
             state.write(conn)
+            _flag_bounces(conn, [p for _, p in new], now, report)
         if account is not None and cursor is not None:
             conn.execute(Q["put_cursor"], {"account": account, "position": Jsonb(cursor)})
     return report
+
+
+def _flag_bounces(conn: psycopg.Connection, prepared: Sequence[Prepared], now: datetime,
+                  report: Report) -> None:
+    """A bounce of one of our e-mails flags its case (the board shows "bounced"), so an
+    agent puts a working address on it before the next daily update bounces too."""
+    failed = {b["message_id"]: b for p in prepared
+              if p.cls and p.cls.machine and isinstance(b := p.msg.raw.get("bounce"), dict)
+              and isinstance(b.get("message_id"), str)}
+    if not failed:
+        return
+    for row in conn.execute(Q["sent_mails"], {"ids": list(failed)}).fetchall():
+        bounce = failed[row["external_id"]]
+        why = bounce.get("diagnostic") or bounce.get("status") or "no reason given"
+        conn.execute(Q["insert_event"], {
+            "case": row["case_id"], "kind": "flagged", "actor": "carecase", "at": now,
+            "detail": Jsonb({"reasons": ["bounced"], "message": row["key"], "why": (
+                f"the e-mail to {bounce.get('recipient')} could not be delivered ({why}): "
+                f"add a working address with `carecase cases contact {row['case_id']} "
+                f"--email ADDRESS`")})})
+        report.add("bounced")
 
 
 @dataclass(frozen=True, slots=True)

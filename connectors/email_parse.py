@@ -117,8 +117,40 @@ def _parse(raw: bytes, *, uid: int | None, internaldate: datetime | None,
     body = clean(extract_text(msg))
     result.raw["body"] = body[:MAX_BODY_CHARS]
     result.raw["attachments"] = list_attachments(msg)
+    if bounce := delivery_failure(msg):
+        result.raw["bounce"] = bounce
     result.text = strip_quotes(body[:MAX_BODY_CHARS], languages) or result.subject or ""
     return result
+
+
+def delivery_failure(msg: EmailMessage) -> dict[str, str] | None:
+    """What a bounce says (a multipart/report delivery-status notice, RFC 3464, as
+    Postfix, Gmail and Exchange send): the Message-ID of the mail that could not be
+    delivered, and its recipient, status and diagnostic. None for anything else, a
+    delay warning included."""
+    if msg.get_content_type() != "multipart/report":
+        return None
+    found: dict[str, str] = {}
+    try:
+        for part in msg.walk():
+            kind = part.get_content_type()
+            if kind == "message/delivery-status":
+                for block in part.get_payload():
+                    if str(block.get("Action", "")).strip().lower() != "failed":
+                        continue
+                    for field, name in (("Final-Recipient", "recipient"), ("Status", "status"),
+                                        ("Diagnostic-Code", "diagnostic")):
+                        value = clean(str(block.get(field) or "")).split(";", 1)[-1].strip()
+                        if value and name not in found:
+                            found[name] = value[:300]
+            elif kind in ("message/rfc822", "text/rfc822-headers") and "message_id" not in found:
+                inner = part.get_payload(0) if kind == "message/rfc822" else \
+                    email.message_from_string(part.get_content(), policy=email.policy.default)
+                if mid := first_id(header(inner, "Message-ID")):
+                    found["message_id"] = mid
+    except Exception:  # a malformed report: no bounce to read, the mail is kept as it is
+        return None
+    return found if "message_id" in found and "recipient" in found else None
 
 
 def _from_headers(msg: EmailMessage, raw: bytes, uid: int | None,

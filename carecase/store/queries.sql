@@ -91,6 +91,11 @@ ON CONFLICT (id) DO UPDATE SET name = coalesce(customers.name, excluded.name),
 INSERT INTO identities (customer_id, kind, value) VALUES (%(customer)s, %(kind)s, %(value)s)
 ON CONFLICT (kind, value) DO NOTHING
 
+-- sent_mails --
+-- Our e-mails on a case, by their Message-ID (without <>): what a bounce names.
+SELECT key, case_id, external_id FROM outbox
+WHERE channel = 'email' AND external_id = ANY(%(ids)s) AND case_id IS NOT NULL
+
 -- identity_owner --
 -- Whose this identity is, and that customer's latest case.
 SELECT i.customer_id,

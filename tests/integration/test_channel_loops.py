@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from sandbox.mail import imap_server, smtp_server
 from sandbox.trustpilot import TrustpilotAPI
 
 CUSTOMER = "sven.karlsson@example.se"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "mail"
 
 
 def mail(subject: str, body: str, *, sender: str = CUSTOMER, reply_to_id: str | None = None,
@@ -214,3 +216,35 @@ def test_a_review_edited_to_complain_is_answered_on_the_review(settings_env, db,
         finally:
             for channel in channels.values():
                 channel.close()
+
+
+def test_a_bounce_of_our_e_mail_flags_its_case_for_a_working_address(mail_settings, db):
+    """The customer's address was mistyped: our acknowledgment bounces. The bounce is a
+    machine's (never answered), and it flags the case on the board, so an agent adds a
+    working address before the daily update bounces too."""
+    settings, imap, smtp = mail_settings
+    channel = bootstrap.make_channel(settings, "email")
+    try:
+        _, raw = mail("Var är mitt paket?", "Paketet har inte kommit. Vad händer?\n\nSven",
+                      sender="sven.karlson@example.se")
+        imap.append("INBOX", raw)
+        engine.ingest(db, settings, channel, account="email")
+        dispatch.dispatch(db, settings, {"email": channel}, worker="t")
+        [ack] = smtp.messages
+        dsn = (CORPUS / "15_bounce_dsn.eml").read_bytes().replace(
+            b"<cc.0123456789abcdef0123456789abcdef@butik.example>",
+            ack.message["Message-ID"].encode()).replace(
+            b"nobody@example.invalid", b"sven.karlson@example.se")
+        imap.append("INBOX", dsn)
+        report = engine.ingest(db, settings, channel, account="email")
+        assert report.counts["bounced"] == 1 and report.counts["machine"] == 1
+        [row] = cases.board(db, settings)
+        assert row["flagged"] == "bounced"
+        [case] = cases.list_cases(db)
+        [flag] = [e for e in cases.show(db, case["id"])["events"] if e["kind"] == "flagged"]
+        assert "sven.karlson@example.se could not be delivered (550 5.1.1 User unknown)" \
+            in flag["detail"]["why"]
+        assert dispatch.dispatch(db, settings, {"email": channel}, worker="t").counts.get(
+            "sent", 0) == 0  # the bounce itself is never answered
+    finally:
+        channel.close()

@@ -32,7 +32,7 @@ INTERNALDATE = datetime(2026, 11, 30, 8, 0, tzinfo=timezone(timedelta(hours=1)))
 # Per file: what must be true of its Message. Keys: text (snippets in text), lacks
 # (snippets stripped from text), name, email, subject, attachments ([(name, type)]),
 # headers (subset of raw["headers"]), content_type, thread, parent, id, created,
-# quarantine (prefix).
+# quarantine (prefix), bounce (raw["bounce"], what a delivery failure names).
 EXPECT: dict[str, dict] = {
     "01_plain_utf8.eml": dict(text=["stadig ikke kommet", "ordre 100234"], name="Mette Hansen",
                               email="mette.hansen@example.dk", created="2026-11-20T08:41:07"),
@@ -58,6 +58,9 @@ EXPECT: dict[str, dict] = {
                                        "Starts: 20261201T090000Z", "Location: Telefon"]),
     "15_bounce_dsn.eml": dict(
         text=["could not", "User unknown"], email="mailer-daemon@mx.butik.example",
+        bounce={"message_id": "cc.0123456789abcdef0123456789abcdef@butik.example",
+                "recipient": "nobody@example.invalid", "status": "5.1.1",
+                "diagnostic": "550 5.1.1 User unknown"},
         headers={"Return-Path": "<>", "Auto-Submitted": "auto-replied"},
         attachments=[("delivery-status.eml", "message/delivery-status"),
                      ("rfc822.eml", "message/rfc822")]),
@@ -154,6 +157,7 @@ def test_every_corpus_mail_parses(name):
         assert msg.created_at == datetime.fromisoformat(want["created"]).replace(tzinfo=UTC)
     if "content_type" in want:
         assert msg.raw["headers"]["Content-Type"].startswith(want["content_type"])
+    assert msg.raw.get("bounce") == want.get("bounce")  # only a delivery failure has one
     if "quarantine" in want:
         assert msg.quarantine.startswith(want["quarantine"])
     else:
