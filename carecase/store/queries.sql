@@ -357,10 +357,14 @@ SELECT c.id, c.customer_id, cu.name, c.status, c.incident, c.opened_at,
        c.first_response_at, c.last_update_at,
        (SELECT array_agg(DISTINCT m.channel ORDER BY m.channel) FROM messages m
          WHERE m.case_id = c.id AND m.direction = 'in') AS channels,
-       -- what the case holds that we could not hide (policy.py: "flagged")
+       -- what the case holds that we could not hide (policy.py: "flagged"), and a
+       -- bounce (engine.py) until an agent puts an address on the case after it
        (SELECT array_agg(DISTINCT r ORDER BY r) FROM case_events e,
                jsonb_array_elements_text(e.detail->'reasons') r
-         WHERE e.case_id = c.id AND e.kind = 'flagged') AS flagged
+         WHERE e.case_id = c.id AND e.kind = 'flagged'
+           AND NOT (r = 'bounced' AND e.at < (
+               SELECT coalesce(max(a.at), '-infinity') FROM case_events a
+                WHERE a.case_id = c.id AND a.kind = 'contact_added'))) AS flagged
 FROM cases c JOIN customers cu ON cu.id = c.customer_id
 WHERE c.status IN ('open', 'waiting')
 ORDER BY c.opened_at

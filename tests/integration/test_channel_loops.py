@@ -246,5 +246,7 @@ def test_a_bounce_of_our_e_mail_flags_its_case_for_a_working_address(mail_settin
             in flag["detail"]["why"]
         assert dispatch.dispatch(db, settings, {"email": channel}, worker="t").counts.get(
             "sent", 0) == 0  # the bounce itself is never answered
+        cases.add_contact(db, case["id"], email="sven.karlsson@example.se")
+        assert cases.board(db, settings)[0]["flagged"] == ""  # fixed: off the board
     finally:
         channel.close()
