@@ -381,7 +381,7 @@ SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, 
        (SELECT value FROM identities WHERE customer_id = c.customer_id
           AND kind = 'email' ORDER BY created_at DESC, id DESC LIMIT 1) AS email,
        (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
-          AND kind = 'x') AS x_id,
+          AND kind = 'x' AND value ~ '^[0-9]+$') AS x_id,
        (SELECT jsonb_agg(jsonb_build_object('text', e.detail->>'text') ORDER BY e.at)
           FROM case_events e
          WHERE e.case_id = c.id AND e.kind = 'noted'
@@ -433,7 +433,7 @@ SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, 
        (SELECT value FROM identities WHERE customer_id = c.customer_id
           AND kind = 'email' ORDER BY created_at DESC, id DESC LIMIT 1) AS email,
        (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
-          AND kind = 'x') AS x_id
+          AND kind = 'x' AND value ~ '^[0-9]+$') AS x_id
 FROM cases c JOIN customers cu ON cu.id = c.customer_id
 WHERE c.id = %(id)s
 

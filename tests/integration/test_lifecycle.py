@@ -267,6 +267,21 @@ def test_an_address_the_customer_gave_an_agent_gets_the_updates_and_joins_the_ca
                             ).fetchone()["recipient"] == "anna@work.example"
 
 
+def test_an_x_customer_gets_the_update_as_a_direct_message_to_their_account_id(db, settings):
+    chans = settings.channels
+    settings = settings.model_copy(update={"channels": chans.model_copy(update={
+        "x": chans.x.model_copy(update={"enabled": True, "read_dms": True})})})
+    ingest(db, settings, Message(
+        channel="x", external_id="186001", text="@nordicshoes mitt paket har inte kommit!",
+        created_at=T0, public=True, thread_id="186001",
+        author=Author(id="44", name="Anna A", handle="@zz_anna")))
+    report = updates.status_updates(db, settings, now=datetime(2026, 11, 23, 16, tzinfo=UTC))
+    assert report.counts == {"queued": 1}
+    with db.connection() as conn:
+        [row] = conn.execute("SELECT * FROM outbox WHERE template = 'status_update'").fetchall()
+    assert (row["channel"], row["action"], row["recipient"]) == ("x", "send", "44")
+
+
 def test_a_contact_is_refused_when_it_is_no_address_or_another_customers(db, settings):
     ingest(db, settings, complaint("a1@x"), Message(
         channel="google", external_id="g1", text="Usel service, aldrig igen.", created_at=T0,
