@@ -11,7 +11,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from carecase import clues, engine, identity, moderation
+from carecase import clues, engine, identity, moderation, policy
 from carecase.batch import rebuild_customer
 from carecase.errors import InputError, NotFound
 from carecase.model import CASE_STATUSES, FAULTS
@@ -95,9 +95,7 @@ def unreachable(db: Any, settings: Any, case_id: int) -> str | None:
     with db.connection() as conn:
         _require(conn, case_id)
         found = conn.execute(Q["update_candidates_one"], {"id": case_id}).fetchone()
-    chans = settings.channels
-    if (found["email"] and chans.email.enabled) or \
-            (found["x_id"] and chans.x.enabled and chans.x.read_dms):
+    if policy.private_route(settings, found["email"], found["x_id"]):
         return None
     return (f"case {case_id}'s customer has no private channel (no e-mail address, no "
             f"direct message): the daily update cannot reach them; add an address they "

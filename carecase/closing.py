@@ -36,13 +36,14 @@ def private_message(settings: Settings, case: Case, template: str, lang: str,
                     ctx: dict[str, Any], *, key: str, email: str | None,
                     x_id: str | None, text: str | None = None) -> Outgoing | None:
     """A message on the customer's private channel: e-mail, else an X direct message."""
-    if email and settings.channels.email.enabled:
+    route = policy.private_route(settings, email, x_id)
+    if route == "email":
         rendered = render.render(template, lang, html=text is None, **{**ctx, "emailed": True})
         return Outgoing(key=key, channel="email", action="send", body=text or rendered.text,
                         html=rendered.html if text is None else None,
                         subject=rendered.subject, recipient=email, case_id=case.id,
                         template=template, language=lang)
-    if x_id and settings.channels.x.enabled and settings.channels.x.read_dms:
+    if route == "x":
         body = text or render.render(template, lang, **{**ctx, "via": "dm"}).text
         return Outgoing(key=key, channel="x", action="send", body=body, recipient=x_id,
                         case_id=case.id, template=template, language=lang)

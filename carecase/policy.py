@@ -166,6 +166,16 @@ def _asking(cls: Classification) -> bool:
     return cls.kind in ("question", "other") and cls.sentiment != "negative"
 
 
+def private_route(settings: Settings, email: str | None, x_id: str | None) -> str | None:
+    """How a message reaches a case's customer in private after the first answer (the
+    daily update, the follow-up): "email", "x" (a direct message), or None."""
+    if email and settings.channels.email.enabled:
+        return "email"
+    if x_id and settings.channels.x.enabled and settings.channels.x.read_dms:
+        return "x"
+    return None
+
+
 def private_ack_key(case_id: int, opening: int) -> str:
     """The key of a case's private acknowledgment for its ``opening``-th opening."""
     return f"private-ack:{case_id}:{opening}"
