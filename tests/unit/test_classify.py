@@ -170,6 +170,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Not very happy with the sole", None, "complaint"),
         ("Ikke helt fornøyd med kvaliteten", None, "complaint"),
         ("Appen fungerar inte", None, "complaint"),
+        # thanks said in scorn, and "still nothing", "lost it", "another week"
+        ("Thanks for nothing", None, "complaint"),
+        ("Tack för inget!", None, "complaint"),
+        ("Takk for ingenting", None, "complaint"),
+        ("Super, ännu en vecka utan paket", None, "complaint"),
+        ("Perfekt, nu har ni tappat bort mitt paket igen", None, "complaint"),
+        ("Fint, tre uger og stadig ingen pakke", None, "complaint"),
+        ("Great, another week without my order", None, "complaint"),
+        ("Tack för hjälpen, allt löste sig!", None, "praise"),
         # praise said plainly, and sign-offs that are no praise
         ("Love these boots!", None, "praise"),
         ("Ni är bäst! ❤️", None, "praise"),
