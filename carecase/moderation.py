@@ -84,6 +84,10 @@ _STAFF = (
     r"medarbejder\w*|medarbetare\w*|medarbeider\w*|personal\w*|ansatt?\w*|"
     r"chef\w*|sjef\w*|chauffør\w*|chaufför\w*|sjåfør\w*|he|she|han|hun|hon|hen)"
 )
+# Who a name or a pronoun may be told apart by before the verb: "Lisa i kundtjänst är",
+# "the guy who answered the phone was", "han som svarade i telefon var".
+_WHICH = (r"(?:\s+(?:i|på|hos|at|in|on|from|fra|från|som|der|who|that)"
+          r"(?:\s+[\w'’]+){1,4}?)?")
 _NOT_NAMES = frozenset(
     "it this that there what which everything nothing service support shop store "
     "det den dette denne detta denna der där här her hvad vad hva alt allt "
@@ -99,10 +103,10 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"|\b(?:you|u|du|dere|ni)(?:\s+(?:guys|people|lot|all|alle|allihop))?\s*{_BE}"
         rf"\s+{_GAP}{insult}"
         rf"|\bi\s+er\s+{_GAP}{insult}"  # Danish plural "I er nogle idioter"
-        rf"|\b{_STAFF}(?:\s+\w+)?\s+{_BE}\s+{_GAP}{insult}"
+        rf"|\b{_STAFF}(?:\s+\w+)?{_WHICH}\s+{_BE}\s+{_GAP}{insult}"
     )
     # A capitalised name, so this one runs on the original text.
-    named = re.compile(rf"\b([A-ZÆØÅÄÖ][a-zæøåäöé]+)\s+{_BE}\s+{_GAP}(?i:{insult})")
+    named = re.compile(rf"\b([A-ZÆØÅÄÖ][a-zæøåäöé]+){_WHICH}\s+{_BE}\s+{_GAP}(?i:{insult})")
     return targeted, named
 
 

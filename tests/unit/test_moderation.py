@@ -38,6 +38,8 @@ def reasons(text: str) -> tuple[str, ...]:
         "Jeg er en idiot, jeg bestilte feil størrelse",
         "The idiot-proof assembly guide was anything but",
         "Hur tänker ni när ni väljer en kurir som aldrig ringer innan?",
+        "Shoes in the box were idiotically packed",
+        "Kassan på sidan är helt idiotisk",
         "",
     ],
 )
@@ -101,6 +103,10 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Du är en dumskalle",
         "Han er en tufs",
         "Dere er noen tullinger",
+        # the person told apart by where or what they are
+        "Lisa i kundtjänst är en idiot",
+        "Han som svarade i telefon var en idiot",
+        "Chauffören från PostNord var en idiot",
     ],
 )
 def test_personal_attack(text: str) -> None:
