@@ -98,8 +98,8 @@ def unreachable(db: Any, settings: Any, case_id: int) -> str | None:
     if policy.private_route(settings, found["email"], found["x_id"]):
         return None
     return (f"case {case_id}'s customer has no private channel (no e-mail address, no "
-            f"direct message): the daily update cannot reach them; add an address they "
-            f"gave you with `carecase cases contact {case_id} --email ADDRESS`")
+            f"direct message): the daily update cannot reach them; "
+            f"{policy.contact_hint(case_id)}")
 
 
 def set_case(db: Any, case_id: int, *, fault: str | None = None, agent: str | None = None,

@@ -200,8 +200,7 @@ def _flag_bounces(conn: psycopg.Connection, prepared: Sequence[Prepared], now: d
             "case": row["case_id"], "kind": "flagged", "actor": "carecase", "at": now,
             "detail": Jsonb({"reasons": ["bounced"], "message": row["key"], "why": (
                 f"the e-mail to {bounce.get('recipient')} could not be delivered ({why}): "
-                f"add a working address with `carecase cases contact {row['case_id']} "
-                f"--email ADDRESS`")})})
+                f"{policy.contact_hint(row['case_id'])}")})})
         report.add("bounced")
 
 

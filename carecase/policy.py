@@ -176,6 +176,11 @@ def private_route(settings: Settings, email: str | None, x_id: str | None) -> st
     return None
 
 
+def contact_hint(case_id: int) -> str:
+    """How an agent gives a case's customer a working address (cases.add_contact)."""
+    return f"add a working address with `carecase cases contact {case_id} --email ADDRESS`"
+
+
 def private_ack_key(case_id: int, opening: int) -> str:
     """The key of a case's private acknowledgment for its ``opening``-th opening."""
     return f"private-ack:{case_id}:{opening}"
