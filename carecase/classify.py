@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from email.utils import parseaddr
+from functools import cache
 from typing import Any
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -137,13 +138,43 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)(?:hi|hello|hej|hei)?[\s,]*", re.IGNORECASE)
 
 
+# Negations: before a settled marker they undo it ("I still haven't got my money
+# back"); after one, they end its clause, with "but" and the like ("thanks for the
+# refund that never came", "no problems with the shoes, but the box was crushed").
+_NEGATION = r"(?:not|never|cannot|\w+n[’']t|inte|ej|aldrig|ikke|ikkje|aldri)"
+_CLAUSE_ENDS = (
+    rf"(?:{_NEGATION}|but|however|although|though|except|still|yet|no|nothing|"
+    r"men|dock|fast|utom|ännu|fortfarande|ingen|inget|ingenting|intet|"
+    r"bortset|undtagen|endnu|stadig|bortsett|unntatt|ennå|fortsatt|enda)"
+)
+_NEGATED = re.compile(rf"(?:^|[^\w'’]){_NEGATION}[^\w'’]+(?:[\w'’]+[^\w'’]+)?$")
+
+
+@cache
+def _settled_pattern() -> re.Pattern[str]:
+    """A settled marker with the rest of its clause (up to eight words)."""
+    return re.compile(word_pattern("settled").pattern
+                      + rf"(?:\s+(?!{_CLAUSE_ENDS}(?![\w'’]))[\w'’-]+){{0,8}}")
+
+
+def _cut_settled(folded: str) -> tuple[str, bool]:
+    """``folded`` without its settled markers' clauses, and whether it had one."""
+    spans = [m.span() for m in _settled_pattern().finditer(folded)
+             if not _NEGATED.search(folded[max(0, m.start() - 40):m.start()])]
+    for start, end in reversed(spans):
+        folded = f"{folded[:start]} {folded[end:]}"
+    return folded, bool(spans)
+
+
 def _markers(text: str) -> tuple[bool, bool]:
-    """(complaint, praise) markers present; complaint phrases are cut out before praise
-    is looked for, so "not happy" or "ikke tilfreds" never reads as praise."""
-    folded = text.casefold()
+    """(complaint, praise) markers present. Settled markers ("no complaints", "thanks
+    for the quick refund") are praise, cut out before complaints are looked for; and
+    complaint phrases are cut out before praise is, so "not happy" or "ikke tilfreds"
+    never reads as praise."""
+    folded, settled = _cut_settled(text.casefold())
     complaint_re = word_pattern("complaint")
     complaint = bool(complaint_re.search(folded))
-    praise = bool(word_pattern("praise").search(complaint_re.sub(" ", folded)))
+    praise = settled or bool(word_pattern("praise").search(complaint_re.sub(" ", folded)))
     return complaint, praise
 
 

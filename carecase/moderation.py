@@ -38,13 +38,17 @@ def load_words(name: str) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
+_GAP = r"(?:\w+\s+){0,3}"  # up to three words
+
+
 def _entry(word: str, fuzzy: bool) -> str:
     if word.startswith("="):  # as written: no repeated or stand-in letters
         word, fuzzy = word[1:], False
     prefix = word.endswith("*")
     word = word.rstrip("*")
     if not fuzzy:
-        body = r"\s+".join(re.escape(part) for part in word.split())
+        # "..." stands for up to three words ("thanks for ... refund*")
+        body = r"\s+".join(map(re.escape, word.split())).replace(r"\.\.\.\s+", _GAP)
     else:
         # Each letter may repeat (fuuuck); after the first, a letter may be starred
         # out or swapped for its usual stand-in.
@@ -63,9 +67,9 @@ def _entry(word: str, fuzzy: bool) -> str:
 def word_pattern(*names: str, fuzzy: bool = False) -> re.Pattern[str]:
     """One regex matching any entry of the named word lists as a whole word.
 
-    A trailing ``*`` on an entry also matches longer forms; with ``fuzzy``, letters may
-    be repeated or obfuscated, except in an entry that starts with ``=``. Search
-    case-folded text with it.
+    A trailing ``*`` on an entry also matches longer forms, and ``...`` in it up to
+    three words; with ``fuzzy``, letters may be repeated or obfuscated, except in an
+    entry that starts with ``=``. Search case-folded text with it.
     """
     words = sorted({w for name in names for w in load_words(name)}, key=len, reverse=True)
     body = "|".join(_entry(w, fuzzy) for w in words)
@@ -78,7 +82,6 @@ def word_pattern(*names: str, fuzzy: bool = False) -> re.Pattern[str]:
 # is a moron"). Statements about the company or product ("your service is idiotic",
 # "what a joke of a shop") are criticism, which stays up (P1).
 _BE = r"(?:are|'re|’re|r|is|was|were|er|e|är|va|var|blev|ble|bliver)"
-_GAP = r"(?:\w+\s+){0,3}"
 _STAFF = (
     r"(?:agent|agents|staff|employees?|colleague|manager|boss|ceo|driver|"
     r"medarbejder\w*|medarbetare\w*|medarbeider\w*|personal\w*|ansatt?\w*|"

@@ -243,6 +243,28 @@ def test_praise_is_thanked_without_a_case(db, settings):
     assert row["template"] == "thank_you" and row["language"] == "da"  # P11, P15
 
 
+def test_thanks_for_putting_a_problem_right_is_thanked_not_opened_as_a_complaint(db, settings):
+    # each names a complaint word ("refund", "wrong size", "complaints") about a matter
+    # that is fine or was put right: the customer is thanked, not told we understand
+    # their frustration and sent a status update every day (P11)
+    settled = [
+        msg("facebook", f"fb-{i}", text, author=Author(id=f"80{i}", name=name),
+            thread_id=f"fb-{i}")
+        for i, (text, name) in enumerate([
+            ("Tack för snabb återbetalning!", "Eva Lind"),
+            ("Thank you for sorting out the wrong size so quickly", "Liam Berg"),
+            ("No complaints, everything arrived on time", "Per Holm"),
+        ])
+    ]
+    still = msg("facebook", "fb-9", "Thanks for the refund, but the zip is still broken",
+                author=Author(id="809", name="Sara Ek"), thread_id="fb-9")
+    run(db, settings, *settled, still)
+    assert [c["customer"] for c in cases.list_cases(db)] == ["Sara Ek"]
+    public = sorted((r["target"], r["template"]) for r in outbox(db) if r["action"] == "reply")
+    assert public == [("fb-0", "thank_you"), ("fb-1", "thank_you"), ("fb-2", "thank_you"),
+                      ("fb-9", "public_ack")]
+
+
 def test_whatever_a_person_writes_to_us_in_private_opens_a_case_but_thanks(db, settings):
     def mail(ext: str, text: str, name: str) -> Message:
         return msg("email", f"{ext}@mail.example", text,
