@@ -21,8 +21,9 @@ from carecase.model import Classification, Message
 from carecase.moderation import moderation_reasons, word_pattern
 
 __all__ = [
-    "Rules", "classify", "content", "detect_language", "detect_languages", "kind_of",
-    "machine_reason", "moderation_reasons", "sentiment_of", "warm_up", "with_language",
+    "Rules", "classify", "content", "detect_language", "detect_languages", "has_reservations",
+    "kind_of", "machine_reason", "moderation_reasons", "sentiment_of", "warm_up",
+    "with_language",
 ]  # fmt: skip
 
 
@@ -205,6 +206,13 @@ def kind_of(text: str, rating: int | None) -> str:
     if _is_question(text):
         return "question"
     return "praise" if praise else "other"
+
+
+def has_reservations(text: str) -> bool:
+    """Whether praise also says what could have been better: a 4- or 5-star review
+    that complains too ("Lovely shoes, but delivery took forever"). It is thanked, and
+    its thank-you says the criticism was heard."""
+    return _markers(text)[0]
 
 
 def sentiment_of(text: str, rating: int | None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from carecase import incidents, render
+from carecase import classify, incidents, render
 from carecase.config import Settings
 from carecase.model import Case, Classification, Message, Outgoing
 
@@ -139,8 +139,9 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         ):
             # one thank-you a thread and author: an edited review is thanked once
             thread = msg.thread_id or msg.external_id
-            actions.outgoing.append(_reply(s, "thank_you", lang, ctx, key=f"thanks:{msg.channel}:"
-                                           f"{thread}:{s.customer_id}"))
+            ctx_thanks = {**ctx, "reservations": classify.has_reservations(msg.text)}
+            actions.outgoing.append(_reply(s, "thank_you", lang, ctx_thanks,
+                                           key=f"thanks:{msg.channel}:{thread}:{s.customer_id}"))
         return actions
     if s.case is None:
         return actions

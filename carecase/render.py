@@ -116,6 +116,7 @@ def base_context(**overrides: Any) -> dict[str, Any]:
         "via": "email",
         "weekdays_only": False,  # status updates on weekdays only (P7's option)
         "asking": False,  # the message answered asks for care without complaining
+        "reservations": False,  # praise that also says what could have been better
         "status_time": "17:00",
         "next_update": "",
         "news": [],

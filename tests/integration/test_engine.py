@@ -265,6 +265,18 @@ def test_thanks_for_putting_a_problem_right_is_thanked_not_opened_as_a_complaint
                       ("fb-9", "public_ack")]
 
 
+def test_a_good_review_with_a_complaint_in_it_is_thanked_for_both(db, settings):
+    mixed = msg("trustpilot", "tp-4", "Lovely shoes, but the delivery took forever.",
+                author=Author(id="c-41", name="Liam Berg"), rating=4)
+    glad = msg("trustpilot", "tp-5", "Lovely shoes and quick delivery!",
+               author=Author(id="c-51", name="Sara Ek"), rating=5)
+    run(db, settings, mixed, glad)
+    assert cases.list_cases(db) == []  # praise on the whole (P11): no case, no updates
+    bodies = {r["target"]: r["body"] for r in outbox(db)}
+    assert "what could have been better" in bodies["tp-4"]
+    assert "what could have been better" not in bodies["tp-5"]
+
+
 def test_whatever_a_person_writes_to_us_in_private_opens_a_case_but_thanks(db, settings):
     def mail(ext: str, text: str, name: str) -> Message:
         return msg("email", f"{ext}@mail.example", text,

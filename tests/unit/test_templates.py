@@ -126,6 +126,23 @@ def test_public_ack_invites_private_contact_or_says_we_emailed(language: str) ->
     assert len(public) < 450
 
 
+# What a thank-you says to praise that also names what could have been better
+HEARD = {"en": "what could have been better", "sv": "vad vi kunde ha gjort bättre",
+         "da": "hvad vi kunne have gjort bedre", "nb": "hva vi kunne ha gjort bedre"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_thank_you_to_praise_with_reservations_says_they_were_heard(language: str) -> None:
+    mixed = render("thank_you", language, reservations=True, business=BUSINESS,
+                   customer={"name": "Anna Berg"}).text
+    assert HEARD[language] in mixed and "Anna" in mixed
+    assert BUSINESS["email"] in mixed  # somewhere to go if it still isn't right (P4)
+    assert not any(w in mixed.casefold() for w in APOLOGY[language])  # P5: fault unknown
+    assert not any(re.search(rf"\b{w}", mixed.casefold()) for w in SURVEY_WORDS)
+    plain = render("thank_you", language, business=BUSINESS, customer={"name": "Anna"}).text
+    assert HEARD[language] not in plain and BUSINESS["email"] not in plain
+
+
 # The unknown-fault wording, for a complaint and for a question or request.
 # P5's "I want to help" and "I'd like to look into this with you", without "I understand"
 GLADLY_HELP = {
