@@ -200,6 +200,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("No problems with the shoes, but the lid was broken", None, "complaint"),
         ("Inget fel på skorna men leveransen var sen", None, "complaint"),
         ("Pakka kom for seint", None, "complaint"),
+        ("Paketet är försenat", None, "complaint"),
+        ("Nu har nästa paket inte heller kommit.", None, "complaint"),
+        ("Jeg har ikke fått pakken", None, "complaint"),
+        ("Den nye pakke er heller ikke kommet", None, "complaint"),
         ("Thanks, I want a refund", None, "complaint"),
         # praise said plainly, and sign-offs that are no praise
         ("Love these boots!", None, "praise"),
