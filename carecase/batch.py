@@ -68,6 +68,9 @@ class BatchState:
         self._thread_customers: set[int] = set()  # whose stored e-mails the batch answers
         self.names: dict[int, str | None] = {}
         self.languages: dict[int, str | None] = {}
+        # customer -> the e-mail address added last, which private messages go to (as
+        # the status updates do: queries.sql update_candidates)
+        self.emails: dict[int, str] = {}
         self.open: dict[int, Case] = {}  # customer -> open case
         self.recent: dict[int, Case] = {}  # customer -> recently closed case
         self.cases: dict[int, Case] = {}
@@ -131,6 +134,9 @@ class BatchState:
             state.directory.add(profile, stored_lookups(r, profile))
             state.loaded[r["id"]] = (r["profile"] or {}).get("keys") == identity.KEYS_VERSION
             state.names[r["id"]], state.languages[r["id"]] = r["name"], r["language"]
+            email = next((v for k, v in r["identities"] or () if k == "email"), None)
+            if email:
+                state.emails[r["id"]] = email
         return state
 
     def load_cases(self, conn: psycopg.Connection) -> None:
@@ -198,6 +204,8 @@ class BatchState:
             self.names[cid] = msg.author.name
         for kind, value in known.ids:
             self.rows["identities"].append({"customer": cid, "kind": kind, "value": value})
+            if kind == "email" and (kind, value) not in base.identities:
+                self.emails[cid] = value
         if msg.channel == "email":
             self.threads[msg.external_id] = (cid, None)
         return cid
@@ -286,9 +294,7 @@ class BatchState:
         return self.names.get(customer)
 
     def email_of(self, customer: int) -> str | None:
-        profile = self.directory.get(customer)
-        emails = sorted(v for k, v in (profile.identities if profile else ()) if k == "email")
-        return emails[0] if emails else None
+        return self.emails.get(customer)
 
     def _next_id(self, table: str) -> int:
         if not self._ids[table]:

@@ -56,9 +56,10 @@ SELECT external_id, customer_id, case_id FROM messages
 WHERE channel = 'email' AND external_id = ANY(%(ids)s) AND customer_id IS NOT NULL
 
 -- load_customers --
+-- identities newest first: the first e-mail address is the one private messages use
 SELECT c.id, c.name, c.language, c.profile,
-       (SELECT array_agg(ARRAY[i.kind, i.value]) FROM identities i
-         WHERE i.customer_id = c.id) AS identities,
+       (SELECT array_agg(ARRAY[i.kind, i.value] ORDER BY i.created_at DESC, i.id DESC)
+          FROM identities i WHERE i.customer_id = c.id) AS identities,
        (SELECT array_agg(CASE WHEN n.a = c.id THEN n.b ELSE n.a END) FROM never_merge n
          WHERE n.a = c.id OR n.b = c.id) AS never_merge
 FROM customers c WHERE c.id = ANY(%(ids)s)

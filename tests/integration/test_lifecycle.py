@@ -265,6 +265,17 @@ def test_an_address_the_customer_gave_an_agent_gets_the_updates_and_joins_the_ca
     with db.connection() as conn:
         assert conn.execute("SELECT recipient FROM outbox WHERE key LIKE 'status:%%-24'"
                             ).fetchone()["recipient"] == "anna@work.example"
+    # and so does a new matter's acknowledgment ("anna.andersson@" sorts first)
+    closing.close_case(db, settings, case["id"], agent="Maria", happened="h", done="d")
+    later = T0 + timedelta(days=20)
+    ingest(db, settings, Message(
+        channel="google", external_id="g2", text="Nu har nästa paket inte heller kommit.",
+        created_at=later, public=True, author=Author(id="id-g1", name="Anna Andersson")),
+        now=later)
+    with db.connection() as conn:
+        acks = conn.execute("SELECT recipient FROM outbox WHERE template = 'private_ack'"
+                            " ORDER BY id").fetchall()
+    assert [r["recipient"] for r in acks][-1] == "anna@work.example"
 
 
 def test_an_x_customer_gets_the_update_as_a_direct_message_to_their_account_id(db, settings):
