@@ -85,7 +85,17 @@ _BE = r"(?:are|'re|’re|r|is|was|were|er|e|är|va|var|blev|ble|bliver)"
 _STAFF = (
     r"(?:agent|agents|staff|employees?|colleague|manager|boss|ceo|driver|"
     r"medarbejder\w*|medarbetare\w*|medarbeider\w*|personal\w*|ansatt?\w*|"
-    r"chef\w*|sjef\w*|chauffør\w*|chaufför\w*|sjåfør\w*|he|she|han|hun|hon|hen)"
+    r"chef\w*|sjef\w*|chauffør\w*|chaufför\w*|sjåfør\w*|he|she|han|hun|hon|hen|"
+    # a person, as a customer names one they met ("the guy on the phone")
+    r"guy|man|woman|lady|girl|person|clerk|courier|postman|cashier|rep|"
+    r"killen|tjejen|mannen|kvinnan|damen|personen|snubben|budet|expediten|säljaren|"
+    r"fyren|manden|kvinden|pigen|ekspedienten|sælgeren|buddet|kvinnen|dama|jenta|"
+    r"selgeren)"
+)
+# The staff behind a place: "idiots in customer service", "idioter på lagret"
+_PLACE = (
+    r"(?:i|på|in|at|hos|from|fra|från)\s+(?:\w+\s+)?(?:kundtjänst\w*|kundservice\w*|"
+    r"kundeservice\w*|customer\s+service|support\w*|lager\w*|warehouse|kassan|kassen)"
 )
 # Who a name or a pronoun may be told apart by before the verb: "Lisa i kundtjänst är",
 # "the guy who answered the phone was", "han som svarade i telefon var".
@@ -99,7 +109,7 @@ _NOT_NAMES = frozenset(
 
 
 @cache
-def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     insult = word_pattern("insults").pattern
     targeted = re.compile(
         rf"\b(?:you|u|ya|du|din|dit|dine|ditt|dina|your|dere|ni)\s+(?:\w+\s+){{0,2}}{insult}"
@@ -107,15 +117,33 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"\s+{_GAP}{insult}"
         rf"|\bi\s+er\s+{_GAP}{insult}"  # Danish plural "I er nogle idioter"
         rf"|\b{_STAFF}(?:\s+\w+)?{_WHICH}\s+{_BE}\s+{_GAP}{insult}"
+        # "what an idiot", "vilken idiot", "hvilken flok idioter", "sikke en idiot",
+        # "for en tosk"; not of oneself ("what an idiot I was")
+        rf"|\b(?:what|vilken|vilka|vilket|hvilken|hvilke|hvilket|sikke|for|för)"
+        rf"\s+{_GAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
+        # "whoever packed this is an idiot", "den som packade det var en idiot"
+        rf"|\b(?:whoever|den\s+som|den\s+der)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+{_GAP}{insult}"
+        rf"|{insult}\s+{_PLACE}"
+        # a comment that is an insult and nothing else: "Idiots!", "Dumma svin"
+        rf"|^\W*(?:(?!not\b|inte\b|ikke\b|i\b|jag\b|jeg\b)\w+\s+){{0,2}}{insult}\W*$"
     )
     # A capitalised name, so this one runs on the original text.
     named = re.compile(rf"\b([A-ZÆØÅÄÖ][a-zæøåäöé]+){_WHICH}\s+{_BE}\s+{_GAP}(?i:{insult})")
-    return targeted, named
+    return re.compile(insult), targeted, named
+
+
+# An insult the writer says of themself: "I was an idiot at the warehouse".
+_OF_ONESELF = re.compile(r"\b(?:i\s+(?:am|was)|i[’']m|jag\s+(?:är|var)|jeg\s+(?:er|var)|"
+                         r"eg\s+(?:er|var))\s+(?:(?:a|an|such|the|total|complete|absolute|"
+                         r"real|big|en|ett|ei|ein|et|sån|sådan|slik|stor|komplet)\s+){0,2}$")
 
 
 def _is_attack(text: str, folded: str) -> bool:
-    targeted, named = _attack_patterns()
-    if targeted.search(folded):
+    insult, targeted, named = _attack_patterns()
+    if not insult.search(folded):  # each pattern needs one; most texts have none
+        return False
+    if any(not _OF_ONESELF.search(folded, max(0, m.start() - 40), m.start())
+           for m in targeted.finditer(folded)):
         return True
     return any(m.group(1).casefold() not in _NOT_NAMES for m in named.finditer(text))
 

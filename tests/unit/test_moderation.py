@@ -40,6 +40,15 @@ def reasons(text: str) -> tuple[str, ...]:
         "Hur tänker ni när ni väljer en kurir som aldrig ringer innan?",
         "Shoes in the box were idiotically packed",
         "Kassan på sidan är helt idiotisk",
+        # an insult said of oneself, or reported as said to the customer
+        "What an idiot I was to order here",
+        "Vilken idiot jag var som beställde",
+        "I was such a complete idiot in the shop",
+        "He said I was an idiot",
+        "Hon sa att jag var en idiot",
+        "I am not an idiot",
+        "What a joke",
+        "Whoever designed this box is a genius",
         "",
     ],
 )
@@ -107,6 +116,20 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Lisa i kundtjänst är en idiot",
         "Han som svarade i telefon var en idiot",
         "Chauffören från PostNord var en idiot",
+        "The guy who answered the phone was a moron",
+        "The person I spoke with was an absolute moron",
+        "Your support guy is a total idiot",
+        "Whoever packed this is an idiot",
+        "Den der pakkede den er en klaphat",
+        "Idioter i kundtjänst!",
+        # an insult exclaimed, or one that is the whole comment
+        "What an idiot that driver is",
+        "The courier left it in the rain, what idiots",
+        "Vilken idiot ni har i kundtjänst",
+        "Hvilken flok idioter",
+        "Sikke en idiot",
+        "Idiots.",
+        "Dumma svin",
     ],
 )
 def test_personal_attack(text: str) -> None:
