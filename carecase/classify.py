@@ -17,7 +17,7 @@ from typing import Any
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from carecase.model import Classification, Message
+from carecase.model import NO_REPLY, Classification, Message
 from carecase.moderation import moderation_reasons, word_pattern
 
 __all__ = [
@@ -232,9 +232,6 @@ _AUTO_SUBJECT = re.compile(
 )
 
 
-_NO_REPLY = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply")
-
-
 def machine_reason(msg: Message, rules: Rules) -> str | None:
     """Why ``msg`` must never be answered (P16): own_post, auto_submitted, bounce,
     report, bulk, mailing_list, no_reply or auto_reply; None when a human wrote it."""
@@ -256,8 +253,10 @@ def machine_reason(msg: Message, rules: Rules) -> str | None:
         "mailer-daemon", "postmaster",
     ):  # fmt: skip
         return "bounce"
-    answer_to = parseaddr(h.get("reply-to", "") or sender)[1].casefold()  # answers go there
-    if msg.channel == "email" and answer_to.split("@")[0].startswith(_NO_REPLY):
+    # answers go to Reply-To, or to the customer a contact form names
+    answer_to = (author.email if msg.raw.get("contact_form") else None) or \
+        parseaddr(h.get("reply-to", "") or sender)[1].casefold()
+    if msg.channel == "email" and answer_to.split("@")[0].startswith(NO_REPLY):
         return "no_reply"  # a courier's or a shop system's notice: no one reads answers
     if h.get("content-type", "").casefold().startswith("multipart/report"):
         return "report"

@@ -16,6 +16,9 @@ IDENTITY_KINDS = ("email", "phone", "facebook", "x", "trustpilot", "google", "or
 CASE_STATUSES = ("open", "waiting", "resolved", "closed")
 FAULTS = ("ours", "third_party", "none", "unknown")
 KINDS = ("complaint", "question", "praise", "other")
+# How the local part of an address no one reads starts (a courier's notice, a web
+# shop's contact form): never answered there (P16)
+NO_REPLY = ("noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply")
 
 Fault = Literal["ours", "third_party", "none", "unknown"]
 Direction = Literal["in", "out"]

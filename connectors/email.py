@@ -105,6 +105,7 @@ class EmailChannel:
         self.message_id_domain = message_id_domain or from_address.rpartition("@")[2]
         self.rate_limit_per_hour, self.timeout = rate_limit_per_hour, timeout
         self.own_addresses = frozenset(a.lower() for a in own_addresses) | {from_address.lower()}
+        self.own_domains = frozenset(a.rpartition("@")[2] for a in self.own_addresses if a)
         self._client: IMAPClient | None = None
         self._selected: tuple[str, bool] | None = None
         self._sent_log: dict[str, deque[float]] = defaultdict(deque)
@@ -241,7 +242,8 @@ class EmailChannel:
                 continue  # expunged by someone else between SEARCH and FETCH
             internaldate = meta[uid].get(b"INTERNALDATE")
             if uid in bodies:
-                msg = parse_email(bodies[uid], uid=uid, internaldate=internaldate)
+                msg = parse_email(bodies[uid], uid=uid, internaldate=internaldate,
+                                  own_domains=self.own_domains)
             elif sizes[uid] > self.max_message_bytes:
                 msg = parse_headers_only(_item(meta[uid], b"BODY[HEADER"), size=sizes[uid],
                                          limit=self.max_message_bytes, uid=uid,

@@ -29,7 +29,7 @@ from typing import Any
 import html2text
 from mailparser_reply import EmailReplyParser
 
-from carecase.model import Author, Message
+from carecase.model import NO_REPLY, Author, Message
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,18 @@ _ORIGINAL = re.compile(
 
 def parse_email(
     raw: bytes, *, uid: int | None = None, internaldate: datetime | None = None,
-    languages: tuple[str, ...] = REPLY_LANGUAGES,
+    languages: tuple[str, ...] = REPLY_LANGUAGES, own_domains: frozenset[str] = frozenset(),
 ) -> Message:
-    """Parse one message's bytes into a Message; never raises (see module docstring)."""
+    """Parse one message's bytes into a Message; never raises (see module docstring).
+
+    ``own_domains``: our mail domains. Mail from one of them (or from a no-reply
+    address) with no Reply-To may be a contact form that names the customer in its
+    body ("E-post: anna@example.se"): its author is then that customer
+    (``contact_form``).
+    """
     try:
-        return _parse(raw, uid=uid, internaldate=internaldate, languages=languages)
+        return _parse(raw, uid=uid, internaldate=internaldate, languages=languages,
+                      own_domains=own_domains)
     except Exception as exc:  # a bug in a parser must cost one message, not the poll
         log.warning("e-mail uid=%s unparseable: %s", uid, type(exc).__name__)
         return _quarantined(raw, uid, internaldate, f"unparseable: {type(exc).__name__}")
@@ -107,7 +114,7 @@ def _quarantined(raw: bytes, uid: int | None, internaldate: datetime | None,
 
 
 def _parse(raw: bytes, *, uid: int | None, internaldate: datetime | None,
-           languages: tuple[str, ...]) -> Message:
+           languages: tuple[str, ...], own_domains: frozenset[str] = frozenset()) -> Message:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     result = _from_headers(msg, raw, uid, internaldate)
     if not raw.strip() or not any(result.raw["headers"].get(h) for h in
@@ -119,6 +126,10 @@ def _parse(raw: bytes, *, uid: int | None, internaldate: datetime | None,
     result.raw["attachments"] = list_attachments(msg)
     if bounce := delivery_failure(msg):
         result.raw["bounce"] = bounce
+    elif _form_sender(result.author, result.raw["headers"], own_domains) and \
+            (customer := contact_form_author(body, own_domains)):
+        result.author = customer
+        result.raw["contact_form"] = True
     result.text = strip_quotes(body[:MAX_BODY_CHARS], languages) or result.subject or ""
     return result
 
@@ -263,6 +274,51 @@ def _author(msg: EmailMessage) -> Author:
         if "@" in addr or (display and name != "Reply-To"):
             return Author(name=display, email=addr if "@" in addr else None)
     return Author()
+
+
+# Contact forms: "Label: value" lines in the body of mail our web shop sends.
+_FORM_LINE = re.compile(r"^[ \t*]*([^\W\d_][\w .\-/]{0,30}?)[ \t*]*[:：][ \t]*(.*?)[ \t]*$",
+                        re.MULTILINE)
+_EMAIL_LABELS = frozenset({
+    "email", "e-mail", "e-mail address", "email address", "your email", "your e-mail",
+    "e-post", "epost", "e-postadress", "din e-post", "e-postadresse", "din e-postadresse",
+    "mail", "e-mailadresse", "mailadresse", "din e-mail", "din mail",
+})  # fmt: skip
+_NAME_LABELS = frozenset({
+    "name", "full name", "your name", "namn", "ditt namn", "för- och efternamn",
+    "navn", "dit navn", "ditt navn", "fulde navn", "fullt navn", "fullt namn",
+})  # fmt: skip
+_FIRST_LABELS = frozenset({"first name", "förnamn", "fornavn"})
+_LAST_LABELS = frozenset({"last name", "surname", "efternamn", "efternavn", "etternavn"})
+_ADDRESS = re.compile(r"<?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
+
+
+def _form_sender(author: Author, headers: dict[str, str], own_domains: frozenset[str]) -> bool:
+    """Whether the mail came from our own domain or a no-reply address, with no one in
+    Reply-To: what a web shop's contact form sends."""
+    if not author.email or "@" in email.utils.parseaddr(headers.get("Reply-To", ""))[1]:
+        return False
+    local, _, domain = author.email.rpartition("@")
+    return domain in own_domains or local.startswith(NO_REPLY)
+
+
+def contact_form_author(body: str, own_domains: frozenset[str] = frozenset()) -> Author | None:
+    """The customer a contact form's body names ("Namn: Anna Lund", "E-post:
+    anna.lund@example.se"), or None when it names no address of someone else's."""
+    fields: dict[str, str] = {}
+    for m in _FORM_LINE.finditer(body[:5_000]):
+        label = " ".join(m.group(1).casefold().split())
+        fields.setdefault(label, clean(m.group(2)).strip())
+    address = next((a.group(1).lower() for label, value in fields.items()
+                    if label in _EMAIL_LABELS and (a := _ADDRESS.fullmatch(value))), None)
+    if not address or address.rpartition("@")[2] in own_domains:
+        return None
+    name = next((v for label, v in fields.items() if label in _NAME_LABELS and v), None)
+    if name is None:
+        parts = [next((v for label, v in fields.items() if label in labels and v), "")
+                 for labels in (_FIRST_LABELS, _LAST_LABELS)]
+        name = " ".join(p for p in parts if p) or None
+    return Author(name=name[:200] if name else None, email=address)
 
 
 def _addresses(msg: EmailMessage, names: tuple[str, ...]) -> list[str]:

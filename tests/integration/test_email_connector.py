@@ -194,6 +194,8 @@ def test_whole_corpus_through_imap(imap, make_channel):
         assert message.text or message.quarantine, message.external_id
     assert got["many.21@example.com"].raw["recipients"] == 500
     assert got["20261128090002.ABCDEF@mx.butik.example"].raw["headers"]["Return-Path"] == "<>"
+    # our shop's contact form (from butik.example, our domain) is the customer's mail
+    assert got["form.42.1732960920@butik.example"].author.email == "mette.hansen@example.dk"
     # A full re-read (UIDVALIDITY reset) gives exactly the same ids, hashes included.
     stale = dict(cursor, uidvalidity=cursor["uidvalidity"] + 1)
     assert [m.external_id for m in drain(channel, stale)[1]] == list(got)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from carecase.classify import Rules, machine_reason
 from carecase.model import Outgoing
 from connectors.email_compose import (
     SMTP_POLICY,
@@ -115,7 +116,11 @@ EXPECT: dict[str, dict] = {
     "41_contact_form_reply_to.eml": dict(text=["Hur gör jag en retur?"], name="Anna Lund",
                                          email="anna.lund@example.se",
                                          subject="Kontaktformulär: Retur"),
+    # one with no Reply-To, sent from our own domain: the customer is in the body
+    "42_contact_form_body_only.eml": dict(text=["ikke kommet frem"], name="Mette Hansen",
+                                          email="mette.hansen@example.dk"),
 }
+OWN_DOMAINS = frozenset({"butik.example"})  # the corpus's shop
 
 
 def test_the_corpus_is_complete():
@@ -126,7 +131,7 @@ def test_the_corpus_is_complete():
 @pytest.mark.parametrize("name", FILES)
 def test_every_corpus_mail_parses(name):
     raw = (CORPUS / name).read_bytes()
-    msg = parse_email(raw, uid=7, internaldate=INTERNALDATE)
+    msg = parse_email(raw, uid=7, internaldate=INTERNALDATE, own_domains=OWN_DOMAINS)
     assert msg.channel == "email" and msg.public is False and msg.external_id
     assert msg.text or msg.quarantine
     assert msg.created_at.tzinfo is not None
@@ -162,6 +167,25 @@ def test_every_corpus_mail_parses(name):
         assert msg.quarantine.startswith(want["quarantine"])
     else:
         assert msg.quarantine is None
+
+
+def test_a_contact_form_is_the_customers_only_when_our_shop_or_no_reply_sent_it():
+    form = (CORPUS / "42_contact_form_body_only.eml").read_bytes()
+    mine = parse_email(form, own_domains=OWN_DOMAINS)
+    assert mine.raw["contact_form"] is True
+    assert machine_reason(mine, Rules(own_emails=frozenset({"webshop@butik.example"}))) is None
+    # not knowing the shop's domain, it is the shop's own mail, as before
+    assert parse_email(form).author.email == "webshop@butik.example"
+    # a no-reply sender is a form wherever it is; a person's "E-mail:" line is only theirs
+    noreply = form.replace(b"webshop@butik.example", b"no-reply@forms.example")
+    assert parse_email(noreply).author.email == "mette.hansen@example.dk"
+    assert machine_reason(parse_email(noreply), Rules()) is None
+    person = form.replace(b"webshop@butik.example", b"lars@example.dk")
+    assert parse_email(person, own_domains=OWN_DOMAINS).author.email == "lars@example.dk"
+    # a form naming one of our addresses (a test by the shop) names no customer
+    ours = form.replace(b"Mette.Hansen@example.dk", b"test@butik.example")
+    assert parse_email(ours, own_domains=OWN_DOMAINS).author.email == "webshop@butik.example"
+    assert "contact_form" not in parse_email(ours, own_domains=OWN_DOMAINS).raw
 
 
 def test_missing_message_id_falls_back_to_a_hash_of_the_bytes():
