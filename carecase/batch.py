@@ -75,7 +75,8 @@ class BatchState:
         self.recent: dict[int, Case] = {}  # customer -> recently closed case
         self.cases: dict[int, Case] = {}
         self.openings: dict[int, int] = {}  # case -> how many times it was (re)opened
-        self.acked: set[str] = set()  # private-acknowledgment keys already queued
+        # private-acknowledgment keys already queued -> the channel each went by
+        self.acked: dict[str, str] = {}
         self.dirty_customers: set[int] = set()
         # loaded customer -> whether the current profile_keys wrote its keys
         self.loaded: dict[int, bool] = {}
@@ -279,16 +280,16 @@ class BatchState:
     def queue(self, out: Outgoing) -> None:
         """Queue ``out``; its wording may be left to render (``write`` does it)."""
         if out.template == "private_ack":
-            self.acked.add(out.key)
+            self.acked[out.key] = out.channel
         self.queued.append(out)
 
-    def private_ack(self, case: Case | None) -> tuple[str | None, bool]:
+    def private_ack(self, case: Case | None) -> tuple[str | None, str | None]:
         """The key of the case's private acknowledgment for its current opening, and
-        whether it is already queued."""
+        the channel it went by when it is already queued."""
         if case is None:
-            return None, False
+            return None, None
         key = policy.private_ack_key(case.id, self.openings.get(case.id, 1))
-        return key, key in self.acked
+        return key, self.acked.get(key)
 
     def name_of(self, customer: int) -> str | None:
         return self.names.get(customer)

@@ -259,10 +259,10 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, found: _Matched
                                                  "score": round(decision.score, 3)})
     if cls.machine:
         report.add("machine")
-    ack_key, acked = state.private_ack(case)
+    ack_key, acked_by = state.private_ack(case)
     actions = policy.decide(policy.Situation(
         message=msg, message_id=message_id, customer_id=customer, classification=cls,
-        case=case, private_ack_key=ack_key, private_acked=acked,
+        case=case, private_ack_key=ack_key, private_acked_by=acked_by,
         customer_name=found.name, customer_email=found.email,
         now=state.now), settings, defer=True)  # rendered while the batch is written
     if actions.archive:

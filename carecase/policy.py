@@ -42,7 +42,7 @@ class Situation:
     # One private acknowledgment per opening of a case (P4, P7), sent as soon as there
     # is a private route: its key names the opening, so no path can queue a second.
     private_ack_key: str | None
-    private_acked: bool
+    private_acked_by: str | None  # the channel it went by; None: not sent yet
     customer_name: str | None
     customer_email: str | None
     now: datetime
@@ -145,18 +145,21 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         return actions
     if s.case is None:
         return actions
-    if msg.public and msg.channel in REPLYABLE:
-        thread = msg.thread_id or msg.external_id
-        # "I have e-mailed you" only when we can: the address known and e-mail enabled
-        ctx_pub = {**ctx, "emailed": bool(s.customer_email)
-                   and settings.channels.email.enabled}
-        actions.outgoing.append(_reply(s, "public_ack", lang, ctx_pub,
-                                       key=f"ack:{msg.channel}:{thread}:{s.customer_id}"))
-    if s.private_ack_key and not s.private_acked:
+    acked_by = s.private_acked_by
+    private = None
+    if s.private_ack_key and not acked_by:
         private = _private(s, settings, "private_ack", lang, ctx, key=s.private_ack_key,
                            automatic=True)
-        if private:
-            actions.outgoing.append(private)
+        acked_by = private.channel if private else None
+    if msg.public and msg.channel in REPLYABLE:
+        thread = msg.thread_id or msg.external_id
+        # "I have e-mailed you" only when the acknowledgment went by e-mail: it may have
+        # gone by Messenger, before we knew the address
+        ctx_pub = {**ctx, "emailed": acked_by == "email"}
+        actions.outgoing.append(_reply(s, "public_ack", lang, ctx_pub,
+                                       key=f"ack:{msg.channel}:{thread}:{s.customer_id}"))
+    if private:
+        actions.outgoing.append(private)
     return actions
 
 

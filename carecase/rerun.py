@@ -38,7 +38,8 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         events = conn.execute(Q["case_events"], {"id": case_id}).fetchall()
         opening = sum(e["kind"] in ("opened", "reopened") for e in events) or 1
         ack_key = policy.private_ack_key(case_id, opening)
-        acked = conn.execute(Q["outbox_key_exists"], {"key": ack_key}).fetchone() is not None
+        acked = conn.execute(Q["outbox_channel"], {"key": ack_key}).fetchone()
+        acked_by = acked["channel"] if acked else None
         for m in inbound:
             msg = message_from_row(m)
             cls = classify.classify(msg, rules, prior_language=case.language)
@@ -60,9 +61,10 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
             actions = policy.decide(policy.Situation(
                 message=msg, message_id=m["id"], customer_id=case.customer_id,
                 classification=cls, case=case if case.status != "closed" else None,
-                private_ack_key=ack_key, private_acked=acked, customer_name=row["name"],
+                private_ack_key=ack_key, private_acked_by=acked_by, customer_name=row["name"],
                 customer_email=identity.email_of(msg) or row["email"], now=now), settings)
-            acked = acked or any(o.key == ack_key for o in actions.outgoing)
+            acked_by = acked_by or next((o.channel for o in actions.outgoing
+                                         if o.key == ack_key), None)
             for out in actions.outgoing:
                 result = conn.execute(Q["refresh_outbox"], outbox_row(out, now)).fetchone()
                 if result is not None:

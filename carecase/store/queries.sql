@@ -69,7 +69,7 @@ SELECT id, customer_id, status, fault, language, incident, agent, gesture, third
        opened_at, first_response_at, last_update_at, closed_at,
        (SELECT count(*) FROM case_events e
          WHERE e.case_id = cases.id AND e.kind IN ('opened', 'reopened')) AS openings,
-       (SELECT array_agg(o.key) FROM outbox o
+       (SELECT jsonb_object_agg(o.key, o.channel) FROM outbox o
          WHERE o.case_id = cases.id AND o.template = 'private_ack') AS private_acks
 FROM cases
 WHERE customer_id = ANY(%(customers)s)
@@ -486,8 +486,8 @@ UPDATE incidents SET prevention = %(prevention)s WHERE key = %(key)s
 SELECT key, channel, body, not_before AS post_at, status, external_id, last_error
 FROM outbox WHERE action = 'post' ORDER BY not_before
 
--- outbox_key_exists --
-SELECT 1 FROM outbox WHERE key = %(key)s
+-- outbox_channel --
+SELECT channel FROM outbox WHERE key = %(key)s
 
 -- key_index_version --
 SELECT version FROM key_index

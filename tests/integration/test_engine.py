@@ -166,6 +166,34 @@ def test_the_public_reply_says_we_e_mailed_only_when_e_mail_is_on(db, settings):
     assert "care@nordicshoes.example" in ack["body"]
 
 
+def test_the_public_reply_says_we_e_mailed_only_when_the_acknowledgment_went_by_e_mail(
+        db, settings):
+    karin = Author(id="9101", name="Karin Sjöberg")
+    first = msg("facebook", "111_1", "Fel färg på skorna igen, tredje gången!", author=karin,
+                thread_id="111_1")
+    mailed = msg("email", "k1@mail.example", "Jag skrev på Facebook också. Order 482211 har "
+                 "fel färg.", 15, author=Author(name="Karin Sjöberg",
+                                                email="karin.sjoberg@example.se"))
+    again = msg("facebook", "111_8", "Fortfarande inget svar. Bedrövligt.", 180, author=karin,
+                thread_id="111_8")
+    run(db, settings, first, mailed, again)
+    [case] = cases.list_cases(db)
+    assert case["messages"] == 3
+    rows = outbox(db)
+    assert [(r["channel"], r["template"]) for r in rows if r["template"] == "private_ack"] \
+        == [("facebook", "private_ack")]  # by Messenger: her address came later
+    later = next(r for r in rows if r["target"] == "111_8")
+    # so no "I have e-mailed you" (we have not): our address instead
+    assert "mejl till dig" not in later["body"] and "care@nordicshoes.example" in later["body"]
+    run(db, settings, msg("facebook", "111_9", "Hallå? Fel färg fortfarande!", 240,
+                          author=karin, thread_id="111_9"))  # a later batch reads the outbox
+    assert "mejl till dig" not in next(r for r in outbox(db) if r["target"] == "111_9")["body"]
+    # with the acknowledgment e-mailed, every public reply of the opening may say so
+    run(db, settings, ANNA_MAIL, ANNA_FB)
+    anna_fb = next(r for r in outbox(db) if r["target"] == ANNA_FB.external_id)
+    assert "mejl till dig" in anna_fb["body"]
+
+
 def test_a_deleted_comment_is_said_to_be_removed_not_hidden(db, settings):
     settings = settings.model_copy(update={"care": settings.care.model_copy(
         update={"moderation_action": "delete"})})
@@ -713,7 +741,7 @@ def test_a_private_acknowledgment_says_how_to_answer_it_where_it_is_sent(
         message_id=1, customer_id=5,
         classification=Classification(language="en", kind="complaint"),
         case=Case(id=9, customer_id=5, language="en", opened_at=T0),
-        private_ack_key="private-ack:9:1", private_acked=False,
+        private_ack_key="private-ack:9:1", private_acked_by=None,
         customer_name="Anna Andersson", customer_email=email, now=T0)
     [ack] = [o for o in policy.decide(situation, settings).outgoing
              if o.template == "private_ack"]
@@ -746,7 +774,7 @@ def test_the_engine_renders_the_wording_late_and_the_same(settings, channel, ema
         message=message, message_id=1, customer_id=5,
         classification=Classification(language="sv", kind="complaint"),
         case=Case(id=9, customer_id=5, language="sv", opened_at=T0),
-        private_ack_key="private-ack:9:1", private_acked=False,
+        private_ack_key="private-ack:9:1", private_acked_by=None,
         customer_name="Anna Andersson", customer_email=email, now=T0)
     at_once = policy.decide(situation, settings).outgoing
     later = policy.decide(situation, settings, defer=True).outgoing
