@@ -204,6 +204,8 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Nu har nästa paket inte heller kommit.", None, "complaint"),
         ("Jeg har ikke fått pakken", None, "complaint"),
         ("Den nye pakke er heller ikke kommet", None, "complaint"),
+        ("PostNord tappade bort mitt paket.", None, "complaint"),
+        ("GLS mistede min pakke", None, "complaint"),
         ("Thanks, I want a refund", None, "complaint"),
         # praise said plainly, and sign-offs that are no praise
         ("Love these boots!", None, "praise"),
