@@ -85,6 +85,9 @@ class BatchState:
         self.stored_keys: dict[int, tuple[str, ...] | None] = {}
         self.key_delta: Counter[str] = Counter()  # this batch's change to key_counts
         self.new_cases: set[int] = set()
+        # incident -> its cases the batch put there; and (how many, one) in the database
+        self.incident_cases: dict[str, set[int]] = {}
+        self._incident_stored: dict[str, tuple[int, int | None]] = {}
         self.dirty_cases: set[int] = set()
         self.rows: dict[str, list[dict[str, Any]]] = {
             k: [] for k in ("identities", "messages", "events", "evidence", "incidents")}
@@ -238,6 +241,7 @@ class BatchState:
                 case = replace(case, incident=key)
                 self.open[customer] = self.cases[case.id] = case
                 self.rows["incidents"].append({"key": key, "title": title})
+                self.incident_cases.setdefault(key, set()).add(case.id)
                 self.dirty_cases.add(case.id)
         return case, how
 
@@ -290,6 +294,20 @@ class BatchState:
             return None, None
         key = policy.private_ack_key(case.id, self.openings.get(case.id, 1))
         return key, self.acked.get(key)
+
+    def others_affected(self, case: Case | None) -> bool:
+        """Whether the case's incident holds another customer's case too (P6): only
+        then may its acknowledgment say others are affected."""
+        if case is None or case.incident is None:
+            return False
+        key = case.incident
+        if any(c != case.id for c in self.incident_cases.get(key, ())):
+            return True
+        if key not in self._incident_stored:
+            assert self._conn is not None
+            row = self._conn.execute(Q["incident_cases"], {"key": key}).fetchone()
+            self._incident_stored[key] = (row["n"], row["one"])
+        return incident_shared(self._incident_stored[key], case.id)
 
     def name_of(self, customer: int) -> str | None:
         return self.names.get(customer)
@@ -387,6 +405,13 @@ def _case_row(case: Case) -> dict[str, Any]:
     return {"id": case.id, "customer": case.customer_id, "status": case.status,
             "language": case.language, "incident": case.incident,
             "opened_at": case.opened_at, "closed_at": case.closed_at}
+
+
+def incident_shared(stored: tuple[int, int | None], case_id: int) -> bool:
+    """Whether an incident's stored cases, (how many, one of them) as ``incident_cases``
+    gives them, include one besides ``case_id``."""
+    n, one = stored
+    return n > 1 or (n == 1 and one != case_id)
 
 
 def wants_case(msg: Message, cls: Classification) -> bool:

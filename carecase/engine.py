@@ -264,6 +264,7 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, found: _Matched
         message=msg, message_id=message_id, customer_id=customer, classification=cls,
         case=case, private_ack_key=ack_key, private_acked_by=acked_by,
         customer_name=found.name, customer_email=found.email,
+        others_affected=state.others_affected(case),
         now=state.now), settings, defer=True)  # rendered while the batch is written
     if actions.archive:
         state.archive(message_id, case.id if case else None, msg, actions.archive)

@@ -46,6 +46,7 @@ class Situation:
     customer_name: str | None
     customer_email: str | None
     now: datetime
+    others_affected: bool = False  # the case's incident holds other customers' cases
 
 
 @dataclass
@@ -56,7 +57,8 @@ class Actions:
 
 
 def context(settings: Settings, *, case: Case | None, customer_name: str | None,
-            channel: str, now: datetime, **extra: Any) -> dict[str, Any]:
+            channel: str, now: datetime, others_affected: bool = False,
+            **extra: Any) -> dict[str, Any]:
     """The template context for a case (shared by decisions, status updates, closing)."""
     biz = settings.business
     name = (customer_name or "").strip()
@@ -67,6 +69,7 @@ def context(settings: Settings, *, case: Case | None, customer_name: str | None,
         case={"id": case.id if case else 0, "fault": case.fault if case else "unknown",
               "incident": case.incident if case else None,
               "incident_topic": incidents.topic_of(case.incident) if case else None,
+              "others_affected": others_affected,
               "gesture": case.gesture if case else None,
               "third_party": case.third_party if case else None},
         agent=case.agent if case else None,
@@ -120,7 +123,7 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         return actions
     lang = cls.language if cls.language in render.LANGUAGES else settings.business.language
     ctx = context(settings, case=s.case, customer_name=s.customer_name, channel=msg.channel,
-                  now=s.now, asking=_asking(cls))
+                  now=s.now, others_affected=s.others_affected, asking=_asking(cls))
     if cls.moderation and hideable(msg):
         _moderate(s, settings, lang, ctx, actions)
         return actions

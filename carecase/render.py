@@ -105,8 +105,9 @@ def base_context(**overrides: Any) -> dict[str, Any]:
         "business": {"name": "", "signature": "", "email": "", "phone": ""},
         "customer": {"name": "", "first_name": ""},
         # incident_topic: courier, billing or outage for an incident carecase grouped
+        # others_affected: the incident holds other customers' cases too
         "case": {"id": "", "fault": "unknown", "incident": None, "incident_topic": None,
-                 "gesture": None, "third_party": None},
+                 "others_affected": False, "gesture": None, "third_party": None},
         "agent": None,
         "channel": "",
         "emailed": False,

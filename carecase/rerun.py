@@ -14,7 +14,13 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from carecase import classify, identity, policy
-from carecase.batch import BatchState, message_from_row, outbox_row, rules_for
+from carecase.batch import (
+    BatchState,
+    incident_shared,
+    message_from_row,
+    outbox_row,
+    rules_for,
+)
 from carecase.config import Settings
 from carecase.engine import lock
 from carecase.errors import NotFound
@@ -40,6 +46,8 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         ack_key = policy.private_ack_key(case_id, opening)
         acked = conn.execute(Q["outbox_channel"], {"key": ack_key}).fetchone()
         acked_by = acked["channel"] if acked else None
+        stored = conn.execute(Q["incident_cases"], {"key": case.incident}).fetchone()
+        others_affected = incident_shared((stored["n"], stored["one"]), case_id)
         for m in inbound:
             msg = message_from_row(m)
             cls = classify.classify(msg, rules, prior_language=case.language)
@@ -62,7 +70,8 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
                 message=msg, message_id=m["id"], customer_id=case.customer_id,
                 classification=cls, case=case if case.status != "closed" else None,
                 private_ack_key=ack_key, private_acked_by=acked_by, customer_name=row["name"],
-                customer_email=identity.email_of(msg) or row["email"], now=now), settings)
+                customer_email=identity.email_of(msg) or row["email"], now=now,
+                others_affected=others_affected), settings)
             acked_by = acked_by or next((o.channel for o in actions.outgoing
                                          if o.key == ack_key), None)
             for out in actions.outgoing:

@@ -486,6 +486,10 @@ UPDATE incidents SET prevention = %(prevention)s WHERE key = %(key)s
 SELECT key, channel, body, not_before AS post_at, status, external_id, last_error
 FROM outbox WHERE action = 'post' ORDER BY not_before
 
+-- incident_cases --
+-- How many cases an incident holds, and one of them.
+SELECT count(*) AS n, min(id) AS one FROM cases WHERE incident = %(key)s
+
 -- outbox_channel --
 SELECT channel FROM outbox WHERE key = %(key)s
 

@@ -105,7 +105,32 @@ def test_a_surge_of_different_people_stays_separate_cases_in_one_incident(db, se
     assert len({c["incident"] for c in listed}) == 1 and listed[0]["incident"]
     acks = [r["body"] for r in outbox(db) if r["template"] == "private_ack"]
     assert len(acks) == len(names)  # P6: told in their words, never by the incident's key
-    assert all("(problem med leveranserna)" in b and "courier-" not in b for b in acks)
+    # the first to complain is not told others are affected: no one else was, yet
+    first, *rest = acks
+    assert "fler kunder" not in first and "(problem med leveranserna)" not in first
+    assert all("fler kunder" in b and "(problem med leveranserna)" in b and "courier-" not in b
+               for b in rest)
+    # a later batch counts the cases stored under the incident
+    run(db, settings, msg("facebook", "111_99", "PostNord tappade bort mitt paket.", 99,
+                          author=Author(id="fb99", name="Tove Lind"), thread_id="111_99"))
+    [later] = [r for r in outbox(db) if r["template"] == "private_ack" and
+               r["target"] == "111_99"]
+    assert "fler kunder" in later["body"]
+    # as does a re-run that acknowledges a reviewer once an agent has their address
+    run(db, settings, msg("google", "g-7", "PostNord levererade aldrig mitt paket.", 100,
+                          author=Author(id="review/g-7", name="Maja Ek"), rating=1))
+    [reviewed] = [c["id"] for c in cases.list_cases(db) if c["customer"] == "Maja Ek"]
+    cases.add_contact(db, reviewed, email="maja.ek@example.se")
+    rerun.rerun_case(db, settings, reviewed)
+    [ack] = [r for r in outbox(db) if r["template"] == "private_ack" and
+             r["case_id"] == reviewed]
+    assert "fler kunder" in ack["body"]
+
+
+def test_an_incident_is_shared_when_its_stored_cases_hold_another():
+    assert not batch.incident_shared((0, None), 5)
+    assert not batch.incident_shared((1, 5), 5)  # only this case
+    assert batch.incident_shared((1, 4), 5) and batch.incident_shared((2, 5), 5)
 
 
 @pytest.mark.parametrize("text", [

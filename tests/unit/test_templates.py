@@ -53,6 +53,7 @@ def context(fault: str, *, gesture: bool, news: bool, agent: bool, emailed: bool
             "gesture": "SORRY20 (20 %)" if gesture else None,
             "incident": "courier-2026-11-21",
             "incident_topic": "courier",
+            "others_affected": True,
         },
         "agent": "Erik Lund" if agent else None,
         "emailed": emailed,
@@ -208,10 +209,16 @@ INCIDENT_WORDS = {"en": "problems with deliveries", "sv": "problem med leveranse
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_incident_is_named_in_the_customers_words_never_by_its_key(language) -> None:
-    grouped = render("private_ack", language, case={"incident": "courier-2026-11-21",
-                                                    "incident_topic": "courier"}).text
+    grouped = render("private_ack", language, case={
+        "incident": "courier-2026-11-21", "incident_topic": "courier",
+        "others_affected": True}).text
     assert f"({INCIDENT_WORDS[language]})" in grouped and "courier-2026" not in grouped
-    named = render("private_ack", language, case={"incident": "INC-42 PostNord"}).text
+    # the first to complain is not told that others are affected: none are, yet
+    alone = render("private_ack", language, case={
+        "incident": "courier-2026-11-21", "incident_topic": "courier"}).text
+    assert INCIDENT_WORDS[language] not in alone
+    named = render("private_ack", language, case={"incident": "INC-42 PostNord",
+                                                  "others_affected": True}).text
     assert "INC-42" not in named and "()" not in named
     assert named.count("\n\n") == grouped.count("\n\n")  # the sentence is still there
 
