@@ -211,11 +211,19 @@ def _card_brand_ok(d: str) -> bool:
     return d[0] in "56" and n >= 13  # Maestro, Dankort (5019), Discover, UnionPay
 
 
+# A payment reference named as one: Swedish OCR and Norwegian KID numbers carry a Luhn
+# check digit too, so one of a card's length and prefix would read as a card number.
+_REFERENCE = re.compile(r"\b(?:ocr|kid|fik|fi-kort|betalings-?id|bankgiro|plusgiro|"
+                        r"referens\w*|referanse\w*|reference|ref)\b\W{0,3}(?:\w+\W{1,3})?$",
+                        re.IGNORECASE)
+
+
 def _cards(text: str) -> list[re.Match[str]]:
     found = []
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
-        if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and _card_brand_ok(digits):
+        if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and _card_brand_ok(digits) \
+                and not _REFERENCE.search(text, max(0, m.start() - 30), m.start()):
             found.append(m)
     return found
 
