@@ -227,6 +227,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Hvorfor tager det så lang tid at få svar fra jer?", None, "complaint"),
         ("Bästa skobutiken!", None, "praise"),
         ("Kjempefornøyd med skoene!", None, "praise"),
+        # staff, rude or kind; slow against a promise
+        ("Okej butik men personalen i Malmö var otrevlig.", 3, "complaint"),
+        ("Personalet var uhøflige", None, "complaint"),
+        ("Betjeningen var frekk", None, "complaint"),
+        ("Unhelpful staff", None, "complaint"),
+        ("Great boots, but delivery took 9 days instead of 2.", None, "complaint"),
+        ("Very friendly and helpful staff", None, "praise"),
+        ("Supertrevlig personal", None, "praise"),
+        ("Meget venlig betjening", None, "praise"),
         # the same words said of something else
         ("I have been waiting for these boots to come back!", None, "other"),
         ("Jeg har annulleret min ordre, hvornår får jeg pengene?", None, "question"),
