@@ -139,16 +139,26 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)(?:hi|hello|hej|hei)?[\s,]*", re.IGNORECASE)
 
 
-# Negations: before a settled marker they undo it ("I still haven't got my money
-# back"); after one, they end its clause, with "but" and the like ("thanks for the
-# refund that never came", "no problems with the shoes, but the box was crushed").
+# Negations: before a settled or praise marker they undo it ("I still haven't got my
+# money back", "ikke god kvalitet", "never buy again"; not "not only great shoes", nor
+# "can't recommend them enough"); after a settled one, they end its clause, with "but"
+# and the like ("thanks for the refund that never came", "no problems with the shoes,
+# but the box was crushed").
 _NEGATION = r"(?:not|never|cannot|\w+n[’']t|inte|ej|aldrig|ikke|ikkje|aldri)"
 _CLAUSE_ENDS = (
     rf"(?:{_NEGATION}|but|however|although|though|except|still|yet|no|nothing|"
     r"men|dock|fast|utom|ännu|fortfarande|ingen|inget|ingenting|intet|"
     r"bortset|undtagen|endnu|stadig|bortsett|unntatt|ennå|fortsatt|enda)"
 )
-_NEGATED = re.compile(rf"(?:^|[^\w'’]){_NEGATION}[^\w'’]+(?:[\w'’]+[^\w'’]+)?$")
+_NEGATED = re.compile(rf"(?:^|[^\w'’]){_NEGATION}[^\w'’]+"
+                      r"(?:(?!(?:only|just|bara|bare|kun|blot)\b)[\w'’]+[^\w'’]+)?$")
+_ENOUGH = re.compile(r"\W+(?:\w+\W+){0,3}?(?:enough|nog|nok)\b")
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    """Whether a negation comes just before ``text[start:end]`` (and no "enough" after)."""
+    return bool(_NEGATED.search(text[max(0, start - 40):start])) \
+        and not _ENOUGH.match(text, end)
 
 
 @cache
@@ -161,7 +171,7 @@ def _settled_pattern() -> re.Pattern[str]:
 def _cut_settled(folded: str) -> tuple[str, bool]:
     """``folded`` without its settled markers' clauses, and whether it had one."""
     spans = [m.span() for m in _settled_pattern().finditer(folded)
-             if not _NEGATED.search(folded[max(0, m.start() - 40):m.start()])]
+             if not _negated(folded, m.start(), m.end())]
     for start, end in reversed(spans):
         folded = f"{folded[:start]} {folded[end:]}"
     return folded, bool(spans)
@@ -172,11 +182,22 @@ def _markers(text: str) -> tuple[bool, bool]:
     for the quick refund") are praise, cut out before complaints are looked for; and
     complaint phrases are cut out before praise is, so "not happy" or "ikke tilfreds"
     never reads as praise."""
-    folded, settled = _cut_settled(text.casefold())
+    folded, praise = _cut_settled(text.casefold())
     complaint_re = word_pattern("complaint")
     complaint = bool(complaint_re.search(folded))
-    praise = settled or bool(word_pattern("praise").search(complaint_re.sub(" ", folded)))
+    rest = complaint_re.sub(" ", folded)
+    for m in word_pattern("praise").finditer(rest):
+        if _negated(rest, m.start(), m.end()):
+            complaint = True  # praise denied: "ikke god kvalitet", "never buy again"
+        else:
+            praise = True
     return complaint, praise
+
+
+# A Scandinavian yes/no question puts its verb first, before "you": "Skickar ni till
+# Åland", "Sender I til Grønland", "Tar dere Vipps". Danish "I" (you) only capitalised:
+# "i" is "in".
+_VERB_FIRST = re.compile(r"(?i:[^\W\d_]+r)\s+(?:[Nn]i|[Dd]u|[Dd]ere|I|[Mm]an)\b")
 
 
 def _is_question(text: str) -> bool:
@@ -184,7 +205,11 @@ def _is_question(text: str) -> bool:
         return True
     opener = word_pattern("question")
     folded = text.casefold()
-    return any(opener.match(folded, m.end()) for m in _SENTENCE_START.finditer(folded))
+    if any(opener.match(folded, m.end()) for m in _SENTENCE_START.finditer(folded)):
+        return True
+    # the same positions: casefold() keeps the length of Scandinavian text
+    return len(folded) == len(text) and any(
+        _VERB_FIRST.match(text, m.end()) for m in _SENTENCE_START.finditer(folded))
 
 
 def kind_of(text: str, rating: int | None) -> str:

@@ -236,6 +236,22 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Very friendly and helpful staff", None, "praise"),
         ("Supertrevlig personal", None, "praise"),
         ("Meget venlig betjening", None, "praise"),
+        # praise said in everyday words, and denied
+        ("Fin kvalitet och snabb frakt", None, "praise"),
+        ("Rigtig god oplevelse", None, "praise"),
+        ("Top quality, will buy again", None, "praise"),
+        ("Vil helt klart handle her igjen", None, "praise"),
+        ("Couldn't be happier", None, "praise"),
+        ("Can't recommend them enough", None, "praise"),
+        ("Not only great shoes but fast delivery too", None, "praise"),
+        ("Ikke god kvalitet", None, "complaint"),
+        ("Inte sköna alls", None, "complaint"),
+        ("I will never buy again from you", None, "complaint"),
+        # a yes/no question with its verb first needs no question mark
+        ("Skickar ni till Åland", None, "question"),
+        ("Hej, tar ni emot Swish", None, "question"),
+        ("Sender I til Grønland", None, "question"),
+        ("Bor i Aarhus", None, "other"),
         # the same words said of something else
         ("I have been waiting for these boots to come back!", None, "other"),
         ("Jeg har annulleret min ordre, hvornår får jeg pengene?", None, "question"),
