@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from email.utils import parseaddr
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -168,24 +168,29 @@ def _settled_pattern() -> re.Pattern[str]:
                       + rf"(?:\s+(?!{_CLAUSE_ENDS}(?![\w'’]))[\w'’-]+){{0,8}}")
 
 
+def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with each span replaced by a space."""
+    for start, end in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return text
+
+
 def _cut_settled(folded: str) -> tuple[str, bool]:
     """``folded`` without its settled markers' clauses, and whether it had one."""
     spans = [m.span() for m in _settled_pattern().finditer(folded)
              if not _negated(folded, m.start(), m.end())]
-    for start, end in reversed(spans):
-        folded = f"{folded[:start]} {folded[end:]}"
-    return folded, bool(spans)
+    return _cut(folded, spans), bool(spans)
 
 
+@lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn
 def _markers(text: str) -> tuple[bool, bool]:
     """(complaint, praise) markers present. Settled markers ("no complaints", "thanks
     for the quick refund") are praise, cut out before complaints are looked for; and
     complaint phrases are cut out before praise is, so "not happy" or "ikke tilfreds"
     never reads as praise."""
     folded, praise = _cut_settled(text.casefold())
-    complaint_re = word_pattern("complaint")
-    complaint = bool(complaint_re.search(folded))
-    rest = complaint_re.sub(" ", folded)
+    spans = [m.span() for m in word_pattern("complaint").finditer(folded)]
+    complaint, rest = bool(spans), _cut(folded, spans)
     for m in word_pattern("praise").finditer(rest):
         if _negated(rest, m.start(), m.end()):
             complaint = True  # praise denied: "ikke god kvalitet", "never buy again"
