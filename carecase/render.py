@@ -57,6 +57,13 @@ def _load(name: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+def full_stop(value: str | None) -> str:
+    """An agent's sentence ("what happened", "what we did") ended with a full stop if it
+    ends with no mark of its own."""
+    text = (value or "").rstrip()
+    return text if not text or text[-1] in ".!?…:;)»”\"'" else text + "."
+
+
 def redact_numbers(value: str | None) -> str:
     """``value`` with long numbers (card, IBAN, ID, account) replaced by "[…]"."""
     return _NUMBERISH.sub("[…]", value or "")
@@ -95,6 +102,7 @@ def environment() -> SandboxedEnvironment:
         auto_reload=False,  # installed templates do not change under a running process
     )
     env.filters["redact"] = redact_numbers
+    env.filters["full_stop"] = full_stop
     return env
 
 

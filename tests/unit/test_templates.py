@@ -127,6 +127,24 @@ def test_public_ack_invites_private_contact_or_says_we_emailed(language: str) ->
     assert len(public) < 450
 
 
+# "Once again, sorry" would be untrue when the fault was set to ours after the
+# acknowledgment (which then apologised for nothing)
+AGAIN = {"en": ("sorry again", "once again"), "sv": ("återigen", "än en gång"),
+         "da": ("endnu en gang",), "nb": ("nok en gang",)}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_apology_never_says_again_and_an_agents_sentences_end_with_a_stop(language):
+    for name in ("status_update", "followup_close"):
+        text = render(name, language, case={"fault": "ours"}, happened="Fel färg skickades",
+                      done="Nya skor skickades!", prevention="Vi kontrollerar färgen").text
+        assert not any(w in text.casefold() for w in AGAIN[language]), (name, text)
+        assert any(w in text.casefold() for w in APOLOGY[language])
+        if name == "followup_close":
+            assert "Fel färg skickades.\n" in text and "Nya skor skickades!\n" in text
+        assert "Vi kontrollerar färgen." in text
+
+
 # What a thank-you says to praise that also names what could have been better
 HEARD = {"en": "what could have been better", "sv": "vad vi kunde ha gjort bättre",
          "da": "hvad vi kunne have gjort bedre", "nb": "hva vi kunne ha gjort bedre"}
