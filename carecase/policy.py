@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from carecase import classify, incidents, render
@@ -58,8 +58,9 @@ class Actions:
 
 def context(settings: Settings, *, case: Case | None, customer_name: str | None,
             channel: str, now: datetime, others_affected: bool = False,
-            **extra: Any) -> dict[str, Any]:
-    """The template context for a case (shared by decisions, status updates, closing)."""
+            update_day: date | None = None, **extra: Any) -> dict[str, Any]:
+    """The template context for a case (shared by decisions, status updates, closing).
+    ``update_day``: the local day a status update is for; the next is on a later one."""
     biz = settings.business
     name = (customer_name or "").strip()
     return render.base_context(
@@ -76,19 +77,21 @@ def context(settings: Settings, *, case: Case | None, customer_name: str | None,
         channel=channel,
         status_time=settings.care.status_update_time.strftime("%H:%M"),
         weekdays_only=settings.care.weekdays_only,
-        next_update=render.format_when(next_update_at(settings, now), _lang(case, settings),
-                                       biz.timezone),
+        next_update=render.format_when(next_update_at(settings, now, after=update_day),
+                                       _lang(case, settings), biz.timezone),
         **extra,
     )
 
 
-def next_update_at(settings: Settings, now: datetime) -> datetime:
-    """The next status-update time after ``now``, in the business's time zone."""
+def next_update_at(settings: Settings, now: datetime, *, after: date | None = None
+                   ) -> datetime:
+    """The next status-update time after ``now``, in the business's time zone, and on a
+    later day than ``after`` (the day of an update already sent: one a day, P7)."""
     tz = settings.business.tz
     local = now.astimezone(tz)
     at = local.replace(hour=settings.care.status_update_time.hour,
                        minute=settings.care.status_update_time.minute, second=0, microsecond=0)
-    if at <= local:
+    while at <= local or (after is not None and at.date() <= after):
         at += timedelta(days=1)
     while settings.care.weekdays_only and at.weekday() >= 5:
         at += timedelta(days=1)

@@ -41,7 +41,7 @@ def status_updates(db: Any, settings: Settings, *, on: date | None = None,
                 else settings.business.language
             news = [n["text"] for n in row["news"] or []]
             ctx = policy.context(settings, case=case, customer_name=row["name"],
-                                 channel="email", now=now, news=news,
+                                 channel="email", now=now, update_day=day, news=news,
                                  prevention=row["prevention"])
             out = closing.private_message(settings, case, "status_update", lang, ctx,
                                           key=key, email=row["email"], x_id=row["x_id"])

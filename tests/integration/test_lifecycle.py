@@ -141,6 +141,17 @@ def test_one_update_per_case_per_local_day_even_with_no_news(db, settings):
         rows = conn.execute("SELECT * FROM outbox WHERE template = 'status_update'").fetchall()
     assert len(rows) == 1 and rows[0]["key"].endswith(":2026-11-23")
     assert rows[0]["recipient"] == "anna@example.se"  # the private channel
+    assert "tisdag 24 november kl. 17:00" in rows[0]["body"]  # the next one: tomorrow
+
+
+def test_an_update_sent_by_hand_in_the_morning_promises_the_next_for_tomorrow(db, settings):
+    # today's is sent: the 17:00 run will skip it, so the next comes tomorrow
+    ingest(db, settings, complaint("a1@x"))
+    morning = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 09:00 in Stockholm, a Tuesday
+    updates.status_updates(db, settings, now=morning)
+    with db.connection() as conn:
+        [row] = conn.execute("SELECT * FROM outbox WHERE template = 'status_update'").fetchall()
+    assert "onsdag 25 november kl. 17:00" in row["body"], row["body"]
 
 
 def test_customer_facing_notes_are_the_news_and_internal_ones_are_not(db, settings):
