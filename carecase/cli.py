@@ -77,8 +77,9 @@ def _json(data: Any) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the database migrations and write outdated matching keys anew (safe to run
-    again)."""
+    """Apply the database migrations and write outdated matching keys anew.
+
+    Safe to run again: what is up to date is left as it is."""
     from carecase import engine
     from carecase.bootstrap import open_app
     from carecase.store import migrate
@@ -254,8 +255,9 @@ def cases_note(case_id: int, text: str,
 def cases_set(case_id: int, fault: str | None = None, agent: str | None = None,
               incident: str | None = None, gesture: str | None = None,
               third_party: str | None = None) -> None:
-    """Set the fault, agent, incident, goodwill gesture or third party of a case
-    (an empty value, e.g. --gesture "", clears it)."""
+    """Set the fault, agent, incident, goodwill gesture or third party of a case.
+
+    An empty value (e.g. --gesture "") clears it."""
     from carecase import cases
 
     with _app() as opened:
@@ -266,9 +268,10 @@ def cases_set(case_id: int, fault: str | None = None, agent: str | None = None,
 
 @cases_app.command("contact")
 def cases_contact(case_id: int, email: str | None = None, phone: str | None = None) -> None:
-    """Record an e-mail address or phone number the customer gave you: the daily
-    updates and the follow-up go to the newest address, and what they write from it
-    joins the case."""
+    """Record an e-mail address or phone number the customer gave you.
+
+    The daily updates and the follow-up go to the newest address, and what the
+    customer writes from it joins the case."""
     from carecase import cases
 
     with _app() as opened:
