@@ -418,11 +418,13 @@ def wants_case(msg: Message, cls: Classification) -> bool:
     """Whether a message opens a case if its author has none to join, when a person (not
     a machine) wrote it: a complaint or a question, anything moderated, and anything
     written to us in private but thanks. An e-mail or a direct message asks for care
-    whatever its words ("Please cancel order 123456", a photo with no text, a language
-    the word lists do not know); a public comment needs words that say so."""
+    whatever its words ("Please cancel order 123456", a photo with no text); a public
+    comment needs words that say so, or a language we cannot read (German), which an
+    agent must then read."""
     if cls.machine is not None:
         return False
-    return raises_matter(msg, cls) or (not msg.public and cls.kind != "praise")
+    return raises_matter(msg, cls) or (
+        (not msg.public or classify.unreadable(cls)) and cls.kind != "praise")
 
 
 def raises_matter(msg: Message, cls: Classification) -> bool:

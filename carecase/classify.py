@@ -22,8 +22,8 @@ from carecase.moderation import moderation_reasons, word_pattern
 
 __all__ = [
     "Rules", "classify", "content", "detect_language", "detect_languages", "has_reservations",
-    "kind_of", "machine_reason", "moderation_reasons", "sentiment_of", "warm_up",
-    "with_language",
+    "kind_of", "machine_reason", "moderation_reasons", "sentiment_of", "unreadable",
+    "warm_up", "with_language",
 ]  # fmt: skip
 
 
@@ -40,12 +40,13 @@ class Rules:
 
 # --- language (P15) -----------------------------------------------------------------
 # German is loaded so that German text is recognised as "not ours" instead of being
-# forced into the nearest Scandinavian language; it then falls back.
+# forced into the nearest Scandinavian language: it is named ("de"), replies to it fall
+# back to a language we write (P15), and its case is flagged for an agent.
 _LINGUA = {
     Language.DANISH: "da", Language.SWEDISH: "sv", Language.BOKMAL: "nb",
     Language.NYNORSK: "nb", Language.ENGLISH: "en", Language.GERMAN: "de",
 }  # fmt: skip
-SUPPORTED = ("da", "sv", "nb", "en")
+SUPPORTED = ("da", "sv", "nb", "en")  # the languages we read and write
 _detector: LanguageDetector | None = None
 _detector_lock = threading.Lock()
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|[\d_]+")
@@ -77,7 +78,8 @@ def warm_up() -> None:
 
 
 def detect_language(text: str, fallback: str | None) -> str | None:
-    """The language code of ``text`` ('da', 'sv', 'nb' or 'en'), or ``fallback``.
+    """The language code of ``text`` ('da', 'sv', 'nb' or 'en'; 'de' for German, which
+    we can tell but not read), or ``fallback``.
 
     Text in another language, or that lingua is unsure about, gives ``fallback``; so
     does short text (under 3 words or 15 letters) unless lingua is sure of it ("Inte
@@ -130,9 +132,7 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
         lower = {w.casefold() for w in words}
         da, nb = len(lower & _DA_WORDS), len(lower & _NB_WORDS)
         best = "da" if da > nb else "nb" if nb > da else best
-    if best not in SUPPORTED or scores[best] < sure:
-        return None
-    return best
+    return best if scores[best] >= sure else None
 
 
 # --- kind and sentiment ---------------------------------------------------------------
@@ -236,6 +236,12 @@ def kind_of(text: str, rating: int | None) -> str:
     if _is_question(text):
         return "question"
     return "praise" if praise else "other"
+
+
+def unreadable(cls: Classification) -> bool:
+    """Whether the message is in a language we can tell but do not read (German): its
+    words say nothing to kind_of, so an agent must read it."""
+    return cls.language is not None and cls.language not in SUPPORTED
 
 
 def has_reservations(text: str) -> bool:

@@ -137,6 +137,11 @@ def _decide(s: Situation, settings: Settings) -> Actions:
             if msg.public else "sent to us in private"
         actions.events.append(("flagged", {"message": msg.external_id,
                                            "reasons": list(cls.moderation), "why": why}))
+    if classify.unreadable(cls) and s.case:
+        actions.events.append(("flagged", {
+            "message": msg.external_id, "reasons": ["language"],
+            "why": f"written in a language carecase does not read ({cls.language}): "
+                   "read it and answer it yourself"}))
     if cls.kind == "praise" and s.case is None:
         channel_cfg = getattr(settings.channels, msg.channel, None)
         thank = getattr(channel_cfg, "thank_praise", None)

@@ -13,6 +13,7 @@ from carecase.classify import (
     kind_of,
     machine_reason,
     sentiment_of,
+    unreadable,
 )
 from carecase.model import Author, Message
 
@@ -95,8 +96,16 @@ def test_links_and_handles_do_not_count_as_words() -> None:
     assert detect_language("@lampbutiken https://example.com/a/b/c #fail", "da") == "da"
 
 
-def test_other_languages_fall_back() -> None:
+def test_german_is_named_so_that_an_agent_reads_it() -> None:
     text = "Mein Paket ist immer noch nicht angekommen und niemand antwortet mir."
+    assert detect_language(text, fallback="sv") == "de"
+    cls = classify(message(text), Rules(default_language="sv"), prior_language="da")
+    assert cls.language == "de" and unreadable(cls) and cls.kind == "other"
+    assert not unreadable(classify(message("Mitt paket har inte kommit fram än"), Rules()))
+
+
+def test_other_languages_fall_back() -> None:
+    text = "Ma commande n'est jamais arrivée et personne ne répond à mes messages."
     assert detect_language(text, fallback="sv") == "sv"
 
 
