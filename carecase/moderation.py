@@ -92,6 +92,10 @@ _STAFF = (
     r"fyren|manden|kvinden|pigen|ekspedienten|sælgeren|buddet|kvinnen|dama|jenta|"
     r"selgeren)"
 )
+# The company itself, which an insult may be said of as criticism
+_FIRM = (r"(?:shop|store|company|firm|business|webshop|butik\w*|nettbutikk\w*|firma\w*|"
+         r"företag\w*|selskab\w*|selskap\w*|service|support|kundservice|kundtjänst\w*|"
+         r"kundeservice\w*)\b")
 # The staff behind a place: "idiots in customer service", "idioter på lagret"
 _PLACE = (
     r"(?:i|på|in|at|hos|from|fra|från)\s+(?:\w+\s+)?(?:kundtjänst\w*|kundservice\w*|"
@@ -118,9 +122,11 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"|\bi\s+er\s+{_GAP}{insult}"  # Danish plural "I er nogle idioter"
         rf"|\b{_STAFF}(?:\s+\w+)?{_WHICH}\s+{_BE}\s+{_GAP}{insult}"
         # "what an idiot", "vilken idiot", "hvilken flok idioter", "sikke en idiot",
-        # "for en tosk"; not of oneself ("what an idiot I was")
+        # "for en tosk"; not of oneself ("what an idiot I was"), nor of the company
+        # ("what a loser shop", "hvilken tåbe af en webshop": criticism)
         rf"|\b(?:what|vilken|vilka|vilket|hvilken|hvilke|hvilket|sikke|for|för)"
         rf"\s+{_GAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
+        rf"(?!\s+(?:(?:of|af|av|till|til)\s+(?:an?\s+|en\s+|ett\s+|et\s+|ei\s+)?)?{_FIRM})"
         # "whoever packed this is an idiot", "den som packade det var en idiot"
         rf"|\b(?:whoever|den\s+som|den\s+der)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+{_GAP}{insult}"
         rf"|{insult}\s+{_PLACE}"

@@ -48,6 +48,10 @@ def reasons(text: str) -> tuple[str, ...]:
         "Hon sa att jag var en idiot",
         "I am not an idiot",
         "What a joke",
+        # an insult said of the company is criticism too
+        "What a loser shop",
+        "Hvilken tåbe af en webshop",
+        "Vilka dårar till företag",
         "Whoever designed this box is a genius",
         "",
     ],
