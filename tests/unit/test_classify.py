@@ -261,6 +261,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Hej, tar ni emot Swish", None, "question"),
         ("Sender I til Grønland", None, "question"),
         ("Bor i Aarhus", None, "other"),
+        # outrage and impatience said short, and asking for someone to talk to
+        ("Svara då!", None, "complaint"),
+        ("Shame on you", None, "complaint"),
+        ("Skandaløst", None, "complaint"),
+        ("Jag är så trött på er", None, "complaint"),
+        ("Jeg er træt af at vente", None, "complaint"),
+        ("Hvad foregår der hos jer?", None, "complaint"),
+        ("Jag vill prata med en chef", None, "question"),
+        ("Kan nogen ringe mig op", None, "question"),
         # the same words said of something else
         ("I have been waiting for these boots to come back!", None, "other"),
         ("Jeg har annulleret min ordre, hvornår får jeg pengene?", None, "question"),
