@@ -269,8 +269,9 @@ _AUTO_SUBJECT = re.compile(
 
 
 def machine_reason(msg: Message, rules: Rules) -> str | None:
-    """Why ``msg`` must never be answered (P16): own_post, auto_submitted, bounce,
-    report, bulk, mailing_list, no_reply or auto_reply; None when a human wrote it."""
+    """Why ``msg`` must never be answered (P16): own_post, retweet, auto_submitted,
+    bounce, report, bulk, mailing_list, no_reply or auto_reply; None when a human wrote
+    it."""
     author = msg.author
     own_handles = {i.casefold().lstrip("@") for i in rules.own_ids}
     if (
@@ -280,6 +281,8 @@ def machine_reason(msg: Message, rules: Rules) -> str | None:
         or (author.email and author.email.casefold() in rules.own_emails)
     ):
         return "own_post"
+    if msg.channel == "x" and _retweet(msg):
+        return "retweet"  # someone else's words passed on: that post is answered itself
     raw_headers = msg.raw.get("headers") or {}
     h = {str(k).casefold(): str(v).strip() for k, v in raw_headers.items()}
     if h.get("auto-submitted", "no").casefold() != "no":
@@ -307,6 +310,13 @@ def machine_reason(msg: Message, rules: Rules) -> str | None:
     if _AUTO_SUBJECT.match(msg.subject or h.get("subject", "")):
         return "auto_reply"
     return None
+
+
+def _retweet(msg: Message) -> bool:
+    tweet = msg.raw.get("tweet") if isinstance(msg.raw.get("tweet"), dict) else {}
+    refs = tweet.get("referenced_tweets") or []
+    return any(isinstance(r, dict) and r.get("type") == "retweeted" for r in refs) or \
+        msg.text.startswith("RT @")
 
 
 def classify(msg: Message, rules: Rules, prior_language: str | None = None) -> Classification:

@@ -391,8 +391,12 @@ def test_machines_and_our_own_posts_are_stored_never_answered(db, settings):
               raw={"headers": {"Auto-Submitted": "auto-replied"}}, subject="Automatic reply")
     own = msg("email", "own1@mail.example", "Thanks for your mail, we are on it.",
               author=Author(name="Care", email="care@nordicshoes.example"))
-    report = run(db, settings, ooo, own)
-    assert report.counts["messages"] == 2 and report.counts["machine"] == 2
+    # a retweet of someone's complaint passes on their words: theirs is answered
+    retweet = msg("x", "186777", "RT @annaandersson: @nordicshoes var är mitt paket?",
+                  author=Author(id="55", name="Per Holm", handle="@perholm"),
+                  raw={"tweet": {"referenced_tweets": [{"type": "retweeted", "id": "186001"}]}})
+    report = run(db, settings, ooo, own, retweet)
+    assert report.counts["messages"] == 3 and report.counts["machine"] == 3
     assert outbox(db) == [] and cases.list_cases(db) == []
 
 
