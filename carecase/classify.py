@@ -163,9 +163,12 @@ def _negated(text: str, start: int, end: int) -> bool:
 
 @cache
 def _settled_pattern() -> re.Pattern[str]:
-    """A settled marker with the rest of its clause (up to eight words)."""
-    return re.compile(word_pattern("settled").pattern
-                      + rf"(?:\s+(?!{_CLAUSE_ENDS}(?![\w'’]))[\w'’-]+){{0,8}}")
+    """A settled marker, or a remedied one with the rest of its clause (up to eight
+    words): what was put right is named after the thanks ("thanks for sorting out the
+    wrong size")."""
+    clause = rf"(?:\s+(?!{_CLAUSE_ENDS}(?![\w'’]))[\w'’-]+){{0,8}}"
+    return re.compile(f"{word_pattern('remedied').pattern}{clause}"
+                      f"|{word_pattern('settled').pattern}")
 
 
 def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -176,7 +179,8 @@ def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _cut_settled(folded: str) -> tuple[str, bool]:
-    """``folded`` without its settled markers' clauses, and whether it had one."""
+    """``folded`` without its settled and remedied markers (the latter with their
+    clauses), and whether it had one."""
     spans = [m.span() for m in _settled_pattern().finditer(folded)
              if not _negated(folded, m.start(), m.end())]
     return _cut(folded, spans), bool(spans)

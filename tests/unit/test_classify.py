@@ -208,6 +208,7 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Thanks for the refund, but the zip is still broken", None, "complaint"),
         ("No problems with the shoes, but the lid was broken", None, "complaint"),
         ("Inget fel på skorna men leveransen var sen", None, "complaint"),
+        ("Nothing wrong with the shoes the sole is broken", None, "complaint"),
         ("Pakka kom for seint", None, "complaint"),
         ("Paketet är försenat", None, "complaint"),
         ("Nu har nästa paket inte heller kommit.", None, "complaint"),
