@@ -139,11 +139,11 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)(?:hi|hello|hej|hei)?[\s,]*", re.IGNORECASE)
 
 
-# Negations: before a settled or praise marker they undo it ("I still haven't got my
-# money back", "ikke god kvalitet", "never buy again"; not "not only great shoes", nor
-# "can't recommend them enough"); after a settled one, they end its clause, with "but"
-# and the like ("thanks for the refund that never came", "no problems with the shoes,
-# but the box was crushed").
+# Negations: before a settled, remedied or praise marker they undo it ("I still haven't
+# got my money back", "ikke god kvalitet", "never buy again"; not "not only great
+# shoes", nor "can't recommend them enough"); after a remedied one, they end its
+# clause, with "but" and the like ("thanks for the refund that never came", "thanks
+# for the refund, but the zip is still broken").
 _NEGATION = r"(?:not|never|cannot|\w+n[’']t|inte|ej|aldrig|ikke|ikkje|aldri)"
 _CLAUSE_ENDS = (
     rf"(?:{_NEGATION}|but|however|although|though|except|still|yet|no|nothing|"
@@ -188,10 +188,11 @@ def _cut_settled(folded: str) -> tuple[str, bool]:
 
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn
 def _markers(text: str) -> tuple[bool, bool]:
-    """(complaint, praise) markers present. Settled markers ("no complaints", "thanks
-    for the quick refund") are praise, cut out before complaints are looked for; and
-    complaint phrases are cut out before praise is, so "not happy" or "ikke tilfreds"
-    never reads as praise."""
+    """(complaint, praise) markers present. Settled and remedied markers ("no
+    complaints", "thanks for the quick refund") are praise, cut out before complaints
+    are looked for; complaint phrases are cut out before praise is, so "not happy" or
+    "ikke tilfreds" never reads as praise; and praise a negation comes just before is
+    a complaint."""
     folded, praise = _cut_settled(text.casefold())
     spans = [m.span() for m in word_pattern("complaint").finditer(folded)]
     complaint, rest = bool(spans), _cut(folded, spans)
