@@ -335,12 +335,15 @@ def content(msg: Message, rules: Rules, language: str | None) -> Classification:
     """What the message itself says, given the language ``detect_language(s)`` found in
     its text (None where the text does not tell; see ``with_language``)."""
     text = msg.text or ""
+    kind = kind_of(text, msg.rating)
     return Classification(
         language=language,
-        kind=kind_of(text, msg.rating),
+        kind=kind,
         moderation=moderation_reasons(text, rules),
         machine=machine_reason(msg, rules),
         sentiment=sentiment_of(text, msg.rating),
+        # only a rating makes praise of words that complain (kind_of)
+        reservations=kind == "praise" and msg.rating is not None and has_reservations(text),
     )
 
 

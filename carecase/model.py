@@ -72,6 +72,8 @@ class Classification:
     moderation: tuple[str, ...] = ()  # reasons to hide, e.g. ("profanity", "card_number")
     machine: str | None = None  # why it must never be answered (P16), else None
     sentiment: str = "neutral"  # negative | neutral | positive
+    # praise (by its rating) whose words complain too: "Lovely, but delivery was slow"
+    reservations: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,7 +150,7 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         ):
             # one thank-you a thread and author: an edited review is thanked once
             thread = msg.thread_id or msg.external_id
-            ctx_thanks = {**ctx, "reservations": classify.has_reservations(msg.text)}
+            ctx_thanks = {**ctx, "reservations": cls.reservations}
             actions.outgoing.append(_reply(s, "thank_you", lang, ctx_thanks,
                                            key=f"thanks:{msg.channel}:{thread}:{s.customer_id}"))
         return actions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -94,6 +95,14 @@ def test_short_text_lingua_is_unsure_of_falls_back(text: str) -> None:
 
 def test_links_and_handles_do_not_count_as_words() -> None:
     assert detect_language("@lampbutiken https://example.com/a/b/c #fail", "da") == "da"
+
+
+def test_a_good_rating_over_words_that_complain_is_praise_with_reservations() -> None:
+    mixed = replace(message("Lovely boots, but the delivery took forever."), rating=4)
+    cls = classify(mixed, Rules())
+    assert cls.kind == "praise" and cls.reservations
+    assert not classify(replace(mixed, text="Lovely boots!"), Rules()).reservations
+    assert not classify(replace(mixed, rating=None), Rules()).reservations  # a complaint
 
 
 def test_german_is_named_so_that_an_agent_reads_it() -> None:
