@@ -277,8 +277,10 @@ def _author(msg: EmailMessage) -> Author:
 
 
 # Contact forms: "Label: value" lines in the body of mail our web shop sends.
-_FORM_LINE = re.compile(r"^[ \t*]*([^\W\d_][\w .\-/]{0,30}?)[ \t*]*[:：][ \t]*(.*?)[ \t]*$",
+# One "Label: value" line; an HTML form's table reads "Label:| value" once made text
+_FORM_LINE = re.compile(r"^[ \t*#]*([^\W\d_][\w .\-/]{0,30}?)[ \t*]*[:：][ \t*|]*(.*?)[ \t|]*$",
                         re.MULTILINE)
+_MAILTO = re.compile(r"\[([^\]]*)\]\(mailto:[^)]*\)")  # html2text's form of a mailto link
 _EMAIL_LABELS = frozenset({
     "email", "e-mail", "e-mail address", "email address", "your email", "your e-mail",
     "e-post", "epost", "e-postadress", "din e-post", "e-postadresse", "din e-postadresse",
@@ -308,7 +310,7 @@ def contact_form_author(body: str, own_domains: frozenset[str] = frozenset()) ->
     fields: dict[str, str] = {}
     for m in _FORM_LINE.finditer(body[:5_000]):
         label = " ".join(m.group(1).casefold().split())
-        fields.setdefault(label, clean(m.group(2)).strip())
+        fields.setdefault(label, _MAILTO.sub(r"\1", clean(m.group(2))).strip(" *"))
     address = next((a.group(1).lower() for label, value in fields.items()
                     if label in _EMAIL_LABELS and (a := _ADDRESS.fullmatch(value))), None)
     if not address or address.rpartition("@")[2] in own_domains:

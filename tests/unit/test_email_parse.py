@@ -188,6 +188,21 @@ def test_a_contact_form_is_the_customers_only_when_our_shop_or_no_reply_sent_it(
     assert "contact_form" not in parse_email(ours, own_domains=OWN_DOMAINS).raw
 
 
+def test_an_html_contact_form_names_its_customer_in_a_table():
+    raw = (b"From: Webshop <webshop@butik.example>\r\nTo: kundservice@butik.example\r\n"
+           b"Subject: Kontaktformular\r\nMessage-ID: <f1@butik.example>\r\n"
+           b"Content-Type: text/html; charset=utf-8\r\n\r\n"
+           b"<html><body><h2>Ny henvendelse</h2><table>"
+           b"<tr><td><b>Navn:</b></td><td>Mette Hansen</td></tr>"
+           b"<tr><td><b>E-mail:</b></td><td><a href='mailto:mette@example.dk'>"
+           b"mette@example.dk</a></td></tr>"
+           b"<tr><td><b>Besked:</b></td><td>Min pakke er ikke kommet.</td></tr>"
+           b"</table></body></html>")
+    msg = parse_email(raw, own_domains=OWN_DOMAINS)
+    assert (msg.author.name, msg.author.email) == ("Mette Hansen", "mette@example.dk")
+    assert "Min pakke er ikke kommet." in msg.text
+
+
 def test_missing_message_id_falls_back_to_a_hash_of_the_bytes():
     raw = (CORPUS / "29_missing_message_id.eml").read_bytes()
     first, again = parse_email(raw), parse_email(raw)
