@@ -46,8 +46,10 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         ack_key = policy.private_ack_key(case_id, opening)
         acked = conn.execute(Q["outbox_channel"], {"key": ack_key}).fetchone()
         acked_by = acked["channel"] if acked else None
-        stored = conn.execute(Q["incident_cases"], {"key": case.incident}).fetchone()
-        others_affected = incident_shared((stored["n"], stored["one"]), case_id)
+        others_affected = False
+        if case.incident:
+            stored = conn.execute(Q["incident_cases"], {"key": case.incident}).fetchone()
+            others_affected = incident_shared((stored["n"], stored["one"]), case_id)
         for m in inbound:
             msg = message_from_row(m)
             cls = classify.classify(msg, rules, prior_language=case.language)

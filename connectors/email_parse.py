@@ -276,8 +276,8 @@ def _author(msg: EmailMessage) -> Author:
     return Author()
 
 
-# Contact forms: "Label: value" lines in the body of mail our web shop sends.
-# One "Label: value" line; an HTML form's table reads "Label:| value" once made text
+# Contact forms: "Label: value" lines in the body of mail our web shop sends (an HTML
+# form's table reads "Label:| value" once made text).
 _FORM_LINE = re.compile(r"^[ \t*#]*([^\W\d_][\w .\-/]{0,30}?)[ \t*]*[:：][ \t*|]*(.*?)[ \t|]*$",
                         re.MULTILINE)
 _MAILTO = re.compile(r"\[([^\]]*)\]\(mailto:[^)]*\)")  # html2text's form of a mailto link
