@@ -46,7 +46,7 @@ from imapclient.exceptions import (
 )
 from imapclient.imapclient import DELETED, SEEN, SENT
 
-from carecase.model import Message, Outgoing
+from carecase.model import NO_REPLY, Message, Outgoing
 from connectors.base import (
     AuthFailed,
     Batch,
@@ -63,8 +63,7 @@ log = logging.getLogger(__name__)
 
 FETCH_BYTES_BUDGET = 64 * 1024 * 1024  # bodies fetched per FETCH, so 200 big mails fit in RAM
 IDLE_RENEW_SECONDS = 9 * 60  # servers may drop an IDLE after ~10-30 min (RFC 2177)
-ROBOT_LOCAL_PARTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply",
-                     "do-not-reply", "bounce", "bounces")
+ROBOT_LOCAL_PARTS = ("mailer-daemon", "postmaster", "bounce", "bounces", *NO_REPLY)
 SEND_ACTIONS = ("send", "reply", "private_reply")
 
 

@@ -349,7 +349,8 @@ def test_rate_limit_per_address(smtp, make_channel):
 
 @pytest.mark.parametrize("address", [
     "support@butik.example", "Kundeservice@Butik.example", "MAILER-DAEMON@mx.example.com",
-    "postmaster@example.com", "noreply@shop.example", "no-reply@x.example", "not-an-address",
+    "postmaster@example.com", "noreply@shop.example", "no-reply@x.example",
+    "no_reply@shop.example", "do_not_reply@x.example", "not-an-address",
 ])
 def test_refuses_own_and_robot_addresses(smtp, make_channel, address):
     with pytest.raises(Unsupported):
