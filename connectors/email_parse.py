@@ -310,7 +310,7 @@ def contact_form_author(body: str, own_domains: frozenset[str] = frozenset()) ->
     fields: dict[str, str] = {}
     for m in _FORM_LINE.finditer(body[:5_000]):
         label = " ".join(m.group(1).casefold().split())
-        fields.setdefault(label, _MAILTO.sub(r"\1", clean(m.group(2))).strip(" *"))
+        fields.setdefault(label, _MAILTO.sub(r"\1", clean(m.group(2))).strip(" \t\r*"))
     address = next((a.group(1).lower() for label, value in fields.items()
                     if label in _EMAIL_LABELS and (a := _ADDRESS.fullmatch(value))), None)
     if not address or address.rpartition("@")[2] in own_domains:

@@ -173,6 +173,9 @@ def test_a_contact_form_is_the_customers_only_when_our_shop_or_no_reply_sent_it(
     form = (CORPUS / "42_contact_form_body_only.eml").read_bytes()
     mine = parse_email(form, own_domains=OWN_DOMAINS)
     assert mine.raw["contact_form"] is True
+    # as an MTA delivers it, with CRLF line ends
+    crlf = parse_email(form.replace(b"\n", b"\r\n"), own_domains=OWN_DOMAINS)
+    assert (crlf.author.name, crlf.author.email) == ("Mette Hansen", "mette.hansen@example.dk")
     assert machine_reason(mine, Rules(own_emails=frozenset({"webshop@butik.example"}))) is None
     # not knowing the shop's domain, it is the shop's own mail, as before
     assert parse_email(form).author.email == "webshop@butik.example"
