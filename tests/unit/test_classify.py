@@ -280,6 +280,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Hvad foregår der hos jer?", None, "complaint"),
         ("Jag vill prata med en chef", None, "question"),
         ("Kan nogen ringe mig op", None, "question"),
+        # a question asked indirectly, with no question mark
+        ("Jag undrar om ni har skorna i storlek 46", None, "question"),
+        ("Jeg vil gerne vide om I har dem i sort", None, "question"),
+        ("Lurer på om dere har denne i svart", None, "question"),
+        ("I was wondering if you have these in black", None, "question"),
+        ("Någon som vet hur man returnerar", None, "question"),
+        ("I wonder why nobody answers my emails", None, "complaint"),
         # the same words said of something else
         ("I have been waiting for these boots to come back!", None, "other"),
         ("Jeg har annulleret min ordre, hvornår får jeg pengene?", None, "question"),
