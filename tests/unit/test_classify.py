@@ -280,6 +280,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Hvad foregår der hos jer?", None, "complaint"),
         ("Jag vill prata med en chef", None, "question"),
         ("Kan nogen ringe mig op", None, "question"),
+        # praise said in a few words, and the same denied
+        ("Topp service", None, "praise"),
+        ("You saved my day", None, "praise"),
+        ("Ni räddade min jul!", None, "praise"),
+        ("Tommel op", None, "praise"),
+        ("Not a happy customer", None, "complaint"),
+        ("Inte mycket bra", None, "complaint"),
         # a question asked indirectly, with no question mark
         ("Jag undrar om ni har skorna i storlek 46", None, "question"),
         ("Jeg vil gerne vide om I har dem i sort", None, "question"),
