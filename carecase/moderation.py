@@ -155,8 +155,12 @@ def _is_attack(text: str, folded: str) -> bool:
 
 
 # --- spam and illegal content -------------------------------------------------------
-_URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:bit\.ly|tinyurl\.com|t\.me|wa\.me)/\S+")
+_URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:bit\.ly|tinyurl\.com|t\.me|wa\.me|youtube\.com|"
+                  r"youtu\.be|instagram\.com|tiktok\.com)/\S+")
 _CONTACT = re.compile(r"\b(?:whatsapp|telegram|dm me|inbox me)\b")
+# Where self-promotion sends people ("Följ mig på Instagram @x"); named in a complaint
+# ("I saw your giveaway on Instagram") it is no contact
+_PLATFORM = re.compile(r"\b(?:instagram|insta|tiktok|snapchat|youtube)\b")
 # Trading drugs or weapons: a trade verb a few words before the goods.
 _TRADE = re.compile(
     r"\b(?:sell\w*|buy|selger|sælger|säljer|kjøp|køb|köp|kjøpe|købe|köpa)\s+(?:\w+\s+){0,3}"
@@ -184,13 +188,18 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     # the tracking page and a photo while telling what happened is no spammer (P1).
     if links >= 3 and len(_LETTERS.findall(_URL.sub(" ", folded))) < 4:
         return True
-    # A strong promotion word counts twice, a weak one ("buy", "gratis") once; in a
-    # complaint the weak ones are the customer's ("I want my money back", "the sale
-    # price", "min rabatt"), and do not count.
+    # A strong promotion word counts twice, a weak one ("buy", "gratis") once, and so
+    # does self-promotion ("follow me", "kolla in min kanal"); in a complaint the weak
+    # ones and the self-promotion are the customer's ("I want my money back", "the sale
+    # price", "see my Instagram for the photos"), and do not count.
     score = 2 * len(word_pattern("spam_strong").findall(folded))
+    promo = False
     if not word_pattern("complaint").search(folded):
         score += len(word_pattern("spam_weak").findall(folded))
-    return score >= 2 and bool(links or _CONTACT.search(folded))
+        promo = bool(word_pattern("spam_promo").search(folded))
+        score += 2 * promo
+    contact = _CONTACT.search(folded) or (promo and _PLATFORM.search(folded))
+    return score >= 2 and bool(links or contact)
 
 
 # --- numbers that must not be public (P2) --------------------------------------------

@@ -163,6 +163,12 @@ def test_personal_attack(text: str) -> None:
         ("Fik ikke min rabat, jeg vil have mine penge tilbage https://other.example/o/55",
          False),
         ("Cheap Ray-Ban 90% off sale www.rb-cheap.example", True),
+        # self-promotion, and a customer pointing at their photos of the damage
+        ("Följ mig på Instagram @shoeguru för fler tips!", True),
+        ("Check out my channel youtube.com/shoeguru", True),
+        ("Check out my Instagram for the photos of the broken sole", False),
+        ("Kolla in min profil på Instagram, skorna gick sönder efter en vecka!", False),
+        ("I saw your giveaway on Instagram but never got the prize", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
