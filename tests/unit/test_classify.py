@@ -287,6 +287,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Tommel op", None, "praise"),
         ("Not a happy customer", None, "complaint"),
         ("Inte mycket bra", None, "complaint"),
+        # a 3-star review's criticism, said mildly; and the same words of what is fine
+        ("Bra skor men storleken stämde inte", 3, "complaint"),
+        ("Fine sko, men de var lidt små", 3, "complaint"),
+        ("Good shoes but expensive shipping", 3, "complaint"),
+        ("Returneringen var besværlig", 3, "complaint"),
+        ("Kvaliteten kunde ha varit bättre", 3, "complaint"),
+        ("Ikke som beskrevet", 3, "complaint"),
+        ("Middelmådig", 3, "complaint"),
+        ("Not expensive at all and great quality", None, "praise"),
+        ("Är de för små i storleken?", None, "question"),
         # a question asked indirectly, with no question mark
         ("Jag undrar om ni har skorna i storlek 46", None, "question"),
         ("Jeg vil gerne vide om I har dem i sort", None, "question"),
