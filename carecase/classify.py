@@ -18,7 +18,7 @@ from typing import Any
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from carecase.model import NO_REPLY, Classification, Message
-from carecase.moderation import moderation_reasons, word_pattern
+from carecase.moderation import load_words, moderation_reasons, word_pattern
 
 __all__ = [
     "Rules", "classify", "content", "detect_language", "detect_languages", "has_reservations",
@@ -41,7 +41,8 @@ class Rules:
 # --- language (P15) -----------------------------------------------------------------
 # German is loaded so that German text is recognised as "not ours" instead of being
 # forced into the nearest Scandinavian language: it is named ("de"), replies to it fall
-# back to a language we write (P15), and its case is flagged for an agent.
+# back to a language we write (P15), and its case is flagged for an agent. Other
+# languages are told by their everyday words (``_foreign``), which costs no memory.
 _LINGUA = {
     Language.DANISH: "da", Language.SWEDISH: "sv", Language.BOKMAL: "nb",
     Language.NYNORSK: "nb", Language.ENGLISH: "en", Language.GERMAN: "de",
@@ -78,8 +79,9 @@ def warm_up() -> None:
 
 
 def detect_language(text: str, fallback: str | None) -> str | None:
-    """The language code of ``text`` ('da', 'sv', 'nb' or 'en'; 'de' for German, which
-    we can tell but not read), or ``fallback``.
+    """The language code of ``text`` ('da', 'sv', 'nb' or 'en'; for one we can tell but
+    not read, German from lingua and 'fi', 'fr', 'nl', 'es', 'it', 'pl' or 'pt' from
+    its everyday words: ``_foreign``), or ``fallback``.
 
     Text in another language, or that lingua is unsure about, gives ``fallback``; so
     does short text (under 3 words or 15 letters) unless lingua is sure of it ("Inte
@@ -98,7 +100,11 @@ def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | N
         # The first thousand characters are plenty to tell, and keep long e-mails cheap.
         clean = _NOISE.sub(" ", text[:1000])
         words = _WORD.findall(clean)
-        if sum(map(len, words)) >= _SHORTEST:
+        if sum(map(len, words)) < _SHORTEST:
+            continue
+        if foreign := _foreign(words):
+            found[i] = foreign
+        else:
             todo.append((i, clean, words))
     if not todo:
         return found
@@ -111,6 +117,32 @@ def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | N
         short = len(words) < 3 or sum(map(len, words)) < 15
         found[i] = _pick(confidences, words, _SURE_SHORT if short else _SURE) or fallback
     return found
+
+
+@cache
+def _everyday_words() -> dict[str, tuple[str, ...]]:
+    """The languages (codes) each everyday word of ``data/languages.txt`` belongs to."""
+    codes: dict[str, list[str]] = {}
+    for line in load_words("languages"):
+        code, _, words = line.partition(":")
+        for word in words.split():
+            codes.setdefault(word, []).append(code.strip())
+    return {word: tuple(dict.fromkeys(cs)) for word, cs in codes.items()}
+
+
+def _foreign(words: Sequence[str]) -> str | None:
+    """The code of a language we do not read that ``words`` are in: at least two of its
+    everyday words, and more of them than of any of ours. lingua knows only ours (and
+    German), and takes "Kiitos nopeasta toimituksesta" for Swedish."""
+    index, hits = _everyday_words(), dict.fromkeys(SUPPORTED, 0)
+    for word in set(map(str.casefold, words)):
+        for code in index.get(word, ()):
+            hits[code] = hits.get(code, 0) + 1
+    if len(hits) == len(SUPPORTED):
+        return None
+    code = max(hits.keys() - SUPPORTED, key=hits.__getitem__)
+    return code if hits[code] >= 2 and hits[code] > max(hits[c] for c in SUPPORTED) \
+        else None
 
 
 # How sure lingua must be (its confidences summed per language): of a text, and of a
@@ -244,8 +276,8 @@ def kind_of(text: str, rating: int | None) -> str:
 
 
 def unreadable(cls: Classification) -> bool:
-    """Whether the message is in a language we can tell but do not read (German): its
-    words say nothing to kind_of, so an agent must read it."""
+    """Whether the message is in a language we can tell but do not read (German,
+    Finnish, French...): its words say nothing to kind_of, so an agent must read it."""
     return cls.language is not None and cls.language not in SUPPORTED
 
 

@@ -357,20 +357,25 @@ def test_whatever_a_person_writes_to_us_in_private_opens_a_case_but_thanks(db, s
     assert not any("frustr" in body for body in acked.values())
 
 
-def test_a_comment_in_german_opens_a_case_for_an_agent_to_read(db, settings):
-    german = msg("facebook", "fb-de", "Meine Bestellung ist seit zwei Wochen nicht "
-                 "angekommen und niemand antwortet mir.", author=Author(id="4901",
-                 name="Klaus Müller"), thread_id="fb-de")
+@pytest.mark.parametrize(("text", "code"), [
+    ("Meine Bestellung ist seit zwei Wochen nicht angekommen und niemand antwortet mir.",
+     "de"),  # lingua tells German
+    ("Tilasin kengät kaksi viikkoa sitten eikä kukaan vastaa", "fi"),  # its words do
+])
+def test_a_comment_in_a_language_we_do_not_read_opens_a_case_for_an_agent(
+        db, settings, text, code):
+    foreign = msg("facebook", "fb-x", text, author=Author(id="4901", name="Klaus Virtanen"),
+                  thread_id="fb-x")
     chatter = msg("facebook", "fb-sv", "Snygg bild på det nya skyltfönstret",
                   author=Author(id="4902", name="Ola Berg"), thread_id="fb-sv")
-    run(db, settings, german, chatter)
+    run(db, settings, foreign, chatter)
     [case] = cases.list_cases(db)  # words we can read that ask for nothing open none
-    assert case["customer"] == "Klaus Müller" and case["language"] == "de"
+    assert case["customer"] == "Klaus Virtanen" and case["language"] == code
     [ack] = [r for r in outbox(db) if r["template"] == "public_ack"]
     # answered in the business's language (P15), offered help, not told we understand
     assert ack["language"] == "sv" and "hjälper dig gärna" in ack["body"]
     [row] = cases.board(db, settings)
-    assert row["flagged"] == "language"  # an agent reads it and answers in German
+    assert row["flagged"] == "language"  # an agent reads it and answers in its language
 
 
 def test_a_question_is_answered_with_help_a_complaint_with_understanding(db, settings):
