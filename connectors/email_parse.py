@@ -59,8 +59,21 @@ _ID_RE = re.compile(r"<([^<>\s]+)>")
 _ORIGINAL = re.compile(
     r"^[ \t]*(?:-{2,}[ \t]*(?:original message|ursprungligt meddelande|originalmeddelande|"
     r"oprindelig meddelelse|opprinnelig melding|opprinneleg melding|"
-    r"urspr(?:ü|ue)ngliche nachricht|original-nachricht)[ \t]*-{2,}|_{8,})[ \t]*$",
+    r"urspr(?:ü|ue)ngliche nachricht|original-nachricht)[ \t]*-{2,}|_{8,}"
+    # a one-line quote header naming an address, in a form the reply parser does not
+    # know: Yahoo's "Den måndag 30 november 2026 10:12:00 CET, Nordic Shoes <care@...>
+    # skrev:", indented
+    r"|[^<>\n]{1,200}<[^<>@\s]+@[^<>@\s]+>[^<>\n]{0,20}?"
+    r"(?:skrev|skreiv|wrote|schrieb|kirjoitti|a écrit)[ \t]*:)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
+)
+# The line a mail app signs a reply with, which the reply parser knows only in some of
+# its forms: "Skickat från Outlook för Android", "Hämta Outlook för iOS", "Sendt fra
+# min Galaxy", "Sent from Mail for Windows".
+_APP_SIGNATURE = re.compile(
+    r"\n[ \t]*(?:(?:skickat|sendt|sent|lähetetty) (?:från|fra|from|frå)\b"
+    r"|(?:hämta|hent|få|get|skaff) outlook (?:för|for|til)\b)[^\n]{0,60}\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -496,6 +509,7 @@ def strip_quotes(body: str, languages: tuple[str, ...] = REPLY_LANGUAGES) -> str
         newest = ""
     if cut := _ORIGINAL.search(newest):
         newest = newest[:cut.start()]
+    newest = _APP_SIGNATURE.sub("", newest.rstrip())
     newest = "\n".join(line for line in newest.splitlines()
                        if not line.lstrip().startswith(">")).strip()
     return newest or body.strip()

@@ -252,6 +252,29 @@ def test_strip_quotes_cuts_outlooks_original_message(quoted):
     assert strip_quotes(body) == "Fortfarande inget paket."
 
 
+@pytest.mark.parametrize("quoted", [
+    # Yahoo's header, indented, in a form the reply parser does not know
+    "    Den måndag 30 november 2026 10:12:00 CET, Nordic Shoes "
+    "<care@nordicshoes.example> skrev:\n\n    Hej Anna, vi har skickat en ny.",
+])
+def test_strip_quotes_cuts_a_quote_header_naming_an_address(quoted):
+    body = f"Fortfarande inget paket.\n\n{quoted}\n"
+    assert strip_quotes(body) == "Fortfarande inget paket."
+
+
+@pytest.mark.parametrize("signed", [
+    "Skickat från Outlook för Android", "Hämta Outlook för iOS", "Få Outlook for iOS",
+    "Skickat från Mail för Windows", "Skickat från min Samsung Galaxy-smarttelefon.",
+    "Sendt fra Outlook til Android", "Sent from my iPhone",
+])
+def test_strip_quotes_drops_the_line_a_mail_app_signs_with(signed):
+    assert strip_quotes(f"Fortfarande inget paket.\n\n{signed}\n") == \
+        "Fortfarande inget paket."
+    # a customer's own words about sending are kept
+    said = "Jag har skickat från min andra adress också, inget svar."
+    assert strip_quotes(f"Hej!\n{said}\n") == f"Hej!\n{said}"
+
+
 def test_strip_quotes_keeps_what_a_customer_forwards():
     body = ("Se nedan, ordern är betald.\n\n---------- Forwarded message ---------\n"
             "From: Nordic Shoes <order@nordicshoes.example>\nOrderbekräftelse 123456\n")
