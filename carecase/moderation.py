@@ -212,6 +212,21 @@ _ID_WORD = re.compile(
 )
 
 
+# A bank account number, named as one: "kontonummer 1234.56.78903", "reg.nr. 1234
+# kontonr. 0001234567", "clearing 8327-9 konto 123 456 789-0". Only Norway's numbers
+# carry a check digit, so the name must come just before; eight digits at least.
+_ACCOUNT = re.compile(
+    r"\b(?:(?:bank)?konto(?:nummer|nr|\s+nr)?|account(?:\s+(?:number|no))?|reg\.?\s*nr|"
+    r"clearing(?:nummer|nr)?)\W{0,3}(?:(?:är|er|is)\W{1,3})?(\d[\d .-]{6,30}\d)",
+    re.IGNORECASE)
+_DATE = re.compile(r"(?<!\d)(?:\d{4}-\d\d-\d\d|\d\d?\.\d\d?\.\d{4})(?!\d)")
+
+
+def _accounts(text: str) -> list[re.Match[str]]:
+    return [m for m in _ACCOUNT.finditer(text)
+            if sum(c.isdigit() for c in m[1]) >= 8 and not _DATE.search(m[1])]
+
+
 def _card_brand_ok(d: str) -> bool:
     """Known issuer prefix and length, so a Luhn-valid order number is not a card."""
     n, p2, p4 = len(d), int(d[:2]), int(d[:4])
@@ -275,11 +290,15 @@ def _is_personal_id(m: re.Match[str], folded: str) -> bool:
 
 
 def sensitive_numbers(text: str) -> set[str]:
-    """The P2 number reasons found in ``text``: card_number, iban, personal_id."""
+    """The P2 number reasons found in ``text``: card_number, iban, personal_id,
+    account_number (a bank account named as one)."""
     found: set[str] = set()
     for start, end in _ibans(text):
         found.add("iban")
         text = text[:start] + "x" * (end - start) + text[end:]  # don't re-read its digits
+    for m in _accounts(text):
+        found.add("account_number")
+        text = text[: m.start(1)] + "x" * len(m[1]) + text[m.end(1) :]
     for m in _cards(text):
         found.add("card_number")
         text = text[: m.start()] + "x" * len(m.group()) + text[m.end() :]

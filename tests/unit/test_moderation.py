@@ -275,6 +275,27 @@ def test_account_patterns_are_house_rules() -> None:
     assert moderation_reasons("Mit kundenummer er KN-123456", Rules()) == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Betal tilbake til kontonummer 1234.56.78903", True),
+        ("Reg.nr. 1234 kontonr. 0001234567", True),
+        ("Sätt in pengarna på clearing 8327-9 konto 123 456 789-0", True),
+        ("Mitt kontonummer är 8327-9 1234567", True),
+        ("Please refund to account number 12345678", True),
+        # not named, too short, or a date
+        ("Sporingsnummer 370713451234567890 viser ingenting", False),
+        ("Jeg har ikke fået mine penge på min konto endnu", False),
+        ("Logga in på kontot med kundnummer 12345", False),
+        ("Kontoutdrag 2026-11-01: dragna två gånger", False),
+        ("Konto 01.11.2026 viser to trækninger", False),
+        ("Ring mig på 070-123 45 67", False),
+    ],
+)
+def test_a_bank_account_named_as_one_is_a_house_rule_breach(text: str, found: bool) -> None:
+    assert ("account_number" in moderation_reasons(text, Rules())) is found
+
+
 def test_reasons_are_sorted_unique_and_known() -> None:
     text = "You idiot, fuck you. Card 4111 1111 1111 1111 and 5555 5555 5555 4444, KN-000001"
     got = reasons(text)
