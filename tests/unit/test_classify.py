@@ -384,6 +384,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I will never order from you again", None, "complaint"),
         ("Tackar er för ingenting", None, "complaint"),
         ("Nu sker det her igen", None, "other"),
+        # scorn for the goods, the rules or the service; the same words as praise
+        ("Er returpolicy är idiotisk", None, "complaint"),
+        ("Det er helt åndssvagt", None, "complaint"),
+        ("Pathetic service", None, "complaint"),
+        ("Skitdålig kvalitet", None, "complaint"),
+        ("Drittsko", None, "complaint"),
+        ("Ni suger", None, "complaint"),
+        ("Inte dumt alls!", None, "praise"),
+        ("Skitbra skor", None, "praise"),
+        ("Drittbra", None, "praise"),
+        ("Sindssygt lækre sko", None, "praise"),
         # a yes/no question or a request with no question mark, praise in few words
         ("Kan man hämta i butik", None, "question"),
         ("Går det att betala med Klarna", None, "question"),
