@@ -54,12 +54,13 @@ _CP1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-asc
                    "ascii", "iso_8859-1", "cp819"}
 _ID_RE = re.compile(r"<([^<>\s]+)>")
 # Where Outlook starts the quoted mail when the reply parser does not know its header:
-# "-----Ursprungligt meddelande-----" and the like, or a rule of underscores. A
+# "-----Ursprungligt meddelande-----" and the like, a rule of underscores, or the rule
+# Outlook's HTML draws before the quoted headers (html2text writes "* * *"). A
 # forwarded message is not cut: what a customer forwards (an order confirmation) counts.
 _ORIGINAL = re.compile(
     r"^[ \t]*(?:-{2,}[ \t]*(?:original message|ursprungligt meddelande|originalmeddelande|"
     r"oprindelig meddelelse|opprinnelig melding|opprinneleg melding|"
-    r"urspr(?:ü|ue)ngliche nachricht|original-nachricht)[ \t]*-{2,}|_{8,}"
+    r"urspr(?:ü|ue)ngliche nachricht|original-nachricht)[ \t]*-{2,}|_{8,}|\* \* \*"
     # a one-line quote header naming an address, in a form the reply parser does not
     # know: Yahoo's "Den måndag 30 november 2026 10:12:00 CET, Nordic Shoes <care@...>
     # skrev:", indented

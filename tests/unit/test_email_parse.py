@@ -119,6 +119,11 @@ EXPECT: dict[str, dict] = {
     # one with no Reply-To, sent from our own domain: the customer is in the body
     "42_contact_form_body_only.eml": dict(text=["ikke kommet frem"], name="Mette Hansen",
                                           email="mette.hansen@example.dk"),
+    # replies whose quoted history (our own words) the reply parser alone leaves in
+    "43_outlook_html_reply.eml": dict(text=["Pengarna har fortfarande inte kommit."],
+                                      lacks=["* * *", "Från:", "ursäkt"]),
+    "44_yahoo_reply_app_signature.eml": dict(text=["Pakken har fortsatt ikke kommet."],
+                                             lacks=["Sendt fra", "skrev:", "beklager"]),
 }
 OWN_DOMAINS = frozenset({"butik.example"})  # the corpus's shop
 
