@@ -219,21 +219,23 @@ def _cut_settled(folded: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn
-def _markers(text: str) -> tuple[bool, bool]:
-    """(complaint, praise) markers present. Settled and remedied markers ("no
-    complaints", "thanks for the quick refund") are praise, cut out before complaints
-    are looked for; complaint phrases are cut out before praise is, so "not happy" or
-    "ikke tilfreds" never reads as praise; and praise a negation comes just before is
-    a complaint."""
+def _markers(text: str) -> tuple[bool, bool, str]:
+    """(complaint, praise) markers present, and the folded text without its praise.
+    Settled and remedied markers ("no complaints", "thanks for the quick refund") are
+    praise, cut out before complaints are looked for; complaint phrases are cut out
+    before praise is, so "not happy" or "ikke tilfreds" never reads as praise; and
+    praise a negation comes just before is a complaint."""
     folded, praise = _cut_settled(text.casefold())
     spans = [m.span() for m in word_pattern("complaint").finditer(folded)]
     complaint, rest = bool(spans), _cut(folded, spans)
+    praised = []
     for m in word_pattern("praise").finditer(rest):
         if _negated(rest, m.start(), m.end()):
             complaint = True  # praise denied: "ikke god kvalitet", "never buy again"
         else:
             praise = True
-    return complaint, praise
+            praised.append(m.span())
+    return complaint, praise, _cut(rest, praised)
 
 
 # A Scandinavian yes/no question puts its verb first, before "you": "Skickar ni till
@@ -263,10 +265,11 @@ def kind_of(text: str, rating: int | None) -> str:
         return "complaint"
     if rating is not None and rating >= 4:
         return "praise"
-    complaint, praise = _markers(text)
+    complaint, praise, unpraised = _markers(text)
     if complaint:
         return "complaint"
-    if word_pattern("request").search(text.casefold()):
+    # a request outside what is praised ("Nem at returnere" asks for nothing)
+    if word_pattern("request").search(unpraised):
         return "question"
     if praise and "?" not in text:
         return "praise"
@@ -292,7 +295,7 @@ def sentiment_of(text: str, rating: int | None) -> str:
     """negative | neutral | positive, from the rating when there is one, else the words."""
     if rating is not None:
         return "negative" if rating <= 2 else "positive" if rating >= 4 else "neutral"
-    complaint, praise = _markers(text)
+    complaint, praise, _ = _markers(text)
     return "negative" if complaint else "positive" if praise else "neutral"
 
 
