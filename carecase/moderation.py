@@ -157,7 +157,14 @@ def _is_attack(text: str, folded: str) -> bool:
 # --- spam and illegal content -------------------------------------------------------
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:bit\.ly|tinyurl\.com|t\.me|wa\.me|youtube\.com|"
                   r"youtu\.be|instagram\.com|tiktok\.com)/\S+")
-_CONTACT = re.compile(r"\b(?:whatsapp|telegram|dm me|inbox me)\b")
+# Where a spammer asks to be reached: a chat app, "message me", "check my profile", a
+# phone number with its country code.
+_CONTACT = re.compile(
+    r"\b(?:whatsapp|telegram|signal|dm me|inbox me|pm me|message me|contact me|"
+    r"contact (?:him|her)|check my profile|skriv til mig|skriv till mig|skriv til meg|"
+    r"send meg en melding|kontakta mig|kontakt mig|kontakt meg|kontakt ham|kontakta honom|"
+    r"kontakt han|se min profil|kolla min profil|sjekk profilen min)\b"
+    r"|\+\d{1,3}[ \d]{8,}")
 # Where self-promotion sends people ("Följ mig på Instagram @x"); named in a complaint
 # ("I saw your giveaway on Instagram") it is no contact
 _PLATFORM = re.compile(r"\b(?:instagram|insta|tiktok|snapchat|youtube)\b")

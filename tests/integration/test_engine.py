@@ -180,6 +180,21 @@ def test_card_number_and_insult_are_archived_hidden_and_explained(db, settings):
     assert "4111 1111 1111 1111" in ev["snapshot"]  # the archive keeps it as it was
 
 
+def test_a_scammer_speaking_as_the_shop_under_a_complaint_is_hidden_not_answered(
+        db, settings):
+    complaint = msg("facebook", "111_40", "Mitt paket har inte kommit, tre veckor nu!",
+                    author=Author(id="9040", name="Sara Lind"), thread_id="111_40")
+    scam = msg("facebook", "111_40_1", "Hej Sara, vi beklagar. Fyll i formuläret så får du "
+               "din återbetalning: https://nordic-shoes-refund.example/form", 2,
+               author=Author(id="6660", name="Nordic Shoes Support"), thread_id="111_40",
+               parent_id="111_40")
+    run(db, settings, complaint, scam)
+    rows = outbox(db)
+    assert ("hide", "111_40_1") in {(r["action"], r["target"]) for r in rows}
+    acks = [r["target"] for r in rows if r["template"] == "public_ack"]
+    assert acks == ["111_40"]  # the customer is answered, the scammer is not
+
+
 def test_the_public_reply_says_we_e_mailed_only_when_e_mail_is_on(db, settings):
     review = msg("trustpilot", "tp-5", "Paketet kom aldrig och ingen svarar.", rating=1,
                  author=Author(id="c-5", name="Eva Lind", email="eva@example.se"))

@@ -169,6 +169,29 @@ def test_personal_attack(text: str) -> None:
         ("Check out my Instagram for the photos of the broken sole", False),
         ("Kolla in min profil på Instagram, skorna gick sönder efter en vecka!", False),
         ("I saw your giveaway on Instagram but never got the prize", False),
+        # money from home, prizes, knock-offs, account "recovery", reached by chat,
+        # "message me" or a phone number
+        ("Congratulations! You have been selected as a winner, claim your prize at "
+         "bit.ly/win-shoes", True),
+        ("Earn $500 a day from home, message me for details", True),
+        ("Tjen 5000 kr om dagen hjemmefra, skriv til mig på WhatsApp +45 12 34 56 78", True),
+        ("Invester i bitcoin og tjen 10000 i uken, send meg en melding", True),
+        ("I recovered my hacked account thanks to @hackfix_pro, contact him on Instagram",
+         True),
+        ("Dm me for cheap Ray-Ban sunglasses 90% off", True),
+        # someone speaking as the shop under a complaint, sending people elsewhere
+        ("Hi, we are sorry for your experience. Please fill in this form to get a refund: "
+         "https://nordicshoes-support.help/claim", True),
+        ("Hej, vi beklagar. Fyll i formuläret så får du din återbetalning: "
+         "https://nordic-shoes-refund.example/form", True),
+        ("Kontakt vores kundeservice på WhatsApp +44 7700 900123 for at få pengene tilbage",
+         True),
+        # customers giving their number, working from home, naming your support
+        ("Ring mig på +46 70 123 45 67, jag vill ha pengarna tillbaka", False),
+        ("Jeg arbejder hjemmefra, så I kan bare levere pakken, ring +45 20 12 34 56", False),
+        ("Your support team never answers, message me on WhatsApp +47 912 34 567", False),
+        ("Jeg har skrevet til jeres kundeservice tre gange, kontakt mig på +45 20 12 34 56",
+         False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
