@@ -225,9 +225,11 @@ class BatchState:
         how = "joined" if case else None
         if case is None and thread_case in self.cases:
             case, how = self.cases[thread_case], "joined"
-        if case is None and wants_case(msg, cls):
+        thanks = not msg.public and cls.machine is None and cls.kind == "praise"
+        if case is None and (wants_case(msg, cls) or (thanks and customer in self.recent)):
             if customer in self.recent and not raises_matter(msg, cls):
-                # "Ok" or a thumbs-up after the follow-up: kept with the case, not reopened
+                # "Ok", "Tack för hjälpen!" or a thumbs-up after the follow-up: kept with
+                # the case, not reopened
                 case, how = self.recent[customer], "joined"
             else:
                 case, how = self._open(customer, msg, cls)

@@ -168,7 +168,10 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
 
 
 # --- kind and sentiment ---------------------------------------------------------------
-_SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)(?:hi|hello|hej|hei)?[\s,]*", re.IGNORECASE)
+# where a sentence starts: after a greeting, and in a post after the handles it
+# addresses ("@nordicshoes @postnord when does the sale start")
+_SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)(?:@\w+[\s,:]*)*(?:hi|hello|hej|hei)?[\s,]*",
+                             re.IGNORECASE)
 
 
 # Negations: before a settled, remedied or praise marker they undo it ("I still haven't

@@ -395,6 +395,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Skitbra skor", None, "praise"),
         ("Drittbra", None, "praise"),
         ("Sindssygt lækre sko", None, "praise"),
+        # a post that starts with the handles it addresses, and emoji
+        ("@nordicshoes when does the sale start", None, "question"),
+        ("@nordicshoes @postnord när börjar rean", None, "question"),
+        ("@nordicshoes 👎👎👎", None, "complaint"),
+        ("@nordicshoes sidan ligger nere igen", None, "complaint"),
+        ("@nordicshoes 3 weeks and still nothing.", None, "complaint"),
+        ("@nordicshoes 😍😍😍", None, "praise"),
+        ("Tak ❤️", None, "praise"),
+        ("Great, another week without my parcel 👍", None, "complaint"),
         # a request's words inside praise ask for nothing
         ("Lett å returnere", None, "praise"),
         ("Enkelt att returnera", None, "praise"),
