@@ -54,9 +54,15 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|[\d_]+")
 _WORD = re.compile(r"[^\W\d_]+")
 # Danish and Bokmål share most of their words; these everyday forms tell them apart
 # when lingua's confidence is split between the two.
-_DA_WORDS = frozenset("jer mig dig sig nu endnu uge uger meget hvad tak frem efter af".split())
+_DA_WORDS = frozenset(
+    "jer mig dig sig nu endnu uge uger meget hvad tak efter af gange nogen noget "
+    "fået gerne modtaget spørgsmål hjælp købe køb tilbage rigtig måske bliver blev havde "
+    "sige siger hvornår".split()
+)
 _NB_WORDS = frozenset(
-    "dere meg deg seg nå ennå uke uker veldig hva takk fram etter av ikkje eg kva".split()
+    "dere meg deg seg nå ennå uke uker veldig hva takk fram etter av ikkje eg kva ganger "
+    "noen noe fått gjerne mottatt spørsmål hjelp kjøpe kjøp tilbake riktig kanskje blir "
+    "ble hadde si sier".split()
 )
 
 
@@ -163,7 +169,10 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
     if best in ("da", "nb") and abs(scores["da"] - scores["nb"]) < 0.4:
         lower = {w.casefold() for w in words}
         da, nb = len(lower & _DA_WORDS), len(lower & _NB_WORDS)
-        best = "da" if da > nb else "nb" if nb > da else best
+        if da != nb:
+            # lingua is sure it is one of the two, and the words tell which
+            best = "da" if da > nb else "nb"
+            return best if scores["da"] + scores["nb"] >= sure else None
     return best if scores[best] >= sure else None
 
 

@@ -75,6 +75,19 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     assert detect_language(text, fallback="xx") == language
 
 
+@pytest.mark.parametrize(("text", "language"), [
+    ("I har trukket pengene to gange for den samme ordre!", "da"),  # was read as Bokmål
+    ("Kan I ringe mig i morgen?", "da"),
+    ("Jeg vil gerne vide om I har dem i sort", "da"),
+    ("På forhånd tak", "da"),
+    ("Takk på forhånd", "nb"),
+    ("Det mangler skruer, kan dere sende dem?", "nb"),
+])
+def test_danish_and_bokmal_split_by_lingua_are_told_by_their_words(
+        text: str, language: str) -> None:
+    assert detect_language(text, fallback="sv") == language
+
+
 @pytest.mark.parametrize("text", ["Tak!", "ok", "Hej hej", "👍👍", "#123456", "Super 👌", ""])
 def test_short_text_falls_back(text: str) -> None:
     assert detect_language(text, fallback="nb") == "nb"
