@@ -42,6 +42,7 @@ def rules_for(settings: Settings) -> classify.Rules:
         own_emails=frozenset(emails),
         own_domains=frozenset(d for d in domains if d),
         account_patterns=tuple(settings.care.account_patterns),
+        brand=classify.brand_key(settings.business.name),
     )
 
 

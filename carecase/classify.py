@@ -18,12 +18,12 @@ from typing import Any
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from carecase.model import NO_REPLY, Classification, Message
-from carecase.moderation import load_words, moderation_reasons, word_pattern
+from carecase.moderation import load_words, moderation_reasons, sends_elsewhere, word_pattern
 
 __all__ = [
-    "Rules", "classify", "content", "detect_language", "detect_languages", "has_reservations",
-    "kind_of", "machine_reason", "moderation_reasons", "sentiment_of", "unreadable",
-    "warm_up", "with_language",
+    "Rules", "brand_key", "classify", "content", "detect_language", "detect_languages",
+    "has_reservations", "impersonates", "kind_of", "machine_reason", "moderation_reasons",
+    "sentiment_of", "unreadable", "warm_up", "with_language",
 ]  # fmt: skip
 
 
@@ -35,6 +35,7 @@ class Rules:
     own_ids: frozenset[str] = frozenset()  # our page id / X user id / handles
     own_emails: frozenset[str] = frozenset()  # our own addresses, lower-case
     own_domains: frozenset[str] = frozenset()  # our web and mail domains: no spam links
+    brand: str = ""  # our name, letters and digits only, case-folded ("nordicshoes")
     account_patterns: tuple[str, ...] = ()  # regexes for customer/account numbers (P2)
 
 
@@ -320,6 +321,23 @@ _AUTO_SUBJECT = re.compile(
 )
 
 
+def brand_key(name: str) -> str:
+    """``name`` as ``Rules.brand`` holds it: letters and digits, case-folded."""
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def impersonates(msg: Message, rules: Rules) -> bool:
+    """Whether a public post by someone else goes by our name ("Nordic Shoes Support",
+    "@nordicshoes_help") and sends readers somewhere not ours: the scam that answers
+    complaints on a brand's page. Our own posts are ``machine_reason``'s."""
+    author = msg.author
+    names = (author.name or "", author.handle or "")
+    return bool(msg.public and rules.brand
+                and any(rules.brand in brand_key(n) for n in names)
+                and sends_elsewhere(msg.text or "", rules.own_domains)
+                and machine_reason(msg, rules) is None)
+
+
 def machine_reason(msg: Message, rules: Rules) -> str | None:
     """Why ``msg`` must never be answered (P16): own_post, retweet, auto_submitted,
     bounce, report, bulk, mailing_list, no_reply or auto_reply; None when a human wrote
@@ -386,7 +404,8 @@ def content(msg: Message, rules: Rules, language: str | None) -> Classification:
     return Classification(
         language=language,
         kind=kind,
-        moderation=moderation_reasons(text, rules),
+        moderation=tuple(sorted({*moderation_reasons(text, rules),
+                                 *(("spam",) if impersonates(msg, rules) else ())})),
         machine=machine_reason(msg, rules),
         sentiment=sentiment_of(text, msg.rating),
         # only a rating makes praise of words that complain (kind_of)

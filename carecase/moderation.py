@@ -188,9 +188,21 @@ def _ours(url: str, domains: frozenset[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+def _links(folded: str, own_domains: frozenset[str]) -> int:
+    """Links in ``folded`` to sites not ours: a link to our own site (the order, the
+    product, the cart) promotes nothing."""
+    return sum(not _ours(url, own_domains) for url in _URL.findall(folded))
+
+
+def sends_elsewhere(text: str, own_domains: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` sends its reader somewhere not ours: a link, a chat app, "message
+    me", a phone number with its country code."""
+    folded = text.casefold()
+    return bool(_links(folded, own_domains) or _CONTACT.search(folded))
+
+
 def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
-    # A link to our own site (the order, the product, the cart) promotes nothing.
-    links = sum(not _ours(url, own_domains) for url in _URL.findall(folded))
+    links = _links(folded, own_domains)
     # A dump of links with hardly a word around them; a customer who links the order,
     # the tracking page and a photo while telling what happened is no spammer (P1).
     if links >= 3 and len(_LETTERS.findall(_URL.sub(" ", folded))) < 4:

@@ -582,3 +582,22 @@ def test_classify_puts_it_together() -> None:
     c = classify(msg, Rules(default_language="en"))
     assert (c.language, c.kind, c.sentiment) == ("sv", "complaint", "negative")
     assert c.moderation == ("card_number",) and c.machine is None
+
+
+@pytest.mark.parametrize(("name", "text", "spam"), [
+    ("Nordic Shoes Support", "Hi Sara, please DM us on WhatsApp so we can refund you", True),
+    ("NordicShoes Kundtjänst", "Hej! Skriv till oss här: https://nordic-help.example/case",
+     True),
+    ("Nordic Shoes Support", "Hej, vi ser på det", False),  # sends nobody anywhere
+    ("Sara Lind", "Please DM us on WhatsApp", False),  # not our name
+    ("Nordic Shoes Fan", "Love the new boots! https://nordicshoes.example/p/1", False),
+])
+def test_someone_going_by_our_name_who_sends_readers_elsewhere_is_spam(
+        name: str, text: str, spam: bool) -> None:
+    rules = Rules(brand="nordicshoes", own_ids=frozenset({"100"}),
+                  own_domains=frozenset({"nordicshoes.example"}))
+    msg = replace(message(text), author=Author(id="666", name=name))
+    assert ("spam" in classify(msg, rules).moderation) is spam
+    ours = replace(msg, author=Author(id="100", name="Nordic Shoes"))
+    assert "spam" not in classify(ours, rules).moderation  # our own page
+
