@@ -147,7 +147,8 @@ def _foreign(words: Sequence[str]) -> str | None:
             hits[code] = hits.get(code, 0) + 1
     if len(hits) == len(SUPPORTED):
         return None
-    code = max(hits.keys() - SUPPORTED, key=hits.__getitem__)
+    # in the file's order, so that a tie is broken the same way in every process
+    code = max((c for c in hits if c not in SUPPORTED), key=hits.__getitem__)
     return code if hits[code] >= 2 and hits[code] > max(hits[c] for c in SUPPORTED) \
         else None
 
@@ -401,11 +402,13 @@ def content(msg: Message, rules: Rules, language: str | None) -> Classification:
     its text (None where the text does not tell; see ``with_language``)."""
     text = msg.text or ""
     kind = kind_of(text, msg.rating)
+    moderation = moderation_reasons(text, rules)
+    if "spam" not in moderation and impersonates(msg, rules):
+        moderation = tuple(sorted((*moderation, "spam")))
     return Classification(
         language=language,
         kind=kind,
-        moderation=tuple(sorted({*moderation_reasons(text, rules),
-                                 *(("spam",) if impersonates(msg, rules) else ())})),
+        moderation=moderation,
         machine=machine_reason(msg, rules),
         sentiment=sentiment_of(text, msg.rating),
         # only a rating makes praise of words that complain (kind_of)
