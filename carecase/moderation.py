@@ -157,14 +157,15 @@ def _is_attack(text: str, folded: str) -> bool:
 # --- spam and illegal content -------------------------------------------------------
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:bit\.ly|tinyurl\.com|t\.me|wa\.me|youtube\.com|"
                   r"youtu\.be|instagram\.com|tiktok\.com)/\S+")
-# Where a spammer asks to be reached: a chat app, "message me", "check my profile", a
-# phone number with its country code.
-_CONTACT = re.compile(
-    r"\b(?:whatsapp|telegram|signal|dm me|inbox me|pm me|message me|contact me|"
-    r"contact (?:him|her)|check my profile|skriv til mig|skriv till mig|skriv til meg|"
-    r"send meg en melding|kontakta mig|kontakt mig|kontakt meg|kontakt ham|kontakta honom|"
-    r"kontakt han|se min profil|kolla min profil|sjekk profilen min)\b"
-    r"|\+\d{1,3}[ \d]{8,}")
+# Where a spammer asks to be reached: a chat app, or a direct message.
+_CONTACT = re.compile(r"\b(?:whatsapp|telegram|dm me|inbox me|pm me)\b")
+# Ways to be reached that customers use too ("Skriv til mig om I har tilbud på billige
+# sko", "ring +45 20 12 34 56"): they make spam only with a strong promotion marker.
+_REACH = re.compile(
+    r"\b(?:signal|message me|contact me|contact (?:him|her)|check my profile|"
+    r"skriv til mig|skriv till mig|skriv til meg|send meg en melding|kontakta mig|"
+    r"kontakt mig|kontakt meg|kontakt ham|kontakta honom|kontakt han|se min profil|"
+    r"kolla min profil|sjekk profilen min)\b|\+\d{1,3}[ \d]{8,}")
 # Where self-promotion sends people ("Följ mig på Instagram @x"); named in a complaint
 # ("I saw your giveaway on Instagram") it is no contact
 _PLATFORM = re.compile(r"\b(?:instagram|insta|tiktok|snapchat|youtube)\b")
@@ -198,7 +199,8 @@ def sends_elsewhere(text: str, own_domains: frozenset[str] = frozenset()) -> boo
     """Whether ``text`` sends its reader somewhere not ours: a link, a chat app, "message
     me", a phone number with its country code."""
     folded = text.casefold()
-    return bool(_links(folded, own_domains) or _CONTACT.search(folded))
+    return bool(_links(folded, own_domains) or _CONTACT.search(folded)
+                or _REACH.search(folded))
 
 
 def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
@@ -211,13 +213,14 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     # does self-promotion ("follow me", "kolla in min kanal"); in a complaint the weak
     # ones and the self-promotion are the customer's ("I want my money back", "the sale
     # price", "see my Instagram for the photos"), and do not count.
-    score = 2 * len(word_pattern("spam_strong").findall(folded))
-    promo = False
+    strong = 2 * len(word_pattern("spam_strong").findall(folded))
+    score, promo = strong, False
     if not word_pattern("complaint").search(folded):
         score += len(word_pattern("spam_weak").findall(folded))
         promo = bool(word_pattern("spam_promo").search(folded))
         score += 2 * promo
-    contact = _CONTACT.search(folded) or (promo and _PLATFORM.search(folded))
+    contact = _CONTACT.search(folded) or (promo and _PLATFORM.search(folded)) \
+        or ((strong or promo) and _REACH.search(folded))
     return score >= 2 and bool(links or contact)
 
 

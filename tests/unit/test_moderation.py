@@ -192,6 +192,11 @@ def test_personal_attack(text: str) -> None:
         ("Your support team never answers, message me on WhatsApp +47 912 34 567", False),
         ("Jeg har skrevet til jeres kundeservice tre gange, kontakt mig på +45 20 12 34 56",
          False),
+        # a customer asking about offers, to be called or written to: weak words only
+        ("Jag vill köpa billiga skor, finns det rabatt? +46 70 123 45 67", False),
+        ("Skriv til mig om I har tilbud på billige sko", False),
+        ("Message me when the sale starts, I want to buy the cheap boots", False),
+        ("No signal on the tracking, is the sale still on? I want to buy cheap", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
