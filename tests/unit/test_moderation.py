@@ -197,6 +197,8 @@ def test_personal_attack(text: str) -> None:
         ("Skriv til mig om I har tilbud på billige sko", False),
         ("Message me when the sale starts, I want to buy the cheap boots", False),
         ("No signal on the tracking, is the sale still on? I want to buy cheap", False),
+        ("I saw 20% off at https://zalando.example/p/1, can you match the price?", False),
+        ("Ni borde investera i bättre kartonger https://imgur.example/photo", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
