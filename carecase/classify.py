@@ -53,18 +53,6 @@ _detector: LanguageDetector | None = None
 _detector_lock = threading.Lock()
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+|[\d_]+")
 _WORD = re.compile(r"[^\W\d_]+")
-# Danish and Bokmål share most of their words; these everyday forms tell them apart
-# when lingua's confidence is split between the two.
-_DA_WORDS = frozenset(
-    "jer mig dig sig nu endnu uge uger meget hvad tak efter af gange nogen noget "
-    "fået gerne modtaget spørgsmål hjælp købe køb tilbage rigtig måske bliver blev havde "
-    "sige siger hvornår".split()
-)
-_NB_WORDS = frozenset(
-    "dere meg deg seg nå ennå uke uker veldig hva takk fram etter av ikkje eg kva ganger "
-    "noen noe fått gjerne mottatt spørsmål hjelp kjøpe kjøp tilbake riktig kanskje blir "
-    "ble hadde si sier".split()
-)
 
 
 def _get_detector() -> LanguageDetector:
@@ -137,14 +125,20 @@ def _everyday_words() -> dict[str, tuple[str, ...]]:
     return {word: tuple(dict.fromkeys(cs)) for word, cs in codes.items()}
 
 
-def _foreign(words: Sequence[str]) -> str | None:
-    """The code of a language we do not read that ``words`` are in: at least two of its
-    everyday words, and more of them than of any of ours. lingua knows only ours (and
-    German), and takes "Kiitos nopeasta toimituksesta" for Swedish."""
+def _word_hits(words: Sequence[str]) -> dict[str, int]:
+    """How many of each language's everyday words ``words`` hold (ours always named)."""
     index, hits = _everyday_words(), dict.fromkeys(SUPPORTED, 0)
     for word in set(map(str.casefold, words)):
         for code in index.get(word, ()):
             hits[code] = hits.get(code, 0) + 1
+    return hits
+
+
+def _foreign(words: Sequence[str]) -> str | None:
+    """The code of a language we do not read that ``words`` are in: at least two of its
+    everyday words, and more of them than of any of ours. lingua knows only ours (and
+    German), and takes "Kiitos nopeasta toimituksesta" for Swedish."""
+    hits = _word_hits(words)
     if len(hits) == len(SUPPORTED):
         return None
     # in the file's order, so that a tie is broken the same way in every process
@@ -160,6 +154,7 @@ def _foreign(words: Sequence[str]) -> str | None:
 # earlier language, then the business's.
 _SURE, _SURE_SHORT = 0.4, 0.8
 _SHORTEST = 4  # letters: "meh", "OK!" and "?!" tell nothing
+_CLOSE = 0.4  # confidences this close are a split lingua's words cannot settle
 
 
 def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | None:
@@ -167,14 +162,15 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
     for cv in confidences:
         code = _LINGUA[cv.language]
         scores[code] = scores.get(code, 0.0) + cv.value
-    best = max(scores, key=scores.__getitem__)
-    if best in ("da", "nb") and abs(scores["da"] - scores["nb"]) < 0.4:
-        lower = {w.casefold() for w in words}
-        da, nb = len(lower & _DA_WORDS), len(lower & _NB_WORDS)
-        if da != nb:
-            # lingua is sure it is one of the two, and the words tell which
-            best = "da" if da > nb else "nb"
-            return best if scores["da"] + scores["nb"] >= sure else None
+    best, second = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
+    # lingua's confidence split between two of ours (Danish and Bokmål most often):
+    # the one with more of its everyday words, if lingua is sure it is one of the two
+    if {best, second} <= set(SUPPORTED) and scores[best] - scores[second] < _CLOSE:
+        hits = _word_hits(words)
+        if hits[best] != hits[second]:
+            pair = scores[best] + scores[second]
+            best = best if hits[best] > hits[second] else second
+            return best if pair >= sure else None
     return best if scores[best] >= sure else None
 
 

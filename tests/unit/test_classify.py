@@ -82,9 +82,14 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     ("På forhånd tak", "da"),
     ("Takk på forhånd", "nb"),
     ("Det mangler skruer, kan dere sende dem?", "nb"),
+    # any two of ours lingua is split between
+    ("Sidan ligger nere igen", "sv"),  # was read as Bokmål
+    ("Jag har även skrivit på Facebook.", "sv"),
+    ("Aldrig fått så bra service som hos er", "sv"),
+    ("Det er ikke mit fag", "da"),
+    ("Any update on my order", "en"),
 ])
-def test_danish_and_bokmal_split_by_lingua_are_told_by_their_words(
-        text: str, language: str) -> None:
+def test_languages_split_by_lingua_are_told_by_their_words(text: str, language: str) -> None:
     assert detect_language(text, fallback="sv") == language
 
 
