@@ -251,19 +251,12 @@ def test_headers_only_for_too_large_mail():
     "-----Opprinnelig melding-----\nFra: Nordic Shoes\nSendt: 21. november 2026",
     "________________________________\nFra: Nordic Shoes <care@nordicshoes.example>\n"
     "Sendt: 21. november 2026 09:12",
-])
-def test_strip_quotes_cuts_outlooks_original_message(quoted):
-    body = f"Fortfarande inget paket.\n\n{quoted}\n\nTack för att du kontaktade oss.\n"
-    assert strip_quotes(body) == "Fortfarande inget paket."
-
-
-@pytest.mark.parametrize("quoted", [
     # Yahoo's header, indented, in a form the reply parser does not know
     "    Den måndag 30 november 2026 10:12:00 CET, Nordic Shoes "
     "<care@nordicshoes.example> skrev:\n\n    Hej Anna, vi har skickat en ny.",
 ])
-def test_strip_quotes_cuts_a_quote_header_naming_an_address(quoted):
-    body = f"Fortfarande inget paket.\n\n{quoted}\n"
+def test_strip_quotes_cuts_the_quoted_original(quoted):
+    body = f"Fortfarande inget paket.\n\n{quoted}\n\nTack för att du kontaktade oss.\n"
     assert strip_quotes(body) == "Fortfarande inget paket."
 
 
