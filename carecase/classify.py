@@ -90,27 +90,29 @@ def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | N
     """``detect_language`` for many texts at once: lingua scores them in parallel threads
     (its own, outside Python), which is what a batch of an import wants."""
     found: list[str | None] = [fallback] * len(texts)
-    todo: list[tuple[int, str, list[str]]] = []
+    todo: list[tuple[int, str, bool, dict[str, int]]] = []
     for i, text in enumerate(texts):
         # The first thousand characters are plenty to tell, and keep long e-mails cheap.
         clean = _NOISE.sub(" ", text[:1000])
         words = _WORD.findall(clean)
-        if sum(map(len, words)) < _SHORTEST:
+        letters = sum(map(len, words))
+        if letters < _SHORTEST:
             continue
-        if foreign := _foreign(words):
+        hits = _word_hits(words)
+        if foreign := _foreign(hits):
             found[i] = foreign
         else:
-            todo.append((i, clean, words))
+            todo.append((i, clean, len(words) < 3 or letters < 15, hits))
     if not todo:
         return found
     detector = _get_detector()
     if len(todo) == 1:
         values = [detector.compute_language_confidence_values(todo[0][1])]
     else:
-        values = detector.compute_language_confidence_values_in_parallel([c for _, c, _ in todo])
-    for (i, _, words), confidences in zip(todo, values, strict=True):
-        short = len(words) < 3 or sum(map(len, words)) < 15
-        found[i] = _pick(confidences, words, _SURE_SHORT if short else _SURE) or fallback
+        values = detector.compute_language_confidence_values_in_parallel(
+            [clean for _, clean, _, _ in todo])
+    for (i, _, short, hits), confidences in zip(todo, values, strict=True):
+        found[i] = _pick(confidences, hits, _SURE_SHORT if short else _SURE) or fallback
     return found
 
 
@@ -134,11 +136,10 @@ def _word_hits(words: Sequence[str]) -> dict[str, int]:
     return hits
 
 
-def _foreign(words: Sequence[str]) -> str | None:
-    """The code of a language we do not read that ``words`` are in: at least two of its
-    everyday words, and more of them than of any of ours. lingua knows only ours (and
-    German), and takes "Kiitos nopeasta toimituksesta" for Swedish."""
-    hits = _word_hits(words)
+def _foreign(hits: dict[str, int]) -> str | None:
+    """The code of a language we do not read that a text is in, by its ``_word_hits``: at
+    least two of its everyday words, and more of them than of any of ours. lingua knows
+    only ours (and German), and takes "Kiitos nopeasta toimituksesta" for Swedish."""
     if len(hits) == len(SUPPORTED):
         return None
     # in the file's order, so that a tie is broken the same way in every process
@@ -157,7 +158,7 @@ _SHORTEST = 4  # letters: "meh", "OK!" and "?!" tell nothing
 _CLOSE = 0.4  # confidences this close are a split lingua's words cannot settle
 
 
-def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | None:
+def _pick(confidences: Sequence[Any], hits: dict[str, int], sure: float) -> str | None:
     scores: dict[str, float] = {}
     for cv in confidences:
         code = _LINGUA[cv.language]
@@ -166,7 +167,6 @@ def _pick(confidences: Sequence[Any], words: list[str], sure: float) -> str | No
     # lingua's confidence split between two of ours (Danish and Bokmål most often):
     # the one with more of its everyday words, if lingua is sure it is one of the two
     if {best, second} <= set(SUPPORTED) and scores[best] - scores[second] < _CLOSE:
-        hits = _word_hits(words)
         if hits[best] != hits[second]:
             pair = scores[best] + scores[second]
             best = best if hits[best] > hits[second] else second
@@ -326,13 +326,13 @@ def brand_key(name: str) -> str:
 def impersonates(msg: Message, rules: Rules) -> bool:
     """Whether a public post by someone else goes by our name ("Nordic Shoes Support",
     "@nordicshoes_help") and sends readers somewhere not ours: the scam that answers
-    complaints on a brand's page. Our own posts are ``machine_reason``'s."""
+    complaints on a brand's page. Ask only of a post ``machine_reason`` lets through:
+    our own page goes by our name too."""
     author = msg.author
     names = (author.name or "", author.handle or "")
     return bool(msg.public and rules.brand
                 and any(rules.brand in brand_key(n) for n in names)
-                and sends_elsewhere(msg.text or "", rules.own_domains)
-                and machine_reason(msg, rules) is None)
+                and sends_elsewhere(msg.text or "", rules.own_domains))
 
 
 def machine_reason(msg: Message, rules: Rules) -> str | None:
@@ -398,14 +398,15 @@ def content(msg: Message, rules: Rules, language: str | None) -> Classification:
     its text (None where the text does not tell; see ``with_language``)."""
     text = msg.text or ""
     kind = kind_of(text, msg.rating)
+    machine = machine_reason(msg, rules)
     moderation = moderation_reasons(text, rules)
-    if "spam" not in moderation and impersonates(msg, rules):
+    if machine is None and "spam" not in moderation and impersonates(msg, rules):
         moderation = tuple(sorted((*moderation, "spam")))
     return Classification(
         language=language,
         kind=kind,
         moderation=moderation,
-        machine=machine_reason(msg, rules),
+        machine=machine,
         sentiment=sentiment_of(text, msg.rating),
         # only a rating makes praise of words that complain (kind_of)
         reservations=kind == "praise" and msg.rating is not None and has_reservations(text),
