@@ -81,15 +81,33 @@ def detect_language(text: str, fallback: str | None) -> str | None:
     Text in another language, or that lingua is unsure about, gives ``fallback``; so
     does short text (under 3 words or 15 letters) unless lingua is sure of it ("Inte
     nöjd", "Ikke fornøyd", "Nobody answers"; not "Tak!" or "Fel storlek", which it is
-    often wrong about).
+    often wrong about). Text lingua is sure is one of two of ours, but not which ("Hvor
+    er min pakke?": Danish or Bokmål), gives ``fallback`` if it is one of the two, else
+    the likelier.
     """
     return detect_languages([text], fallback)[0]
 
 
 def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | None]:
-    """``detect_language`` for many texts at once: lingua scores them in parallel threads
-    (its own, outside Python), which is what a batch of an import wants."""
-    found: list[str | None] = [fallback] * len(texts)
+    """``detect_language`` for many texts at once."""
+    return [choose_language(r, fallback) for r in read_languages(texts)]
+
+
+def choose_language(reading: tuple[str, ...], fallback: str | None) -> str | None:
+    """The language of a text ``read_languages`` read so, given the author's earlier or
+    the business's language: a language it is sure of, or the fallback if the text does
+    not tell or the fallback is one of the two it may be, else the likelier of those."""
+    if len(reading) == 1 or (reading and fallback not in reading):
+        return reading[0]
+    return fallback
+
+
+def read_languages(texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """What each text tells of its language: ``(code,)`` where it is sure, ``()`` where
+    it does not tell, and two of ours, the likelier first, where lingua is sure it is
+    one of the two but not which. lingua scores the texts in parallel threads (its own,
+    outside Python), which is what a batch of an import wants."""
+    found: list[tuple[str, ...]] = [()] * len(texts)
     todo: list[tuple[int, str, bool, dict[str, int]]] = []
     for i, text in enumerate(texts):
         # The first thousand characters are plenty to tell, and keep long e-mails cheap.
@@ -100,7 +118,7 @@ def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | N
             continue
         hits = _word_hits(words)
         if foreign := _foreign(hits):
-            found[i] = foreign
+            found[i] = (foreign,)
         else:
             todo.append((i, clean, len(words) < 3 or letters < 15, hits))
     if not todo:
@@ -112,7 +130,7 @@ def detect_languages(texts: Sequence[str], fallback: str | None) -> list[str | N
         values = detector.compute_language_confidence_values_in_parallel(
             [clean for _, clean, _, _ in todo])
     for (i, _, short, hits), confidences in zip(todo, values, strict=True):
-        found[i] = _pick(confidences, hits, _SURE_SHORT if short else _SURE) or fallback
+        found[i] = _pick(confidences, hits, _SURE_SHORT if short else _SURE)
     return found
 
 
@@ -158,20 +176,24 @@ _SHORTEST = 4  # letters: "meh", "OK!" and "?!" tell nothing
 _CLOSE = 0.4  # confidences this close are a split lingua's words cannot settle
 
 
-def _pick(confidences: Sequence[Any], hits: dict[str, int], sure: float) -> str | None:
+def _pick(confidences: Sequence[Any], hits: dict[str, int], sure: float
+          ) -> tuple[str, ...]:
     scores: dict[str, float] = {}
     for cv in confidences:
         code = _LINGUA[cv.language]
         scores[code] = scores.get(code, 0.0) + cv.value
     best, second = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
-    # lingua's confidence split between two of ours (Danish and Bokmål most often):
-    # the one with more of its everyday words, if lingua is sure it is one of the two
+    # lingua's confidence split between two of ours (Danish and Bokmål most often): the
+    # one with more of its everyday words, if lingua is sure it is one of the two; with
+    # as many of each, both, for the author's earlier language or the business's to
+    # choose from (with_language)
     if {best, second} <= set(SUPPORTED) and scores[best] - scores[second] < _CLOSE:
-        if hits[best] != hits[second]:
-            pair = scores[best] + scores[second]
-            best = best if hits[best] > hits[second] else second
-            return best if pair >= sure else None
-    return best if scores[best] >= sure else None
+        if scores[best] + scores[second] < sure:
+            return ()
+        if hits[best] == hits[second]:
+            return (best,) if scores[best] >= sure else (best, second)
+        return (best if hits[best] > hits[second] else second,)
+    return (best,) if scores[best] >= sure else ()
 
 
 # --- kind and sentiment ---------------------------------------------------------------
@@ -389,13 +411,13 @@ def _retweet(msg: Message) -> bool:
 def classify(msg: Message, rules: Rules, prior_language: str | None = None) -> Classification:
     """Classify one message. ``prior_language`` is the author's language from earlier
     messages; short or unclear text falls back to it, then to the business default."""
-    language = detect_language(msg.text or "", None)
-    return with_language(content(msg, rules, language), rules, prior_language)
+    reading = read_languages([msg.text or ""])[0]
+    return with_language(content(msg, rules, reading), rules, prior_language)
 
 
-def content(msg: Message, rules: Rules, language: str | None) -> Classification:
-    """What the message itself says, given the language ``detect_language(s)`` found in
-    its text (None where the text does not tell; see ``with_language``)."""
+def content(msg: Message, rules: Rules, reading: tuple[str, ...]) -> Classification:
+    """What the message itself says, given what ``read_languages`` read of the language
+    of its text (the language is left open where that is not one: ``with_language``)."""
     text = msg.text or ""
     kind = kind_of(text, msg.rating)
     machine = machine_reason(msg, rules)
@@ -403,7 +425,8 @@ def content(msg: Message, rules: Rules, language: str | None) -> Classification:
     if machine is None and "spam" not in moderation and impersonates(msg, rules):
         moderation = tuple(sorted((*moderation, "spam")))
     return Classification(
-        language=language,
+        language=reading[0] if len(reading) == 1 else None,
+        between=reading if len(reading) > 1 else (),
         kind=kind,
         moderation=moderation,
         machine=machine,
@@ -416,8 +439,10 @@ def content(msg: Message, rules: Rules, language: str | None) -> Classification:
 def with_language(cls: Classification, rules: Rules, prior_language: str | None
                   ) -> Classification:
     """``cls`` with a language for sure: its own, else the author's earlier one, else the
-    business default (P15)."""
+    business default (P15); where the text is one of two of ours, the earlier or the
+    default only if it is one of them, else the likelier of the two."""
     if cls.language is not None:
         return cls
-    fallback = prior_language if prior_language in SUPPORTED else rules.default_language
-    return replace(cls, language=fallback)
+    fallback = prior_language if prior_language in (cls.between or SUPPORTED) \
+        else rules.default_language
+    return replace(cls, language=choose_language(cls.between, fallback), between=())

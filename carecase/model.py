@@ -74,6 +74,9 @@ class Classification:
     sentiment: str = "neutral"  # negative | neutral | positive
     # praise (by its rating) whose words complain too: "Lovely, but delivery was slow"
     reservations: bool = False
+    # where language is None: the two of ours lingua found the text to be one of, its
+    # likelier first (Danish or Bokmål, most often); with_language picks between them
+    between: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

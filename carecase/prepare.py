@@ -46,10 +46,10 @@ def prepare(messages: Iterable[Message], rules: classify.Rules,
     """Clean, classify, key and read ``messages`` (one batch)."""
     msgs = [sanitize(m) for m in messages]
     live = [m for m in msgs if not m.quarantine]
-    languages = dict(zip(map(id, live), classify.detect_languages(
-        [m.text for m in live], None), strict=True))
+    readings = dict(zip(map(id, live), classify.read_languages([m.text for m in live]),
+                        strict=True))
     return [_prepared(m, None if m.quarantine else
-                      classify.content(m, rules, languages[id(m)]), pattern)
+                      classify.content(m, rules, readings[id(m)]), pattern)
             for m in msgs]
 
 

@@ -517,6 +517,24 @@ def test_replies_in_the_customers_language(db, settings, text, lang):
     assert {r["language"] for r in outbox(db)} == {lang}
 
 
+def test_a_short_complaint_in_danish_or_norwegian_is_not_answered_in_swedish(db, settings):
+    # lingua is sure "Hvor er min pakke?" is Danish or Bokmål but not which; the
+    # business's Swedish is neither, the customer's earlier Danish is one
+    assert settings.business.language == "sv"
+    run(db, settings, msg("facebook", "111_781", "Hvor er min pakke?",
+                          author=Author(id="81", name="Ole Dam"), thread_id="111_781"))
+    assert {r["language"] for r in outbox(db)} <= {"da", "nb"} and outbox(db)
+    run(db, settings,
+        msg("facebook", "111_782", "Jeg har ventet i tre uger, og ingen svarer på mine mails.",
+            author=Author(id="82", name="Bo Dam"), thread_id="111_782"),
+        msg("facebook", "111_783", "Hvor er min pakke?", 5,
+            author=Author(id="82", name="Bo Dam"), thread_id="111_783"))
+    with db.connection() as conn:
+        langs = conn.execute("SELECT language FROM messages WHERE external_id IN "
+                             "('111_782', '111_783') ORDER BY external_id").fetchall()
+    assert [r["language"] for r in langs] == ["da", "da"]
+
+
 def test_cursor_moves_with_its_messages(db, settings):
     with db.connection() as conn:
         engine.process(conn, settings, [ANNA_FB], account="facebook", cursor={"since": "t1"})
