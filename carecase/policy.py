@@ -142,7 +142,10 @@ def _decide(s: Situation, settings: Settings) -> Actions:
             "message": msg.external_id, "reasons": ["language"],
             "why": f"written in a language carecase does not read ({cls.language}): "
                    "read it and answer it yourself"}))
-    if cls.kind == "praise" and s.case is None:
+    # a three-star review whose words neither complain nor ask is thanked too, and asked
+    # what we could have done better (P11), whatever it praises
+    middling = msg.rating == 3 and cls.kind in ("praise", "other")
+    if (cls.kind == "praise" or middling) and s.case is None:
         channel_cfg = getattr(settings.channels, msg.channel, None)
         thank = getattr(channel_cfg, "thank_praise", None)
         if msg.public and msg.channel in REPLYABLE and (
@@ -150,7 +153,7 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         ):
             # one thank-you a thread and author: an edited review is thanked once
             thread = msg.thread_id or msg.external_id
-            ctx_thanks = {**ctx, "reservations": cls.reservations}
+            ctx_thanks = {**ctx, "reservations": cls.reservations, "middling": middling}
             actions.outgoing.append(_reply(s, "thank_you", lang, ctx_thanks,
                                            key=f"thanks:{msg.channel}:{thread}:{s.customer_id}"))
         return actions

@@ -126,6 +126,7 @@ def base_context(**overrides: Any) -> dict[str, Any]:
         "weekdays_only": False,  # status updates on weekdays only (P7's option)
         "asking": False,  # the message answered asks for care without complaining
         "reservations": False,  # praise that also says what could have been better
+        "middling": False,  # a three-star review that says neither what was good nor bad
         "status_time": "17:00",
         "next_update": "",
         "news": [],

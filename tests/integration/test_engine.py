@@ -345,6 +345,32 @@ def test_a_good_review_with_a_complaint_in_it_is_thanked_for_both(db, settings):
     assert "what could have been better" not in bodies["tp-5"]
 
 
+def test_a_three_star_review_is_thanked_and_asked_what_could_have_been_better(db, settings):
+    # neither complaint nor praise nor question: it used to get no answer at all
+    reviews = [
+        msg("trustpilot", "tp-31", "Helt ok skor, inget speciellt.",
+            author=Author(id="c-31", name="Eva Lind"), rating=3),
+        msg("google", "g-32", "", author=Author(name="Per Holm"), rating=3),
+        msg("google", "g-33", "Snygga skor, helt okej.", author=Author(name="Moa Ek"),
+            rating=3),
+        msg("trustpilot", "tp-34", "Skorna kom en vecka för sent.",
+            author=Author(id="c-34", name="Sara Berg"), rating=3),
+    ]
+    run(db, settings, *reviews)
+    assert [c["customer"] for c in cases.list_cases(db)] == ["Sara Berg"]  # the complaint
+    bodies = {r["target"]: (r["template"], r["body"]) for r in outbox(db)
+              if r["action"] == "reply"}
+    assert bodies["tp-34"][0] == "public_ack"
+    for target in ("tp-31", "g-32", "g-33"):
+        template, body = bodies[target]
+        assert template == "thank_you" and "vad vi kunde ha gjort bättre" in body, target
+    five = msg("trustpilot", "tp-35", "Helt ok skor, inget speciellt.",
+               author=Author(id="c-35", name="Liv Holm"), rating=5)
+    run(db, settings, five)
+    assert "vad vi kunde ha gjort bättre" not in {
+        r["target"]: r["body"] for r in outbox(db)}["tp-35"]
+
+
 def test_whatever_a_person_writes_to_us_in_private_opens_a_case_but_thanks(db, settings):
     def mail(ext: str, text: str, name: str) -> Message:
         return msg("email", f"{ext}@mail.example", text,

@@ -162,6 +162,25 @@ def test_a_thank_you_to_praise_with_reservations_says_they_were_heard(language: 
     assert HEARD[language] not in plain and BUSINESS["email"] not in plain
 
 
+# What a thank-you asks of a three-star review
+ASKED = {"en": "what we could have done better", "sv": "vad vi kunde ha gjort bättre",
+         "da": "hvad vi kunne have gjort bedre", "nb": "hva vi kunne ha gjort bedre"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_thank_you_to_a_middling_review_asks_what_could_have_been_better(
+        language: str) -> None:
+    middling = render("thank_you", language, middling=True, business=BUSINESS,
+                      customer={"name": "Anna Berg"}).text
+    assert ASKED[language] in middling and "Anna" in middling
+    assert BUSINESS["email"] in middling  # where to tell us (P4)
+    assert not any(w in middling.casefold() for w in APOLOGY[language])  # P5
+    assert not any(re.search(rf"\b{w}", middling.casefold()) for w in SURVEY_WORDS)  # P8
+    plain = render("thank_you", language, business=BUSINESS, customer={"name": "Anna"}).text
+    heard = render("thank_you", language, reservations=True, business=BUSINESS).text
+    assert middling.split("\n")[0] not in (plain, heard) and ASKED[language] not in plain
+
+
 # The unknown-fault wording, for a complaint and for a question or request.
 # P5's "I want to help" and "I'd like to look into this with you", without "I understand"
 GLADLY_HELP = {
