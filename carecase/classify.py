@@ -290,14 +290,17 @@ def _is_question(text: str) -> bool:
 
 def kind_of(text: str, rating: int | None) -> str:
     """complaint | question | praise | other. A star rating decides when it is 1-2
-    (complaint) or 4-5 (praise); otherwise the words do: a complaint, then a request
-    for care ("please call me", "jag vill byta storlek"), which is a question that
-    praise around it does not hide, then praise, then a question."""
+    (complaint) or 4-5 (praise, unless it asks for care too); otherwise the words do: a
+    complaint, then a request for care ("please call me", "jag vill byta storlek"),
+    which is a question that praise around it does not hide, then praise, then a
+    question."""
     if rating is not None and rating <= 2:
         return "complaint"
-    if rating is not None and rating >= 4:
-        return "praise"
     complaint, praise, unpraised = _markers(text)
+    if rating is not None and rating >= 4:
+        # "Love them, but how do I exchange them for a bigger size?": thanks alone
+        # would leave the request unanswered
+        return "question" if word_pattern("request").search(unpraised) else "praise"
     if complaint:
         return "complaint"
     # a request outside what is praised ("Nem at returnere" asks for nothing)

@@ -345,6 +345,16 @@ def test_a_good_review_with_a_complaint_in_it_is_thanked_for_both(db, settings):
     assert "what could have been better" not in bodies["tp-5"]
 
 
+def test_a_good_review_that_asks_for_care_opens_a_case(db, settings):
+    asks = msg("trustpilot", "tp-41", "Love them, but how do I exchange them for a bigger "
+               "size?", author=Author(id="c-41", name="Liam Berg"), rating=5)
+    run(db, settings, asks)
+    [case] = cases.list_cases(db)
+    assert case["customer"] == "Liam Berg"
+    [reply] = [r for r in outbox(db) if r["action"] == "reply"]
+    assert reply["template"] == "public_ack" and "glad to help you" in reply["body"]
+
+
 def test_a_three_star_review_is_thanked_and_asked_what_could_have_been_better(db, settings):
     # neither complaint nor praise nor question: it used to get no answer at all
     reviews = [

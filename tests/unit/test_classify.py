@@ -518,6 +518,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("It was okay I guess", 3, "other"),
         ("Delivery was late", 3, "complaint"),
         ("Great lamp", 4, "praise"),
+        # a good review that asks for care: thanks alone would leave it unanswered
+        ("Love them, but how do I exchange them for a bigger size?", 5, "question"),
+        ("Fantastiska skor! Kan jag byta till en större storlek?", 5, "question"),
+        ("Lovely boots. Please call me about my second order", 4, "question"),
+        ("Nem returnering, tak!", 5, "praise"),
+        ("Easy to return and fast delivery", 5, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
