@@ -32,8 +32,8 @@ MAX_TEXT = 100_000
 @dataclass(slots=True)
 class Prepared:
     """A message ready for the serialised section. ``cls.language`` is None where the
-    text does not tell (the author's earlier language decides, under the lock); ``cls``
-    is None for a quarantined message."""
+    text does not tell, or tells only two it may be (``cls.between``): the author's
+    earlier language decides, under the lock; ``cls`` is None for a quarantined message."""
 
     msg: Message
     cls: Classification | None
