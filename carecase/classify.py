@@ -288,25 +288,37 @@ def _is_question(text: str) -> bool:
         _VERB_FIRST.match(text, m.end()) for m in _SENTENCE_START.finditer(folded))
 
 
+_ASKED = re.compile(r"[^.!?\n]*\?")  # a sentence that ends in a question mark
+
+
+def _asks(text: str) -> bool:
+    """Whether ``text`` asks something to be answered: a sentence of it ends in "?"
+    and is no rhetorical question ("What more could you want?", "Eller hur?")."""
+    rhetorical = word_pattern("rhetorical")
+    return any(_WORD.search(m.group()) and not rhetorical.search(m.group())
+               for m in _ASKED.finditer(text.casefold()))
+
+
 def kind_of(text: str, rating: int | None) -> str:
     """complaint | question | praise | other. A star rating decides when it is 1-2
-    (complaint) or 4-5 (praise, unless it asks for care too); otherwise the words do: a
-    complaint, then a request for care ("please call me", "jag vill byta storlek"),
-    which is a question that praise around it does not hide, then praise, then a
-    question."""
+    (complaint) or 4-5 (praise, unless it asks something too); otherwise the words do:
+    a complaint, then a request for care ("please call me", "jag vill byta storlek"),
+    which is a question that praise around it does not hide, then praise that asks
+    nothing (a rhetorical question asks nothing), then a question."""
     if rating is not None and rating <= 2:
         return "complaint"
     complaint, praise, unpraised = _markers(text)
+    # a request outside what is praised ("Nem at returnere" asks for nothing)
+    requested = bool(word_pattern("request").search(unpraised))
     if rating is not None and rating >= 4:
-        # "Love them, but how do I exchange them for a bigger size?": thanks alone
-        # would leave the request unanswered
-        return "question" if word_pattern("request").search(unpraised) else "praise"
+        # "Love them, but how do I exchange them?", "Great shoes! Do you have them in
+        # brown?": thanks alone would leave the customer without an answer
+        return "question" if requested or _asks(text) else "praise"
     if complaint:
         return "complaint"
-    # a request outside what is praised ("Nem at returnere" asks for nothing)
-    if word_pattern("request").search(unpraised):
+    if requested:
         return "question"
-    if praise and "?" not in text:
+    if praise and not _asks(text):
         return "praise"
     if _is_question(text):
         return "question"

@@ -355,6 +355,17 @@ def test_a_good_review_that_asks_for_care_opens_a_case(db, settings):
     assert reply["template"] == "public_ack" and "glad to help you" in reply["body"]
 
 
+def test_a_good_review_that_asks_a_question_is_answered_a_rhetorical_one_thanked(db, settings):
+    asks = msg("google", "g-42", "Jättebra skor! Finns de i svart?",
+               author=Author(name="Alva Berg"), rating=5)
+    praises = msg("trustpilot", "tp-43", "Snabb leverans och bra pris. Vad mer kan man "
+                  "begära?", author=Author(id="c-43", name="Ines Holm"), rating=5)
+    run(db, settings, asks, praises)
+    assert [c["customer"] for c in cases.list_cases(db)] == ["Alva Berg"]
+    replies = {r["target"]: r["template"] for r in outbox(db) if r["action"] == "reply"}
+    assert replies == {"g-42": "public_ack", "tp-43": "thank_you"}
+
+
 def test_a_three_star_review_is_thanked_and_asked_what_could_have_been_better(db, settings):
     # neither complaint nor praise nor question: it used to get no answer at all
     reviews = [

@@ -524,6 +524,23 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Lovely boots. Please call me about my second order", 4, "question"),
         ("Nem returnering, tak!", 5, "praise"),
         ("Easy to return and fast delivery", 5, "praise"),
+        # a good review that asks a question: the answer matters more than thanks
+        ("Great shoes! Do you have them in brown?", 5, "question"),
+        ("Jättebra skor! Finns de i svart?", 5, "question"),
+        ("Kjempefornøyd! Har dere disse i brunt?", 4, "question"),
+        ("Perfekte sko! Har I dem i brun?", 5, "question"),
+        ("Super service. When is the winter collection coming?", 4, "question"),
+        # ... but a question that praises asks nothing
+        ("Great shoes, fast delivery. What more could you want?", 5, "praise"),
+        ("Snabb leverans och bra pris. Vad mer kan man begära?", 5, "praise"),
+        ("Hurtig levering. Hvad mere kan man ønske sig?", 5, "praise"),
+        ("Rask levering, bra pris. Hva mer kan man ønske seg?", 4, "praise"),
+        ("Amazing service! Why didn't I find you sooner?", 5, "praise"),
+        ("Ordered Monday, arrived Tuesday. How great is that?", 5, "praise"),
+        ("Kan det bli bättre? Nej!", 5, "praise"),
+        ("Comfy, cheap and stylish. What's not to like?", None, "praise"),
+        ("Snygga skor och snabb leverans, eller hur?", None, "praise"),
+        ("Why didn't I get a receipt for these lovely boots?", 5, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
