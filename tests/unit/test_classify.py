@@ -541,6 +541,23 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Comfy, cheap and stylish. What's not to like?", None, "praise"),
         ("Snygga skor och snabb leverans, eller hur?", None, "praise"),
         ("Why didn't I get a receipt for these lovely boots?", 5, "question"),
+        # impatience put as a question is a complaint: "I understand", not "glad to help"
+        ("hallå?? 2 veckor nu", None, "complaint"),
+        ("Anyone there??", None, "complaint"),
+        ("Er der nogen??", None, "complaint"),
+        ("Ligger sidan nere?", None, "complaint"),
+        ("Er jeres side nede?", None, "complaint"),
+        ("is your site down?", None, "complaint"),
+        ("How long do I have to wait??", None, "complaint"),
+        ("Hvor lenge må jeg vente på refusjonen?", None, "complaint"),
+        ("Hur svårt kan det vara?", None, "complaint"),
+        ("Skämtar ni?", None, "complaint"),
+        ("Hva driver dere med?", None, "complaint"),
+        ("3 weeks and no parcel?!", None, "complaint"),
+        ("How long do I have to wait before I can wash them?", None, "question"),
+        ("Må det være noen hjemme når pakken kommer?", None, "question"),
+        ("Does anyone there speak German?", None, "question"),
+        ("Walked 3 weeks in them and no blisters!", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
