@@ -250,14 +250,34 @@ def _cut_settled(folded: str) -> tuple[str, bool]:
     return _cut(folded, spans), bool(spans)
 
 
+# A worry the rest of the sentence proved wrong ("I thought they'd be a bit big, but
+# they fit perfectly", "Jeg var redd de var for små, men de passer fint") is no
+# complaint; without praise after the "but" it stays one ("Jag trodde att paketet
+# skulle komma i tid men det har inte kommit").
+_FEARED = re.compile(
+    r"\b(?:i thought|i was (?:worried|afraid|scared)|i feared|trodde|troede|tänkte|"
+    r"tænkte|tenkte|frygtede|fryktet|var (?:rädd|orolig|bange|nervøs|redd|bekymret))\b"
+    r"[^.!?\n]*?[\s,](?:but|men)(?![\w'’])([^.!?\n]*)")
+
+
+def _fears_proved_wrong(folded: str) -> list[tuple[int, int]]:
+    """The spans of worries ``folded`` goes on to say were unfounded (see _FEARED)."""
+    complaint, praise = word_pattern("complaint"), word_pattern("praise")
+    return [(m.start(), m.start(1)) for m in _FEARED.finditer(folded)
+            if (praise.search(m.group(1)) or _settled_pattern().search(m.group(1)))
+            and not complaint.search(m.group(1))]
+
+
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn
 def _markers(text: str) -> tuple[bool, bool, str]:
     """(complaint, praise) markers present, and the folded text without its praise.
     Settled and remedied markers ("no complaints", "thanks for the quick refund") are
     praise, cut out before complaints are looked for; complaint phrases are cut out
     before praise is, so "not happy" or "ikke tilfreds" never reads as praise; and
-    praise a negation comes just before is a complaint."""
-    folded, praise = _cut_settled(text.casefold())
+    praise a negation comes just before is a complaint. A worry proved wrong is cut
+    out first: it is neither."""
+    folded = text.casefold()
+    folded, praise = _cut_settled(_cut(folded, _fears_proved_wrong(folded)))
     spans = [m.span() for m in word_pattern("complaint").finditer(folded)]
     complaint, rest = bool(spans), _cut(folded, spans)
     praised = []

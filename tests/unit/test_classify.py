@@ -558,6 +558,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Må det være noen hjemme når pakken kommer?", None, "question"),
         ("Does anyone there speak German?", None, "question"),
         ("Walked 3 weeks in them and no blisters!", None, "praise"),
+        # a worry the rest of the sentence proved wrong is no complaint
+        ("Jeg trodde de var litt store, men de passer perfekt", None, "praise"),
+        ("Jag trodde de var lite stora men de passar perfekt", None, "praise"),
+        ("I thought they'd be a bit big, but they fit perfectly", None, "praise"),
+        ("Jeg var bange for at de var for små, men de passer fint", None, "praise"),
+        ("Jag trodde att paketet skulle komma i tid men det har inte kommit", None,
+         "complaint"),
+        ("I thought they were great but they broke after a week", None, "complaint"),
+        ("I thought the men's size would fit but they are too small", None, "complaint"),
+        ("I thought the men's boots would be too small but they are perfect", None,
+         "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
