@@ -569,6 +569,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I thought the men's size would fit but they are too small", None, "complaint"),
         ("I thought the men's boots would be too small but they are perfect", None,
          "praise"),
+        # delight in everyday words
+        ("these boots slap", None, "praise"),
+        ("obsessed with my new boots", None, "praise"),
+        ("the colour is spot on", None, "praise"),
+        ("digger de nye skoene", None, "praise"),
+        ("lekre sko", None, "praise"),
+        ("vildt fede sko", None, "praise"),
+        ("nydelige", None, "praise"),
+        ("skit snygga", None, "praise"),
+        ("fett snygga", None, "praise"),
+        ("helt konge", None, "praise"),
+        ("Det är skit, inte snygga alls", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
