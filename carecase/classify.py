@@ -102,6 +102,14 @@ def choose_language(reading: tuple[str, ...], fallback: str | None) -> str | Non
     return fallback
 
 
+# Danish "I" (you): a capital I inside a sentence, or before a verb at its start ("Hvorfor
+# svarer I ikke?", "I har ikke svaret"). Bokmål and Swedish "i" is "in", and Norwegians
+# say "dere"; an English text never reaches the Danish-or-Bokmål split this counts in.
+_DANISH_YOU = re.compile(
+    r"(?<=[^\W\d_] )I\b|(?:^|[.!?]\s+)I (?:har|er|kan|skal|vil|må|bør|fik|får|sender|"
+    r"sendte|svarer|lovede|sagde|skrev)\b")
+
+
 def read_languages(texts: Sequence[str]) -> list[tuple[str, ...]]:
     """What each text tells of its language: ``(code,)`` where it is sure, ``()`` where
     it does not tell, and two of ours, the likelier first, where lingua is sure it is
@@ -117,6 +125,8 @@ def read_languages(texts: Sequence[str]) -> list[tuple[str, ...]]:
         if letters < _SHORTEST:
             continue
         hits = _word_hits(words)
+        if _DANISH_YOU.search(clean):
+            hits["da"] += 1
         if foreign := _foreign(hits):
             found[i] = (foreign,)
         else:

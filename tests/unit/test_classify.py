@@ -83,6 +83,10 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     ("Takk på forhånd", "nb"),
     ("Det mangler skruer, kan dere sende dem?", "nb"),
     ("Der står leveret, men der er ingen pakke", "da"),  # was read as Bokmål
+    # Danish "I" (you), where Norwegians say "dere" and "i" is "in"
+    ("Returlabelen I sendte kan ikke printes.", "da"),  # was read as Bokmål
+    ("I har ikke svaret", "da"),
+    ("I går fikk jeg feil sko", "nb"),
     # any two of ours lingua is split between
     ("Sidan ligger nere igen", "sv"),  # was read as Bokmål
     ("Jag har även skrivit på Facebook.", "sv"),
