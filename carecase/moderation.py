@@ -96,10 +96,12 @@ _STAFF = (
 _FIRM = (r"(?:shop|store|company|firm|business|webshop|butik\w*|nettbutikk\w*|firma\w*|"
          r"företag\w*|selskab\w*|selskap\w*|service|support|kundservice|kundtjänst\w*|"
          r"kundeservice\w*)\b")
-# The staff behind a place: "idiots in customer service", "idioter på lagret"
+# The staff behind a place: "idiots in customer service", "idioter på lagret", "kjerringa
+# på telefonen"
 _PLACE = (
-    r"(?:i|på|in|at|hos|from|fra|från)\s+(?:\w+\s+)?(?:kundtjänst\w*|kundservice\w*|"
-    r"kundeservice\w*|customer\s+service|support\w*|lager\w*|warehouse|kassan|kassen)"
+    r"(?:i|på|in|at|on|hos|from|fra|från)\s+(?:\w+\s+)?(?:kundtjänst\w*|kundservice\w*|"
+    r"kundeservice\w*|customer\s+service|support\w*|lager\w*|warehouse|kassan|kassen|"
+    r"phone|telefon\w*)"
 )
 # Who a name or a pronoun may be told apart by before the verb: "Lisa i kundtjänst är",
 # "the guy who answered the phone was", "han som svarade i telefon var".

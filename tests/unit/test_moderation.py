@@ -53,6 +53,8 @@ def reasons(text: str) -> tuple[str, ...]:
         "Hvilken tåbe af en webshop",
         "Vilka dårar till företag",
         "Whoever designed this box is a genius",
+        "I felt a prick in my heel, there is a nail in the sole",
+        "The zip gives a jerk and stops halfway",
         "",
     ],
 )
@@ -134,6 +136,12 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Sikke en idiot",
         "Idiots.",
         "Dumma svin",
+        "You jerks charged me twice",
+        "Your driver is a prick",
+        "The woman on the phone was a stupid cow",
+        "Kärringen i kundtjänst lade på luren",
+        "Du är en subba",
+        "Kjerringa på telefonen la på",
     ],
 )
 def test_personal_attack(text: str) -> None:
@@ -228,6 +236,17 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Selling cocaine and guns, PM me", True),
         ("This delay is killing me", False),
         ("Ni har dödat min lust att handla här", False),
+        # arson, shooting and "I know where you live", in each language
+        ("I know where you live, refund me or else", True),
+        ("I'll set fire to your warehouse", True),
+        ("Jeg ved hvor du bor, Lisa", True),
+        ("Jag vet var ni bor. Ge mig pengarna", True),
+        ("Jag ska tända eld på er butik", True),
+        ("Jeg vet hvor dere bor", True),
+        ("Jeg skyter deg hvis pakken ikke kommer", True),
+        ("Do you know where I live? The parcel went to my old address", False),
+        ("Your prices set fire to my wallet", False),
+        ("Jag vet inte var paketet är", False),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
