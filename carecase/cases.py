@@ -1,4 +1,5 @@
-"""Agents' operations on cases: read-outs, notes, settings, link and split, the board.
+"""Agents' operations on cases: read-outs (of messages too), notes, settings, link and
+split, the board.
 
 ``show`` and ``list_cases`` return plain dicts: the ``--json`` contract of design.md.
 """
@@ -14,7 +15,7 @@ from psycopg.types.json import Jsonb
 from carecase import clues, engine, identity, moderation, policy
 from carecase.batch import rebuild_customer
 from carecase.errors import InputError, NotFound
-from carecase.model import CASE_STATUSES, FAULTS
+from carecase.model import CASE_STATUSES, CHANNELS, FAULTS
 from carecase.store.queries import Q
 
 
@@ -29,6 +30,20 @@ def list_cases(db: Any, *, status: str | None = None, limit: int = 1000) -> list
         rows = conn.execute(Q["list_cases"], {"status": status, "limit": limit}).fetchall()
     return [{**r, "opened_at": _iso(r["opened_at"]), "closed_at": _iso(r["closed_at"]),
              "first_response_at": _iso(r["first_response_at"])} for r in rows]
+
+
+def list_messages(db: Any, *, without_case: bool = False, channel: str | None = None,
+                  kind: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """What customers wrote, newest first; ``without_case``: only what carecase left
+    without a case (read as praise, as neither complaint nor question, or as a machine's),
+    which an agent may give one with ``carecase cases open``."""
+    if channel is not None and channel not in CHANNELS:
+        raise InputError(f"channel {channel!r} is not one of {', '.join(CHANNELS)}")
+    with db.connection() as conn:
+        rows = conn.execute(Q["list_messages"], {
+            "without_case": without_case, "channel": channel, "kind": kind, "limit": limit,
+        }).fetchall()
+    return [{**r, "created_at": _iso(r["created_at"])} for r in rows]
 
 
 def show(db: Any, case_id: int) -> dict[str, Any]:

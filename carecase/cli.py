@@ -27,10 +27,12 @@ app = typer.Typer(help="Multichannel customer care on PostgreSQL and Prefect.",
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 cases_app = typer.Typer(help="Look at and act on cases.", no_args_is_help=True)
 evidence_app = typer.Typer(help="The moderation archive.", no_args_is_help=True)
+messages_app = typer.Typer(help="What customers wrote.", no_args_is_help=True)
 incidents_app = typer.Typer(help="Incidents: many customers, one cause (P6).",
                             no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(cases_app, name="cases")
+app.add_typer(messages_app, name="messages")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(incidents_app, name="incidents")
 # What the command line prints is data (customers' names and texts, outbox keys such as
@@ -300,6 +302,19 @@ def cases_split(case_id: int, message: str) -> None:
     out.print(f"split into case {new}")
 
 
+@cases_app.command("open")
+def cases_open(message: Annotated[str, typer.Argument(help="CHANNEL:EXTERNAL_ID or its id")],
+               kind: Annotated[str, typer.Option(help="complaint or question")] = "complaint",
+               agent: str | None = None) -> None:
+    """Give MESSAGE, left without a case, one: answered as a complaint or a question."""
+    from carecase import opening
+
+    with _app() as opened:
+        _, report = opening.open_case(opened.db, opened.settings, message, kind=kind,
+                                      agent=agent)
+    _print_report(report)
+
+
 @cases_app.command("close")
 def cases_close(case_id: int, agent: Annotated[str, typer.Option()],
                 happened: Annotated[str, typer.Option()], done: Annotated[str, typer.Option()],
@@ -321,6 +336,34 @@ def cases_rerun(case_id: int) -> None:
 
     with _app() as opened:
         _print_report(rerun.rerun_case(opened.db, opened.settings, case_id))
+
+
+@messages_app.command("list")
+def messages_list(without_case: Annotated[bool, typer.Option(
+                      "--without-case", help="Only what carecase gave no case.")] = False,
+                  channel: str | None = None, kind: str | None = None,
+                  limit: Annotated[int, typer.Option(min=1)] = 50,
+                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """What customers wrote, newest first."""
+    from carecase import cases
+
+    with _app() as opened:
+        rows = cases.list_messages(opened.db, without_case=without_case, channel=channel,
+                                   kind=kind, limit=limit)
+        tz = opened.settings.business.tz
+    if as_json:
+        _json(rows)
+        return
+    table = Table(caption=f"times in {tz}")
+    table.add_column("message", no_wrap=True)  # what `carecase cases open` takes
+    for col in ("case", "kind", "author", "text"):
+        table.add_column(col)
+    table.add_column("created_at", no_wrap=True, min_width=16)
+    for r in rows:
+        table.add_row(f"{r['channel']}:{r['external_id']}", str(r["case_id"] or ""),
+                      f"machine ({r['machine']})" if r["machine"] else r["kind"] or "",
+                      r["author"] or "", (r["text"] or "")[:100], _local(r["created_at"], tz))
+    out.print(table)
 
 
 @evidence_app.command("verify")

@@ -24,9 +24,30 @@ from carecase.batch import (
 from carecase.config import Settings
 from carecase.engine import lock
 from carecase.errors import NotFound
-from carecase.model import Case
+from carecase.model import Case, Classification, Message
 from carecase.report import Report
 from carecase.store.queries import Q
+
+
+def decide_again(conn: Any, settings: Settings, report: Report, *, case: Case,
+                 row: dict[str, Any], message_id: int, msg: Message, cls: Classification,
+                 ack_key: str, acked_by: str | None, others_affected: bool, now: datetime
+                 ) -> str | None:
+    """Decide on one of a case's inbound messages again, by hand, and queue what is
+    missing (refreshing the wording of what is not sent yet). ``row``: the case's
+    ``update_candidates_one`` row. Returns the channel the case's private acknowledgment
+    went by, if it has gone or is queued now."""
+    actions = policy.decide(policy.Situation(
+        message=msg, message_id=message_id, customer_id=case.customer_id,
+        classification=cls, case=case if case.status != "closed" else None,
+        private_ack_key=ack_key, private_acked_by=acked_by, customer_name=row["name"],
+        customer_email=identity.email_of(msg) or row["email"], now=now,
+        others_affected=others_affected), settings)
+    for out in actions.outgoing:
+        result = conn.execute(Q["refresh_outbox"], outbox_row(out, now)).fetchone()
+        if result is not None:
+            report.add("queued" if result["inserted"] else "refreshed")
+    return acked_by or next((o.channel for o in actions.outgoing if o.key == ack_key), None)
 
 
 def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
@@ -68,18 +89,10 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
                                      "message": f"{msg.channel}:{msg.external_id}",
                                      "evidence": list(decision.evidence)})})
                 report.add("suggested")
-            actions = policy.decide(policy.Situation(
-                message=msg, message_id=m["id"], customer_id=case.customer_id,
-                classification=cls, case=case if case.status != "closed" else None,
-                private_ack_key=ack_key, private_acked_by=acked_by, customer_name=row["name"],
-                customer_email=identity.email_of(msg) or row["email"], now=now,
-                others_affected=others_affected), settings)
-            acked_by = acked_by or next((o.channel for o in actions.outgoing
-                                         if o.key == ack_key), None)
-            for out in actions.outgoing:
-                result = conn.execute(Q["refresh_outbox"], outbox_row(out, now)).fetchone()
-                if result is not None:
-                    report.add("queued" if result["inserted"] else "refreshed")
+            acked_by = decide_again(conn, settings, report, case=case, row=row,
+                                    message_id=m["id"], msg=msg, cls=cls, ack_key=ack_key,
+                                    acked_by=acked_by, others_affected=others_affected,
+                                    now=now)
         requeued = conn.execute(Q["requeue_failed"], {"case": case_id, "now": now}).fetchall()
         report.add("requeued", len(requeued))
         conn.execute(Q["insert_event"], {"case": case_id, "kind": "rerun", "actor": "rerun",

@@ -48,6 +48,7 @@ def deployments(settings: Settings) -> list:
     from flows.dispatch import dispatch_flow
     from flows.ingest import ingest_flow
     from flows.note_case import note_case_flow
+    from flows.open_case import open_case_flow
     from flows.rerun_case import rerun_case_flow
     from flows.sla_watch import sla_watch_flow
     from flows.status_updates import status_updates_flow
@@ -63,6 +64,7 @@ def deployments(settings: Settings) -> list:
         close_case_flow.to_deployment("close-case"),
         rerun_case_flow.to_deployment("rerun-case"),
         note_case_flow.to_deployment("note-case"),
+        open_case_flow.to_deployment("open-case"),
     ]
 
 

@@ -278,6 +278,19 @@ WHERE %(status)s::text IS NULL OR c.status = %(status)s
 ORDER BY c.id
 LIMIT %(limit)s
 
+-- list_messages --
+-- A read-out for agents, LIMIT-ed: a scan of the messages at worst (no index is kept for
+-- it, which every message stored would pay for).
+SELECT id, channel, external_id, created_at, public, kind, language, machine, case_id,
+       author->>'name' AS author, text, url
+FROM messages
+WHERE direction = 'in' AND quarantine IS NULL
+  AND (NOT %(without_case)s OR case_id IS NULL)
+  AND (%(channel)s::text IS NULL OR channel = %(channel)s)
+  AND (%(kind)s::text IS NULL OR kind = %(kind)s)
+ORDER BY created_at DESC, id DESC
+LIMIT %(limit)s
+
 -- get_case --
 SELECT * FROM cases WHERE id = %(id)s
 
@@ -328,6 +341,21 @@ SELECT id, channel, external_id, author, language, created_at FROM messages
 WHERE case_id = %(case)s
   AND (channel || ':' || external_id = %(ref)s OR external_id = %(ref)s
        OR id::text = %(ref)s)
+
+-- find_message --
+-- One stored message, by (channel, external_id) or by id, as message_from_row reads it.
+SELECT id, channel, external_id, direction, case_id, customer_id, quarantine, kind, machine,
+       author, text, subject, created_at, thread_id, parent_id, public, url, rating,
+       order_ref, raw
+FROM messages
+WHERE (channel = %(channel)s AND external_id = %(external_id)s) OR id = %(id)s
+
+-- count_openings --
+SELECT count(*) AS n FROM case_events WHERE case_id = %(case)s
+  AND kind IN ('opened', 'reopened')
+
+-- reopen_case --
+UPDATE cases SET status = 'open', closed_at = NULL WHERE id = %(id)s
 
 -- new_customer --
 INSERT INTO customers (name) VALUES (%(name)s) RETURNING id

@@ -57,7 +57,7 @@ def test_deploy_all_and_a_worker_runs_a_deployment(tmp_path, database_url):
         prefect("work-pool", "create", "carecase", "--type", "process")
         out = prefect("--no-prompt", "deploy", "--all")
         for name in ("ingest", "dispatch", "status-updates", "sla-watch", "close-case",
-                     "rerun-case", "note-case"):
+                     "rerun-case", "note-case", "open-case"):
             assert f"Deployment '{name}/{name}' successfully created" in out
         subprocess.run([sys.executable, "-c", "import sys; from prefect.blocks.system import "
                         "Secret; Secret(value=sys.argv[1]).save('carecase-database-url')",

@@ -232,6 +232,38 @@ def test_rerun_does_not_resend(flow_app, sandbox, played) -> None:
     assert len(outbox(flow_app, "status = 'sent'")) == rows
 
 
+def test_an_agent_opens_a_case_for_a_comment_carecase_left_unanswered(flow_app, sandbox,
+                                                                      played) -> None:
+    from flows.ingest import ingest_flow
+    from flows.open_case import OpenParams, open_case_flow
+
+    post = state(sandbox.facebook)["posts"][0]["id"]
+    comment = httpx.post(sandbox.facebook.url + "/_admin/comments", timeout=5, json={
+        "post_id": post, "message": "Wow. Bara wow. 3 veckor.",
+        "from": {"id": "5550123", "name": "Karin Berg"}}).json()
+    ingest_flow()
+    with flow_app.db.connection() as conn:
+        assert conn.execute("SELECT case_id FROM messages WHERE external_id = %s",
+                            (comment["id"],)).fetchone() == {"case_id": None}
+
+    def replies() -> list[dict]:
+        fb = state(sandbox.facebook)
+        ours = set(fb["page_replies"])
+        return [c for c in fb["comments"] if c["id"] in ours and c["parent_id"] == comment["id"]]
+
+    assert replies() == []
+    sent = sent_counts(sandbox)
+    counts = open_case_flow(OpenParams(message=f"facebook:{comment['id']}", agent="Lisa"))
+    assert counts["cases_opened"] == 1
+    assert len(replies()) == 1 and "Lisa" in replies()[0]["message"]
+    assert [r["comment_id"] for r in state(sandbox.facebook)["private_replies"]
+            ].count(comment["id"]) == 1  # the private acknowledgment, by Messenger
+    # and once: a second dispatch, or the ingest that follows, sends nothing more
+    ingest_flow()
+    assert len(replies()) == 1
+    assert sent_counts(sandbox)["facebook"] == sent["facebook"] + 2
+
+
 def test_two_dispatch_runs_at_once_send_each_message_once(flow_app, sandbox) -> None:
     from flows.dispatch import dispatch_flow
     from flows.ingest import ingest_flow

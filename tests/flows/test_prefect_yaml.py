@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
 DEPLOYMENTS = {d["name"]: d for d in SPEC["deployments"]}
 EXPECTED = {"ingest", "dispatch", "status-updates", "sla-watch", "close-case", "rerun-case",
-            "note-case"}
+            "note-case", "open-case"}
 
 
 def load_flow(entrypoint: str) -> Flow:
@@ -57,7 +57,7 @@ def test_schedules() -> None:
     assert schedules("sla-watch") == [{"interval": 300}]
     assert schedules("status-updates") == [{"cron": "0 17 * * *",
                                             "timezone": "Europe/Stockholm"}]
-    for name in ("close-case", "rerun-case", "note-case"):
+    for name in ("close-case", "rerun-case", "note-case", "open-case"):
         assert schedules(name) == []
 
 

@@ -169,6 +169,36 @@ def test_an_agent_records_the_address_a_reviewer_gave_on_the_phone(settings_env,
     assert taken.returncode == 1 and "already another customer's" in taken.stderr
 
 
+def test_an_agent_opens_a_case_for_a_comment_left_without_one(settings_env, tmp_path):
+    path = tmp_path / "sarcasm.jsonl"
+    path.write_text(json.dumps({**LINES[1], "external_id": "111_900", "thread_id": "111_900",
+                                "text": "Wow. Bara wow. 3 veckor."}) + "\n")
+    assert run(settings_env, "import", str(path)).returncode == 0
+    assert json.loads(run(settings_env, "cases", "list", "--json").stdout) == []
+    listed = run(settings_env, "messages", "list", "--without-case", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [left] = json.loads(listed.stdout)
+    assert (left["channel"], left["external_id"], left["kind"]) == ("facebook", "111_900",
+                                                                     "other")
+    opened = run(settings_env, "cases", "open", "facebook:111_900", "--agent", "Lisa")
+    assert opened.returncode == 0, opened.stderr
+    assert "facebook:111_900 opened case" in opened.stdout
+    [case] = json.loads(run(settings_env, "cases", "list", "--json").stdout)
+    shown = json.loads(run(settings_env, "cases", "show", str(case["id"]), "--json").stdout)
+    assert {o["key"].split(":")[0] for o in shown["outbox"]} == {"ack", "private-ack"}
+    again = run(settings_env, "cases", "open", "facebook:111_900")
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert f"is already in case {case['id']}" in again.stderr
+    for args, error in ((("cases", "open", "111_900"), "names no message"),
+                        (("cases", "open", "facebook:111_900", "--kind", "praise"),
+                         "kind 'praise' is not one of"),
+                        (("messages", "list", "--channel", "myspace"), "channel 'myspace'")):
+        refused = run(settings_env, *args)
+        assert refused.returncode == 1 and error in refused.stderr, refused.stderr
+    table = run(settings_env, "messages", "list")
+    assert "facebook:111_900" in table.stdout and "Wow." in table.stdout
+
+
 def test_embedded_database_starts_from_nothing_in_a_fresh_home(tmp_path, sample):
     home = tmp_path / "fresh-home"
     env = {"CARECASE_HOME": str(home), "CARECASE_CONFIG": str(_config(tmp_path))}
