@@ -275,6 +275,12 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, found: _Matched
     for out in actions.outgoing:
         state.queue(out)
     report.add("queued", len(actions.outgoing))
+    if case is None and not actions.outgoing and cls.machine is None and cls.kind == "other":
+        # Nobody will answer it: the run's report says so, and how to, should it need one
+        report.add("unanswered")
+        ref = f"{msg.channel}:{msg.external_id}"
+        report.details.append(f"unanswered {ref} (`carecase messages list --without-case`): "
+                              f"`carecase cases open {ref}` if it needs an answer")
 
 
 def _insert_messages(conn: psycopg.Connection, items: list[Prepared]

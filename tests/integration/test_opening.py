@@ -28,7 +28,9 @@ def kind_of(db, external_id: str) -> tuple[str, int | None]:
 
 
 def test_a_comment_left_without_a_case_is_opened_by_hand_and_answered_once(db, settings):
-    run(db, settings, SARCASM)
+    report = run(db, settings, SARCASM)
+    assert report.counts["unanswered"] == 1  # the run's report (a Prefect artifact) says so
+    assert "`carecase cases open facebook:111_900` if it needs an answer" in report.details[0]
     assert kind_of(db, "111_900") == ("other", None)  # the premise: nobody would answer it
     assert outbox(db) == []
     listed = cases.list_messages(db, without_case=True)
@@ -62,10 +64,14 @@ def test_a_comment_left_without_a_case_is_opened_by_hand_and_answered_once(db, s
 
 
 def test_a_question_is_answered_as_one(db, settings):
+    praise = msg("facebook", "111_904", "Snygga skor!", author=Author(id="9200", name="Per"),
+                 thread_id="111_904")
+    assert "unanswered" not in run(db, settings, praise).counts  # thanked
     run(db, settings, SARCASM)
     case_id, _ = opening.open_case(db, settings, "facebook:111_900", kind="question")
     assert kind_of(db, "111_900") == ("question", case_id)
-    assert {r["template"] for r in outbox(db)} == {"public_ack", "private_ack"}
+    assert {r["template"] for r in outbox(db) if r["case_id"] == case_id} == \
+        {"public_ack", "private_ack"}
     with pytest.raises(InputError, match="kind 'praise' is not one of: complaint, question"):
         opening.open_case(db, settings, "facebook:111_900", kind="praise")
 
