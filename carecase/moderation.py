@@ -72,8 +72,24 @@ def word_pattern(*names: str, fuzzy: bool = False) -> re.Pattern[str]:
     entry that starts with ``=``. Search case-folded text with it.
     """
     words = sorted({w for name in names for w in load_words(name)}, key=len, reverse=True)
-    body = "|".join(_entry(w, fuzzy) for w in words)
-    return re.compile(rf"(?<![\w*@$])(?:{body})(?![\w-])")
+    return re.compile(rf"(?<![\w*@$])(?:{_alternation(words, fuzzy)})(?![\w-])")
+
+
+def _alternation(words: list[str], fuzzy: bool) -> str:
+    """The entries as one alternation, longest first: at a position the first entry
+    that matches wins. Without ``fuzzy``, grouped by first character (``a(?:bc|b)|x(?:y)``,
+    each group in the same order): the regex engine turns a group down by its first
+    character in one step instead of trying each of a thousand entries at every word,
+    and the same entry matches where one did before."""
+    bodies = [_entry(w, fuzzy) for w in words]
+    groups: dict[str, list[str]] = {}
+    for word, body in zip(words, bodies, strict=True):
+        word = word.removeprefix("=")
+        lead = re.escape(word[:1])
+        if fuzzy or word.startswith("...") or not word or not body.startswith(lead):
+            return "|".join(bodies)
+        groups.setdefault(lead, []).append(body[len(lead):])
+    return "|".join(f"{lead}(?:{'|'.join(rests)})" for lead, rests in groups.items())
 
 
 # --- personal attacks ---------------------------------------------------------------
