@@ -351,3 +351,28 @@ def test_reasons_are_sorted_unique_and_known() -> None:
     assert got == tuple(sorted(set(got)))
     assert set(got) <= set(REASONS)
     assert got == ("account_number", "card_number", "personal_attack", "profanity")
+
+
+def test_word_lists_grouped_by_first_character_match_as_one_flat_alternation() -> None:
+    """word_pattern groups a list's entries by first character for speed; the same entry
+    must match, with the same span, as in the plain longest-first alternation."""
+    import re
+    from importlib.resources import files
+
+    from carecase.moderation import _entry, load_words, word_pattern
+
+    names = sorted(p.name.removesuffix(".txt") for p in (files("carecase") / "data").iterdir()
+                   if p.name.endswith(".txt"))
+    entries = [w.removeprefix("=").rstrip("*") for name in names for w in load_words(name)]
+    texts = [t for w in entries
+             for t in (w, f"well, {w}!", f"{w}s and {w}", f"{w.replace('...', 'not so')} ok")]
+    assert len(names) > 15 and len(texts) > 10_000
+    for name in names:
+        words = sorted(set(load_words(name)), key=len, reverse=True)
+        flat = re.compile(rf"(?<![\w*@$])(?:{'|'.join(_entry(w, False) for w in words)})"
+                          rf"(?![\w-])")
+        grouped = word_pattern(name)
+        assert grouped.pattern != flat.pattern  # grouped indeed
+        mismatched = [t for t in texts if [m.span() for m in flat.finditer(t)]
+                      != [m.span() for m in grouped.finditer(t)]]
+        assert mismatched == [], name
