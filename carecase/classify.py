@@ -184,6 +184,7 @@ def _foreign(hits: dict[str, int]) -> str | None:
 _SURE, _SURE_SHORT = 0.4, 0.8
 _SHORTEST = 4  # letters: "meh", "OK!" and "?!" tell nothing
 _CLOSE = 0.4  # confidences this close are a split lingua's words cannot settle
+_SIBLING = {"da": "nb", "nb": "da"}  # told apart by their words (data/languages.txt)
 
 
 def _pick(confidences: Sequence[Any], hits: dict[str, int], sure: float
@@ -203,7 +204,14 @@ def _pick(confidences: Sequence[Any], hits: dict[str, int], sure: float
         if hits[best] == hits[second]:
             return (best,) if scores[best] >= sure else (best, second)
         return (best if hits[best] > hits[second] else second,)
-    return (best,) if scores[best] >= sure else ()
+    if scores[best] < sure:
+        return ()
+    # and when it is sure of Danish, its words may still be Bokmål ("kan dere sende dem?",
+    # "i esken": 0.75 Danish), or the other way round: the one with more words wins
+    sibling = _SIBLING.get(best)
+    if sibling and hits[sibling] > hits[best]:
+        return (sibling,)
+    return (best,)
 
 
 # --- kind and sentiment ---------------------------------------------------------------

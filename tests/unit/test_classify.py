@@ -93,6 +93,12 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     ("Aldrig fått så bra service som hos er", "sv"),
     ("Det er ikke mit fag", "da"),
     ("Any update on my order", "en"),
+    # lingua sure of the wrong one of Danish and Bokmål: the words tell
+    ("Det mangler skruer til vinterjakken, kan dere sende dem?", "nb"),  # Danish, 0.75
+    ("En del mangler i esken, lampen kan ikke monteres.", "nb"),
+    ("Laderen til barnevognen lå ikke i pakken.", "nb"),
+    ("Der mangler skruer til lampen, kan I sende dem?", "da"),
+    ("Opladeren til kaffemaskinen var ikke med i æsken.", "da"),
 ])
 def test_languages_split_by_lingua_are_told_by_their_words(text: str, language: str) -> None:
     assert detect_language(text, fallback="sv") == language
