@@ -85,6 +85,8 @@ carecase demo is running.
                      happened and was done, fault, gesture): the personal follow-up
     note-case        a note for the customer's next status update
     rerun-case       re-run one case (by id)
+    open-case        a form: give a case to the comment the ingest run's artifact
+                     names as unanswered (facebook:ID), as a complaint or question
 
   The story ({len(story.posted.get('email', []))} e-mails, \
 {len(story.posted.get('facebook', [])) - 1} Facebook comments, \

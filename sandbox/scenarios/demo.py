@@ -12,6 +12,9 @@ Played into a running sandbox through the fakes' admin endpoints and an IMAP APP
    number in it and a personal attack: archived, hidden, the author told why in private.
 4. Praise (P11): five stars on Google (Danish) and on Trustpilot (English).
 5. A machine (P16): an out-of-office auto-reply to the shop's mailbox, never answered.
+6. Sarcasm (P3): a Facebook comment with no word that complains. carecase reads it as
+   neither complaint nor question and leaves it unanswered; the ingest run's report names
+   it, and an agent gives it a case with the open-case deployment or `carecase cases open`.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ CARD_INSULT = ("Ni är ett gäng inkompetenta idioter. Här är mitt kort 4111 1
                "dra tillbaka pengarna NU.")
 PRAISE_GOOGLE = ("Super hurtig levering og flot indpakning. Kundeservice svarede inden for "
                  "en time. Tak!")
+SARCASM = "Wow. Bara wow. 3 veckor."
 PRAISE_TRUSTPILOT = "Lovely prints, well packed, and they kept me posted. Will order again."
 OUT_OF_OFFICE = ("Tack för ditt mejl. Jag är på semester till och med 3 augusti och läser "
                  "inte min e-post. Vid brådskande ärenden, ring växeln.")
@@ -168,6 +172,12 @@ def play(sb: Sandbox, *, now: datetime | None = None) -> Story:
             "stars": 5, "title": "Great shop", "text": PRAISE_TRUSTPILOT, "language": "en",
             "consumer": {"displayName": "Oliver Smith"},
             "createdAt": iso(t0 + timedelta(minutes=52))}))
+
+        # 6. sarcasm, which no rule reads: an agent's to open
+        story.add("facebook", _post(client, fb, "/_admin/comments", {
+            "post_id": post["id"], "message": SARCASM,
+            "from": {"id": "5550123", "name": "Karin Berg"},
+            "created_time": iso(t0 + timedelta(minutes=58))}))
 
     # 5. an out-of-office reply
     sb.append_mail(mail("per.holm@example.se", "Per Holm", "Automatiskt svar: Er order",

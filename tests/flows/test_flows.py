@@ -237,11 +237,7 @@ def test_an_agent_opens_a_case_for_a_comment_carecase_left_unanswered(flow_app, 
     from flows.ingest import ingest_flow
     from flows.open_case import OpenParams, open_case_flow
 
-    post = state(sandbox.facebook)["posts"][0]["id"]
-    comment = httpx.post(sandbox.facebook.url + "/_admin/comments", timeout=5, json={
-        "post_id": post, "message": "Wow. Bara wow. 3 veckor.",
-        "from": {"id": "5550123", "name": "Karin Berg"}}).json()
-    ingest_flow()
+    [comment] = [c for c in played.posted["facebook"] if c.get("message") == story.SARCASM]
     with flow_app.db.connection() as conn:
         assert conn.execute("SELECT case_id FROM messages WHERE external_id = %s",
                             (comment["id"],)).fetchone() == {"case_id": None}
