@@ -18,7 +18,13 @@ from typing import Any
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from carecase.model import NO_REPLY, Classification, Message
-from carecase.moderation import load_words, moderation_reasons, sends_elsewhere, word_pattern
+from carecase.moderation import (
+    MARKED,
+    load_words,
+    moderation_reasons,
+    sends_elsewhere,
+    word_pattern,
+)
 
 __all__ = [
     "Rules", "brand_key", "classify", "content", "detect_language", "detect_languages",
@@ -243,14 +249,22 @@ def _negated(text: str, start: int, end: int) -> bool:
         and not _ENOUGH.match(text, end)
 
 
+def _plain(folded: str) -> bool:
+    """Whether case-folded text is written without å, ä, ö, æ and ø ("Jag har inte fatt
+    nagot svar", "Varen var odelagt"): the word lists are then read as it would write
+    them (``word_pattern(plain=True)``). English is such text too, and its words stay
+    what they are in either form."""
+    return MARKED.isdisjoint(folded)
+
+
 @cache
-def _settled_pattern() -> re.Pattern[str]:
+def _settled_pattern(plain: bool = False) -> re.Pattern[str]:
     """A settled marker, or a remedied one with the rest of its clause (up to eight
     words): what was put right is named after the thanks ("thanks for sorting out the
     wrong size")."""
     clause = rf"(?:\s+(?!{_CLAUSE_ENDS}(?![\w'’]))[\w'’-]+){{0,8}}"
-    return re.compile(f"{word_pattern('remedied').pattern}{clause}"
-                      f"|{word_pattern('settled').pattern}")
+    return re.compile(f"{word_pattern('remedied', plain=plain).pattern}{clause}"
+                      f"|{word_pattern('settled', plain=plain).pattern}")
 
 
 def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -260,10 +274,10 @@ def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return text
 
 
-def _cut_settled(folded: str) -> tuple[str, bool]:
+def _cut_settled(folded: str, plain: bool) -> tuple[str, bool]:
     """``folded`` without its settled and remedied markers (the latter with their
     clauses), and whether it had one."""
-    spans = [m.span() for m in _settled_pattern().finditer(folded)
+    spans = [m.span() for m in _settled_pattern(plain).finditer(folded)
              if not _negated(folded, m.start(), m.end())]
     return _cut(folded, spans), bool(spans)
 
@@ -278,11 +292,12 @@ _FEARED = re.compile(
     r"[^.!?\n]*?[\s,](?:but|men)(?![\w'’])([^.!?\n]*)")
 
 
-def _fears_proved_wrong(folded: str) -> list[tuple[int, int]]:
+def _fears_proved_wrong(folded: str, plain: bool) -> list[tuple[int, int]]:
     """The spans of worries ``folded`` goes on to say were unfounded (see _FEARED)."""
-    complaint, praise = word_pattern("complaint"), word_pattern("praise")
+    complaint = word_pattern("complaint", plain=plain)
+    praise = word_pattern("praise", plain=plain)
     return [(m.start(), m.start(1)) for m in _FEARED.finditer(folded)
-            if (praise.search(m.group(1)) or _settled_pattern().search(m.group(1)))
+            if (praise.search(m.group(1)) or _settled_pattern(plain).search(m.group(1)))
             and not complaint.search(m.group(1))]
 
 
@@ -295,11 +310,12 @@ def _markers(text: str) -> tuple[bool, bool, str]:
     praise a negation comes just before is a complaint. A worry proved wrong is cut
     out first: it is neither."""
     folded = text.casefold()
-    folded, praise = _cut_settled(_cut(folded, _fears_proved_wrong(folded)))
-    spans = [m.span() for m in word_pattern("complaint").finditer(folded)]
+    plain = _plain(folded)
+    folded, praise = _cut_settled(_cut(folded, _fears_proved_wrong(folded, plain)), plain)
+    spans = [m.span() for m in word_pattern("complaint", plain=plain).finditer(folded)]
     complaint, rest = bool(spans), _cut(folded, spans)
     praised = []
-    for m in word_pattern("praise").finditer(rest):
+    for m in word_pattern("praise", plain=plain).finditer(rest):
         if _negated(rest, m.start(), m.end()):
             complaint = True  # praise denied: "ikke god kvalitet", "never buy again"
         else:
@@ -317,8 +333,8 @@ _VERB_FIRST = re.compile(r"(?i:[^\W\d_]+r)\s+(?:[Nn]i|[Dd]u|[Dd]ere|I|[Mm]an)\b"
 def _is_question(text: str) -> bool:
     if "?" in text:
         return True
-    opener = word_pattern("question")
     folded = text.casefold()
+    opener = word_pattern("question", plain=_plain(folded))
     if any(opener.match(folded, m.end()) for m in _SENTENCE_START.finditer(folded)):
         return True
     # the same positions: casefold() keeps the length of Scandinavian text
@@ -332,9 +348,10 @@ _ASKED = re.compile(r"[^.!?\n]*\?")  # a sentence that ends in a question mark
 def _asks(text: str) -> bool:
     """Whether ``text`` asks something to be answered: a sentence of it ends in "?"
     and is no rhetorical question ("What more could you want?", "Eller hur?")."""
-    rhetorical = word_pattern("rhetorical")
+    folded = text.casefold()
+    rhetorical = word_pattern("rhetorical", plain=_plain(folded))
     return any(_WORD.search(m.group()) and not rhetorical.search(m.group())
-               for m in _ASKED.finditer(text.casefold()))
+               for m in _ASKED.finditer(folded))
 
 
 def kind_of(text: str, rating: int | None) -> str:
@@ -347,7 +364,7 @@ def kind_of(text: str, rating: int | None) -> str:
         return "complaint"
     complaint, praise, unpraised = _markers(text)
     # a request outside what is praised ("Nem at returnere" asks for nothing)
-    requested = bool(word_pattern("request").search(unpraised))
+    requested = bool(word_pattern("request", plain=_plain(text.casefold())).search(unpraised))
     if rating is not None and rating >= 4:
         # "Love them, but how do I exchange them?", "Great shoes! Do you have them in
         # brown?": thanks alone would leave the customer without an answer

@@ -63,15 +63,31 @@ def _entry(word: str, fuzzy: bool) -> str:
     return body + (r"\w*" if prefix else "")
 
 
+# How a word is written without å, ä, ö, æ and ø (a keyboard without them, or haste)
+_PLAIN = str.maketrans({"å": "a", "ä": "a", "ö": "o", "ø": "o", "æ": "ae", "é": "e"})
+MARKED = frozenset("åäöøæé")
+# Entries that, so written, are other everyday words: "ovänlig" (unfriendly) would be
+# "ovanlig" (unusual: "Ovanligt snabb leverans"), "var våd" (was wet) "var vad" (was
+# what), "trött på" (tired of) "trott på" (believed in), "sköna" "skona" (spare)
+_PLAIN_ELSEWHERE = frozenset({"ovanlig*", "var vad", "er vad", "var blott", "ar blott",
+                              "trott pa", "skona"})
+
+
 @cache
-def word_pattern(*names: str, fuzzy: bool = False) -> re.Pattern[str]:
+def word_pattern(*names: str, fuzzy: bool = False, plain: bool = False) -> re.Pattern[str]:
     """One regex matching any entry of the named word lists as a whole word.
 
     A trailing ``*`` on an entry also matches longer forms, and ``...`` in it up to
     three words; with ``fuzzy``, letters may be repeated or obfuscated, except in an
-    entry that starts with ``=``. Search case-folded text with it.
+    entry that starts with ``=``; with ``plain``, entries are written without their
+    å, ä, ö, æ and ø ("fått" as "fatt"), for text written so. Search case-folded text
+    with it.
     """
-    words = sorted({w for name in names for w in load_words(name)}, key=len, reverse=True)
+    words = {w for name in names for w in load_words(name)}
+    if plain:
+        words = {p for w in words
+                 if (p := w.translate(_PLAIN)) == w or p not in _PLAIN_ELSEWHERE}
+    words = sorted(words, key=len, reverse=True)
     return re.compile(rf"(?<![\w*@$])(?:{_alternation(words, fuzzy)})(?![\w-])")
 
 

@@ -615,6 +615,25 @@ def test_kind(text: str, rating: int | None, kind: str) -> None:
     assert kind_of(text, rating) == kind
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    # written without å, ä, ö, æ and ø (a foreign keyboard, or haste)
+    ("Jag har inte fatt nagot svar pa mitt mejl", "complaint"),
+    ("Jag har vantat i tva veckor pa min bestallning", "complaint"),
+    ("Skorna gick sonder efter en vecka", "complaint"),
+    ("Jeg har ikke faet noget svar", "complaint"),
+    ("Varen var odelagt da den kom", "complaint"),
+    ("Hej, jag har fortfarande inte fatt min aterbetalning", "complaint"),
+    ("Tack for hjalpen!", "praise"),
+    ("Har ni skorna i storlek 39?", "question"),
+    # so written, some entries would be other words: not read as them
+    ("Ovanligt snabb leverans, tack!", "praise"),  # ovänlig: unfriendly; ovanlig: unusual
+    ("Det var vad jag behovde", "other"),  # var våd: was wet
+    ("Jag har alltid trott pa er", "other"),  # trött på: tired of; trott på: believed in
+])
+def test_text_written_without_scandinavian_letters_is_read(text: str, kind: str) -> None:
+    assert kind_of(text, None) == kind
+
+
 def _bench_texts() -> list[tuple[str, str]]:
     """Every text the bench's generator writes (bench/data/make_merge_eval.py), filled in,
     with its topic."""
