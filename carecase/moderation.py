@@ -113,7 +113,7 @@ def _alternation(words: list[str], fuzzy: bool) -> str:
 # idiot", "ni är idioter"), staff ("your driver was a moron"), he/she, or a name ("Lisa
 # is a moron"). Statements about the company or product ("your service is idiotic",
 # "what a joke of a shop") are criticism, which stays up (P1).
-_BE = r"(?:are|'re|’re|r|is|was|were|er|e|är|va|var|blev|ble|bliver)"
+_BE = r"(?:are|'re|’re|r|is|was|were|er|e|är|ar|va|var|blev|ble|bliver)"
 _STAFF = (
     r"(?:agent|agents|staff|employees?|colleague|manager|boss|ceo|driver|"
     r"medarbejder\w*|medarbetare\w*|medarbeider\w*|personal\w*|ansatt?\w*|"
@@ -381,7 +381,9 @@ def moderation_reasons(text: str, rules: Rules) -> tuple[str, ...]:
         found.add("personal_attack")
     if _is_spam(folded, rules.own_domains):
         found.add("spam")
-    if word_pattern("illegal").search(folded) or _TRADE.search(folded):
+    # a threat typed without å, ä or ø ("Jeg slar dig ihjel", "Jag ska doda dig") too
+    illegal = word_pattern("illegal", plain=MARKED.isdisjoint(folded))
+    if illegal.search(folded) or _TRADE.search(folded):
         found.add("illegal")
     if any(p.search(text) for p in _account_patterns(rules.account_patterns)):
         found.add("account_number")

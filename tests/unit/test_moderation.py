@@ -142,6 +142,7 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Kärringen i kundtjänst lade på luren",
         "Du är en subba",
         "Kjerringa på telefonen la på",
+        "Du ar en javla idiot",  # "är" typed without its dots
     ],
 )
 def test_personal_attack(text: str) -> None:
@@ -247,6 +248,10 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Do you know where I live? The parcel went to my old address", False),
         ("Your prices set fire to my wallet", False),
         ("Jag vet inte var paketet är", False),
+        # typed without å, ä or ö
+        ("Jeg slar dig ihjel", True),
+        ("Jag ska doda dig om paketet inte kommer", True),
+        ("Jag vet var du bor", True),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
