@@ -609,6 +609,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("fett snygga", None, "praise"),
         ("helt konge", None, "praise"),
         ("Det är skit, inte snygga alls", None, "complaint"),
+        # the worst, never answered, a month on the way
+        ("Ni är världens sämsta butik", None, "complaint"),
+        ("Dere er de verste", None, "complaint"),
+        ("Kundtjänsten svarar aldrig", None, "complaint"),
+        ("Kundeservice svarer ikke på mails", None, "complaint"),
+        ("Your customer service never answers", None, "complaint"),
+        ("Leveransen tog över en månad", None, "complaint"),
+        ("Leveringen tok over en måned", None, "complaint"),
+        ("Jeg håber I svarer snart", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
