@@ -618,6 +618,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Leveransen tog över en månad", None, "complaint"),
         ("Leveringen tok over en måned", None, "complaint"),
         ("Jeg håber I svarer snart", None, "other"),
+        # disgust, warning others off, an empty box, tracking that never moves
+        ("Absolutely disgusted with the service", None, "complaint"),
+        ("Do not order from this company", None, "complaint"),
+        ("The box was empty", None, "complaint"),
+        ("I was charged but never got a confirmation", None, "complaint"),
+        ("Tracking hasn't updated in a week", None, "complaint"),
+        ("The courier left it outside in the rain", None, "complaint"),
+        ("The colour is completely different from the picture", None, "complaint"),
+        ("Dere har glemt en del av bestillingen", None, "complaint"),
+        ("I left it outside to dry, works fine now", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
