@@ -628,6 +628,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("The colour is completely different from the picture", None, "complaint"),
         ("Dere har glemt en del av bestillingen", None, "complaint"),
         ("I left it outside to dry, works fine now", None, "other"),
+        # written many times, payment that will not go through, a parcel gone
+        ("Jeg har skrevet til jer fem gange nu", None, "complaint"),
+        ("Jag har skrivit till er fem gånger nu", None, "complaint"),
+        ("Jeg har skrevet navnet to gange for en sikkerheds skyld", None, "other"),
+        ("Pengene er trukket men ordren er kansellert", None, "complaint"),
+        ("Betalningen går inte igenom", None, "complaint"),
+        ("Betalingen går ikke igennem", None, "complaint"),
+        ("Jeg kan ikke finde min ordre", None, "complaint"),
+        ("Pakken er blevet væk", None, "complaint"),
+        ("Pakken har forsvunnet", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
