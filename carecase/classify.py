@@ -200,18 +200,23 @@ def _pick(confidences: Sequence[Any], hits: dict[str, int], sure: float
         code = _LINGUA[cv.language]
         scores[code] = scores.get(code, 0.0) + cv.value
     best, second = sorted(scores, key=scores.__getitem__, reverse=True)[:2]
+    # short text lingua half believes is one of ours, whose everyday words say so too
+    # and no other of ours as much ("The box was empty": English 0.77, "Where is my
+    # order??" 0.45, "Noget nyt?": Danish 0.71), is read, though lingua is not sure
+    agreed = best in SUPPORTED and scores[best] >= _SURE and hits[best] > max(
+        hits[c] for c in SUPPORTED if c != best)
     # lingua's confidence split between two of ours (Danish and Bokmål most often): the
     # one with more of its everyday words, if lingua is sure it is one of the two; with
     # as many of each, both, for the author's earlier language or the business's to
     # choose from (with_language)
     if {best, second} <= set(SUPPORTED) and scores[best] - scores[second] < _CLOSE:
         if scores[best] + scores[second] < sure:
-            return ()
+            return (best,) if agreed else ()
         if hits[best] == hits[second]:
             return (best,) if scores[best] >= sure else (best, second)
         return (best if hits[best] > hits[second] else second,)
     if scores[best] < sure:
-        return ()
+        return (best,) if agreed else ()
     # and when it is sure of Danish, its words may still be Bokmål ("kan dere sende dem?",
     # "i esken": 0.75 Danish), or the other way round: the one with more words wins
     sibling = _SIBLING.get(best)
