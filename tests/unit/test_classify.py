@@ -649,6 +649,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg kan ikke finde min ordre", None, "complaint"),
         ("Pakken er blevet væk", None, "complaint"),
         ("Pakken har forsvunnet", None, "complaint"),
+        # on X
+        ("@nordicshoes ffs answer your emails", None, "complaint"),
+        ("@nordicshoes #epicfail", None, "complaint"),
+        ("@nordicshoes 🤡 customer service", None, "complaint"),
+        ("@nordicshoes vad håller ni på med", None, "complaint"),
+        ("@nordicshoes check your DMs please", None, "question"),
+        ("@nordicshoes DM'd you", None, "question"),
+        ("Loved them for 3 weeks now!", None, "praise"),
+        ("How long do I have to wait before I can wash them?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
