@@ -576,6 +576,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Hva driver dere med?", None, "complaint"),
         ("3 weeks and no parcel?!", None, "complaint"),
         ("How long do I have to wait before I can wash them?", None, "question"),
+        # a price that changes at the checkout
+        ("Your ad says 50% off but checkout shows full price", None, "complaint"),
+        ("Annonsen säger 50% men i kassan är det fullpris", None, "complaint"),
+        ("Prisen steg da jeg lagde den i kurven", None, "complaint"),
         ("Må det være noen hjemme når pakken kommer?", None, "question"),
         ("Does anyone there speak German?", None, "question"),
         ("Walked 3 weeks in them and no blisters!", None, "praise"),
@@ -658,6 +662,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("@nordicshoes DM'd you", None, "question"),
         ("Loved them for 3 weeks now!", None, "praise"),
         ("How long do I have to wait before I can wash them?", None, "question"),
+        # a price that changes at the checkout
+        ("Your ad says 50% off but checkout shows full price", None, "complaint"),
+        ("Annonsen säger 50% men i kassan är det fullpris", None, "complaint"),
+        ("Prisen steg da jeg lagde den i kurven", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:

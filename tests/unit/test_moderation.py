@@ -252,6 +252,10 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Jeg slar dig ihjel", True),
         ("Jag ska doda dig om paketet inte kommer", True),
         ("Jag vet var du bor", True),
+        ("I will shoot the courier", True),
+        ("I'm going to shoot your driver", True),
+        ("I'll shoot you an email tomorrow", False),
+        ("I will shoot the photos for my review", False),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
