@@ -312,10 +312,13 @@ def _markers(text: str) -> tuple[bool, bool, str]:
     Settled and remedied markers ("no complaints", "thanks for the quick refund") are
     praise, cut out before complaints are looked for; complaint phrases are cut out
     before praise is, so "not happy" or "ikke tilfreds" never reads as praise; and
-    praise a negation comes just before is a complaint. A worry proved wrong is cut
-    out first: it is neither."""
+    praise a negation comes just before is a complaint. Thanks in advance and a worry
+    proved wrong are cut out first: they are neither."""
     folded = text.casefold()
     plain = _plain(folded)
+    # thanks in advance praise nothing
+    folded = _cut(folded, [m.span() for m in
+                           word_pattern("courtesy", plain=plain).finditer(folded)])
     folded, praise = _cut_settled(_cut(folded, _fears_proved_wrong(folded, plain)), plain)
     spans = [m.span() for m in word_pattern("complaint", plain=plain).finditer(folded)]
     complaint, rest = bool(spans), _cut(folded, spans)

@@ -605,6 +605,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Ni löste det inte alls", None, "complaint"),
         ("Dere har ikke løst det", None, "complaint"),
         ("You never sorted it out", None, "complaint"),
+        # thanks in advance thank for nothing yet: the request is answered
+        ("Could you send me a new return label. Thanks in advance", None, "question"),
+        ("Kan dere sende en ny returlapp. Takk på forhånd", None, "question"),
+        ("Please send a new label, thanks!", None, "question"),
+        ("Please send my regards to Lisa, she was wonderful", None, "praise"),
+        ("Tack på förhand!", None, "other"),
         ("Må det være noen hjemme når pakken kommer?", None, "question"),
         ("Does anyone there speak German?", None, "question"),
         ("Walked 3 weeks in them and no blisters!", None, "praise"),
@@ -716,6 +722,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Ni löste det inte alls", None, "complaint"),
         ("Dere har ikke løst det", None, "complaint"),
         ("You never sorted it out", None, "complaint"),
+        # thanks in advance thank for nothing yet: the request is answered
+        ("Could you send me a new return label. Thanks in advance", None, "question"),
+        ("Kan dere sende en ny returlapp. Takk på forhånd", None, "question"),
+        ("Please send a new label, thanks!", None, "question"),
+        ("Please send my regards to Lisa, she was wonderful", None, "praise"),
+        ("Tack på förhand!", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
