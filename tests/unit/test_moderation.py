@@ -255,6 +255,8 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("I will shoot the courier", True),
         ("I'm going to shoot your driver", True),
         ("I'll shoot you an email tomorrow", False),
+        ("I'll kill for these boots", False),
+        ("I'm going to kill the courier", True),
         ("I will shoot the photos for my review", False),
     ],
 )
