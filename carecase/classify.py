@@ -339,7 +339,7 @@ _VERB_FIRST = re.compile(r"(?i:[^\W\d_]+r)\s+(?:[Nn]i|[Dd]u|[Dd]ere|I|[Mm]an)\b"
 
 
 def _is_question(text: str) -> bool:
-    if "?" in text:
+    if "?" in text or _ASKING.search(text):
         return True
     folded = text.casefold()
     opener = word_pattern("question", plain=_plain(folded))
@@ -355,11 +355,29 @@ _ASKED = re.compile(r"[^.!?\n]*\?")  # a sentence that ends in a question mark
 
 def _asks(text: str) -> bool:
     """Whether ``text`` asks something to be answered: a sentence of it ends in "?"
-    and is no rhetorical question ("What more could you want?", "Eller hur?")."""
+    and is no rhetorical question ("What more could you want?", "Eller hur?"), or a
+    clause of it is put as a question without one (``_ASKING``)."""
     folded = text.casefold()
     rhetorical = word_pattern("rhetorical", plain=_plain(folded))
     return any(_WORD.search(m.group()) and not rhetorical.search(m.group())
-               for m in _ASKED.finditer(folded))
+               for m in _ASKED.finditer(folded)) or bool(_ASKING.search(text))
+
+
+# A clause put as a question with no question mark, after praise ("Lovely boots, do you
+# have them in brown", "Smukke sko, har I dem i str 38", "Love these! When do they come
+# back in stock"): an auxiliary or a verb first, then you (they only after "do" and the
+# like, or "finns"/"kommer": "Snygga, har de hållit i ett år nu" tells); when or where,
+# then a verb. Narrow on purpose: "Love them, when I wear them I feel great" asks
+# nothing. Danish "I" (you) only capitalised.
+_ASKING = re.compile(
+    r"(?:^|[,.!;:\n]\s*)(?i:(?:but|and|men|og|och)\s+)?(?:"
+    r"(?i:do|does|can|could|will|would|are|have|has)\s+(?i:you|u|they|these|those)\b"
+    r"|(?i:when|where)\s+(?i:do|does|can|will|is|are|would|could)\s+(?i:you|u|they|"
+    r"these|those|it|the)\b"
+    r"|(?i:har|kan|sælger|säljer|selger|sender|skickar|tar)\s+(?:I|(?i:ni|dere|du))\s"
+    r"|(?i:finns|findes|fins|kommer)\s+(?i:de|den|dom)\s"
+    r"|(?i:hvornår|når|när|hur|hvordan)\s+(?i:kommer|kan|får|blir|bliver|skal|ska|"
+    r"finns|findes|fins)\s)")
 
 
 def kind_of(text: str, rating: int | None) -> str:
