@@ -339,7 +339,7 @@ _VERB_FIRST = re.compile(r"(?i:[^\W\d_]+r)\s+(?:[Nn]i|[Dd]u|[Dd]ere|I|[Mm]an)\b"
 
 
 def _is_question(text: str) -> bool:
-    if "?" in text or _ASKING.search(text):
+    if "?" in text or (_ASKING.search(text) and _asks(text)):
         return True
     folded = text.casefold()
     opener = word_pattern("question", plain=_plain(folded))
@@ -360,7 +360,9 @@ def _asks(text: str) -> bool:
     folded = text.casefold()
     rhetorical = word_pattern("rhetorical", plain=_plain(folded))
     return any(_WORD.search(m.group()) and not rhetorical.search(m.group())
-               for m in _ASKED.finditer(folded)) or bool(_ASKING.search(text))
+               for m in _ASKED.finditer(folded)) or any(
+        not rhetorical.search(_CLAUSE.match(text, m.start()).group().casefold())
+        for m in _ASKING.finditer(text))
 
 
 # A clause put as a question with no question mark, after praise ("Lovely boots, do you
@@ -378,6 +380,9 @@ _ASKING = re.compile(
     r"|(?i:finns|findes|fins|kommer)\s+(?i:de|den|dom)\s"
     r"|(?i:hvornår|når|när|hur|hvordan)\s+(?i:kommer|kan|får|blir|bliver|skal|ska|"
     r"finns|findes|fins)\s)")
+
+
+_CLAUSE = re.compile(r"[^.!?\n]*")  # from a position to the end of its sentence
 
 
 def kind_of(text: str, rating: int | None) -> str:

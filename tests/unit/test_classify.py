@@ -703,6 +703,8 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Love them, when I wear them I feel great", None, "praise"),
         ("Elsker dem, hvor er de flotte", None, "praise"),
         ("Fantastiske sko, de kommer jeg til at gå med hele vinteren", None, "praise"),
+        ("Love them, can you believe how comfy they are", None, "praise"),
+        ("Super sko, kan du tro det", 5, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
