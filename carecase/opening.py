@@ -54,8 +54,10 @@ def open_case(db: Any, settings: Settings, message: str, *, kind: str = "complai
         if m["customer_id"] is None:
             raise InputError(f"{ref} was quarantined ({m['quarantine']}): it has no author "
                              "to answer")
-        first = classify.classify(msg, rules)
-        case, how = _case_for(conn, settings, m["customer_id"], msg, first.language, now)
+        # read once; its language settled by the case's (P15) once the case is known
+        read = classify.content(msg, rules, classify.read_languages([msg.text or ""])[0])
+        case, how = _case_for(conn, settings, m["customer_id"], msg,
+                              classify.with_language(read, rules, None).language, now)
         actor = agent or "agent"
         read_as = f"written by a machine ({m['machine']})" if m["machine"] else m["kind"]
         conn.execute(Q["insert_event"], {
@@ -72,9 +74,8 @@ def open_case(db: Any, settings: Settings, message: str, *, kind: str = "complai
                                      "incident": case.incident, "gesture": None,
                                      "third_party": None})
         # what the agent says it is; the rest (language, moderation) as read now
-        if case.language and case.language != first.language:
-            first = classify.classify(msg, rules, prior_language=case.language)
-        cls = replace(first, kind=kind, machine=None)
+        cls = replace(classify.with_language(read, rules, case.language), kind=kind,
+                      machine=None)
         if kind == "complaint":
             cls = replace(cls, sentiment="negative")
         conn.execute(Q["update_message"], {

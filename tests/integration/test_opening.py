@@ -132,3 +132,17 @@ def test_our_own_and_quarantined_messages_get_no_case(db, settings):
                      " VALUES ('facebook', '111_903', 'out', 'Hej!', now())")
     with pytest.raises(InputError, match="one of our own messages"):
         opening.open_case(db, settings, "facebook:111_903")
+
+
+def test_a_short_comment_is_answered_in_the_language_of_the_customers_case(db, settings):
+    danish = msg("facebook", "111_910", "Min pakke er ikke kommet, og ingen svarer på mine "
+                 "mails!", author=KARIN, thread_id="111_910")
+    short = msg("facebook", "111_911", "Hmm...", 5, author=KARIN, thread_id="111_911")
+    run(db, settings, danish)
+    [case] = cases.list_cases(db)
+    closing.close_case(db, settings, case["id"], agent="Lisa", happened="h", done="d")
+    run(db, settings, short)
+    assert kind_of(db, "111_911") == ("other", None)
+    opening.open_case(db, settings, "facebook:111_911", kind="question")
+    [ack] = [r for r in outbox(db) if r["target"] == "111_911" and r["template"] == "public_ack"]
+    assert ack["language"] == "da"  # the case's, not the business's (sv)
