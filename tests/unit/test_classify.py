@@ -705,6 +705,19 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Fantastiske sko, de kommer jeg til at gå med hele vinteren", None, "praise"),
         ("Love them, can you believe how comfy they are", None, "praise"),
         ("Super sko, kan du tro det", 5, "praise"),
+        # the wrong pickup point, a fee to return, worn or faded soon, hung up on
+        ("Paketet skickades till fel utlämningsställe", None, "complaint"),
+        ("The parcel went to a pickup point miles away", None, "complaint"),
+        ("Jag fick betala returavgift fast det var ert fel", None, "complaint"),
+        ("Dere tok betalt for frakt to ganger", None, "complaint"),
+        ("Skoene er slitt etter en uke", None, "complaint"),
+        ("Färgen har bleknat efter en tvätt", None, "complaint"),
+        ("Size chart is way off", None, "complaint"),
+        ("Jag har fått en påminnelse fast jag har betalat", None, "complaint"),
+        ("The agent hung up on me", None, "complaint"),
+        ("Jeg har brugt dem i et år, de er slidt efter mange ture, men stadig fine", None,
+         "other"),
+        ("Fast jag betalat fullpris är jag supernöjd", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
