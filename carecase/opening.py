@@ -17,14 +17,14 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from carecase import classify, incidents, policy
-from carecase.batch import incident_shared, message_from_row, rules_for
+from carecase import classify, incidents
+from carecase.batch import message_from_row, rules_for
 from carecase.config import Settings
 from carecase.engine import lock
 from carecase.errors import InputError, NotFound
 from carecase.model import CHANNELS, Case, Message
 from carecase.report import Report
-from carecase.rerun import decide_again
+from carecase.rerun import decide_again, standing
 from carecase.store.queries import Q
 
 KINDS = ("complaint", "question")
@@ -82,17 +82,10 @@ def open_case(db: Any, settings: Settings, message: str, *, kind: str = "complai
             "id": m["id"], "customer": case.customer_id, "case": case.id,
             "language": cls.language, "kind": cls.kind, "sentiment": cls.sentiment,
             "moderation": list(cls.moderation), "machine": None})
-        others_affected = False
-        if case.incident:
-            stored = conn.execute(Q["incident_cases"], {"key": case.incident}).fetchone()
-            others_affected = incident_shared((stored["n"], stored["one"]), case.id)
-        openings = conn.execute(Q["count_openings"], {"case": case.id}).fetchone()["n"]
-        ack_key = policy.private_ack_key(case.id, openings or 1)
-        acked = conn.execute(Q["outbox_channel"], {"key": ack_key}).fetchone()
+        ack_key, acked_by, others_affected = standing(conn, case)
         row = conn.execute(Q["update_candidates_one"], {"id": case.id}).fetchone()
         decide_again(conn, settings, report, case=case, row=row, message_id=m["id"],
-                     msg=msg, cls=cls, ack_key=ack_key,
-                     acked_by=acked["channel"] if acked else None,
+                     msg=msg, cls=cls, ack_key=ack_key, acked_by=acked_by,
                      others_affected=others_affected, now=now)
     report.add(f"cases_{how}")
     report.details.append(f"{ref} {how} case {case.id} as a {kind}")

@@ -29,6 +29,20 @@ from carecase.report import Report
 from carecase.store.queries import Q
 
 
+def standing(conn: Any, case: Case) -> tuple[str, str | None, bool]:
+    """What deciding on a case's messages again needs to know of it: the key of its
+    private acknowledgment for its current opening, the channel that went by (None: not
+    yet), and whether its incident holds other customers' cases."""
+    opening = conn.execute(Q["count_openings"], {"case": case.id}).fetchone()["n"] or 1
+    ack_key = policy.private_ack_key(case.id, opening)
+    acked = conn.execute(Q["outbox_channel"], {"key": ack_key}).fetchone()
+    others_affected = False
+    if case.incident:
+        stored = conn.execute(Q["incident_cases"], {"key": case.incident}).fetchone()
+        others_affected = incident_shared((stored["n"], stored["one"]), case.id)
+    return ack_key, acked["channel"] if acked else None, others_affected
+
+
 def decide_again(conn: Any, settings: Settings, report: Report, *, case: Case,
                  row: dict[str, Any], message_id: int, msg: Message, cls: Classification,
                  ack_key: str, acked_by: str | None, others_affected: bool, now: datetime
@@ -62,15 +76,7 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         case = Case(**{k: row[k] for k in Case.__dataclass_fields__ if k in row})
         inbound = [m for m in conn.execute(Q["case_messages"], {"id": case_id}).fetchall()
                    if m["direction"] == "in"]
-        events = conn.execute(Q["case_events"], {"id": case_id}).fetchall()
-        opening = sum(e["kind"] in ("opened", "reopened") for e in events) or 1
-        ack_key = policy.private_ack_key(case_id, opening)
-        acked = conn.execute(Q["outbox_channel"], {"key": ack_key}).fetchone()
-        acked_by = acked["channel"] if acked else None
-        others_affected = False
-        if case.incident:
-            stored = conn.execute(Q["incident_cases"], {"key": case.incident}).fetchone()
-            others_affected = incident_shared((stored["n"], stored["one"]), case_id)
+        ack_key, acked_by, others_affected = standing(conn, case)
         for m in inbound:
             msg = message_from_row(m)
             cls = classify.classify(msg, rules, prior_language=case.language)
