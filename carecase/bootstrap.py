@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from carecase import config
@@ -108,6 +109,8 @@ def make_channel(settings: Settings, name: str, *,
             business_unit_id=section.business_unit_id,
             business_user_id=section.business_user_id,
             api_key=secret("api_key"), api_secret=secret("api_secret"),
+            edit_window=timedelta(days=section.edit_window_days),
+            edit_scan_every=timedelta(minutes=section.edit_scan_minutes),
         )
     if name == "google":
         from connectors.google_reviews import GoogleReviewsChannel

@@ -166,6 +166,11 @@ class TrustpilotChannel(Channel):
     api_key_block: str | None = None
     api_secret_env: str | None = None
     api_secret_block: str | None = None
+    # an edited review is read again if it was written within edit_window_days (0: edits
+    # are not read); the reviews of that window are listed again every edit_scan_minutes
+    # (0: at every poll)
+    edit_window_days: int = Field(14, ge=0, le=365)
+    edit_scan_minutes: int = Field(30, ge=0)
 
 
 class GoogleChannel(Channel):

@@ -14,12 +14,26 @@ reply, so even a retried POST is harmless.
 
 Cursor::
 
-    {"since": "2026-11-21T09:12:00+00:00"}   # createdAt of the newest review seen
+    {"since": "2026-11-21T09:12:00+00:00",    # createdAt of the newest review seen
+     "edits_since": "2026-11-21T09:40:00+00:00",  # updatedAt of the newest edit seen
+     "edits_scanned": "2026-11-21T09:45:00+00:00"}  # when the last edit scan began
 
 Reviews are listed newest first (``orderBy=createdat.desc``) from ``startDateTime`` =
 since minus ``overlap`` (reviews can be indexed a little late; re-reading a few is
 harmless because messages are unique by id). Pages go out with ``cursor=None``; the last
-page carries the new ``since``.
+page carries the new cursor.
+
+Edits. A reviewer may edit a review days later ("Update: still no refund", five stars
+down to one); that edit must be answered. The listing can only be ordered by creation
+time or stars, so an edit of an older review is found by listing again, every
+``edit_scan_every``, the reviews created within ``edit_window``, and taking those
+updated since the last edit seen. An edit is a message of its own, as for Google:
+``external_id`` ``<reviewId>@<updatedAt>``, ``created_at`` the edit's time,
+``thread_id`` the reviewId, and the reply goes to the review (replacing ours there). A
+review updated within seconds after our reply is skipped, in case replying moves the
+review's own time (``moved_by_reply``): our reply must not come back as the consumer's
+edit. An edit of a review written more than ``edit_window`` ago is not read; an
+``edit_window`` of zero reads no edits.
 """
 
 from __future__ import annotations
@@ -36,6 +50,7 @@ from connectors.http import HttpClient
 
 TOKEN_PATH = "/v1/oauth/oauth-business-users-for-applications"
 EXPIRY_MARGIN = 300.0  # renew a token this many seconds before it expires
+REPLY_MOVES = timedelta(seconds=5)  # see moved_by_reply
 
 
 def _when(value: str | None) -> datetime:
@@ -46,6 +61,34 @@ def _when(value: str | None) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def edit_time(review: dict[str, Any]) -> datetime | None:
+    """When the consumer last edited ``review``; None for a review as first written."""
+    if not review.get("updatedAt"):
+        return None
+    updated = _when(review["updatedAt"])
+    return updated if updated > _when(review.get("createdAt")) else None
+
+
+def moved_by_reply(review: dict[str, Any]) -> bool:
+    """Whether the review's time is our reply's doing: updated within ``REPLY_MOVES`` after
+    the reply was written. Such a version holds nothing new from the consumer."""
+    updated = edit_time(review)
+    reply = review.get("companyReply") or {}
+    replied = reply.get("updatedAt") or reply.get("createdAt")
+    return bool(updated and replied) and \
+        _when(replied) <= updated <= _when(replied) + REPLY_MOVES
+
+
+def _edit(message: Message) -> bool:
+    """Whether ``message`` is an edited version of its review (``<reviewId>@<time>``)."""
+    return message.external_id != message.thread_id
+
+
+def review_of(target: str) -> str:
+    """The review id of a message's external id (an edit's is ``<reviewId>@<updatedAt>``)."""
+    return target.split("@", 1)[0]
+
+
 class TrustpilotChannel:
     """One Trustpilot business unit as a carecase channel (see the module docstring)."""
 
@@ -54,10 +97,13 @@ class TrustpilotChannel:
         business_unit_id: str, business_user_id: str, api_key: str, api_secret: str,
         page_size: int = 100, timeout: float = 10.0, retries: int = 3, backoff: float = 0.5,
         overlap: timedelta = timedelta(minutes=5),
+        edit_window: timedelta = timedelta(days=14),
+        edit_scan_every: timedelta = timedelta(minutes=30),
     ) -> None:
         self.name = name
         self.business_unit_id, self.business_user_id = business_unit_id, business_user_id
         self.page_size, self.overlap = max(1, min(100, page_size)), overlap
+        self.edit_window, self.edit_scan_every = edit_window, edit_scan_every
         self._api_key = api_key
         self._basic = base64.b64encode(f"{api_key}:{api_secret}".encode()).decode()
         self._access: str | None = None
@@ -125,29 +171,58 @@ class TrustpilotChannel:
 
     # -- poll --------------------------------------------------------------------
     def poll(self, cursor: Cursor | None) -> Iterator[Batch]:
-        """Yield reviews created since the cursor, newest first, one batch per page."""
-        since = (cursor or {}).get("since")
-        since_dt = _when(since) if since else None
+        """Yield reviews created since the cursor, newest first, one batch per page; then,
+        when an edit scan is due, the reviews edited since the last one (module docstring).
+        Only the last batch carries the cursor."""
+        cursor = cursor or {}
+        now = datetime.now(UTC)
+        since_dt = _when(cursor["since"]) if cursor.get("since") else None
+        newest = since_dt
+        # A first poll (or a cursor from before edits were read) reads every review as it
+        # stands: edits are looked for from now on.
+        edits_since = _when(cursor["edits_since"]) if cursor.get("edits_since") else now
+        scanned = _when(cursor["edits_scanned"]) if cursor.get("edits_scanned") else now
+        start = since_dt - self.overlap if since_dt else None
+        read: set[str] = set()
+        for messages in self._pages(start):
+            created = [_when(m.raw.get("createdAt")) for m in messages]
+            newest = max([*created, *([newest] if newest else [])], default=None)
+            edits_since = max([edits_since, *(m.created_at for m in messages if _edit(m))])
+            read.update(m.external_id for m in messages)
+            yield Batch(messages, None)
+            if start is not None and any(c < start for c in created):
+                break  # newest first: the rest is known
+        if cursor.get("edits_since") and self.edit_window > timedelta(0) \
+                and now - scanned >= self.edit_scan_every:
+            scanned, floor = now, _when(cursor["edits_since"]) - self.overlap
+            for messages in self._pages(now - self.edit_window):
+                edits = [m for m in messages if _edit(m) and m.created_at > floor
+                         and m.external_id not in read]
+                edits_since = max([edits_since, *(m.created_at for m in edits)])
+                if edits:
+                    yield Batch(edits, None)
+        yield Batch([], {"since": newest.isoformat() if newest else None,
+                         "edits_since": edits_since.isoformat(),
+                         "edits_scanned": scanned.isoformat()})
+
+    def _pages(self, start: datetime | None) -> Iterator[list[Message]]:
+        """The reviews created since ``start`` (all when None), newest first, a page at a
+        time, until a short or empty page."""
         params: dict[str, Any] = {"perPage": self.page_size, "orderBy": "createdat.desc"}
-        if since_dt:
-            start = (since_dt - self.overlap).astimezone(UTC)
-            params["startDateTime"] = start.strftime("%Y-%m-%dT%H:%M:%S")
-        newest, page = since_dt, 1
+        if start:
+            params["startDateTime"] = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         path = f"/v1/private/business-units/{self.business_unit_id}/reviews"
+        page = 1
         while True:
             body = self._call("GET", path, params={**params, "page": page})
             reviews = body.get("reviews") if isinstance(body, dict) else None
             if not isinstance(reviews, list):
                 raise Transient("Trustpilot's review list had no 'reviews' array")
-            messages = [self._message(r) for r in reviews]
-            for m in messages:
-                newest = m.created_at if newest is None or m.created_at > newest else newest
-            older = since_dt is not None and any(
-                m.created_at < since_dt - self.overlap for m in messages)
-            if not reviews or len(reviews) < self.page_size or older:
-                yield Batch(messages, {"since": newest.isoformat() if newest else None})
+            if not all(isinstance(r, dict) for r in reviews):
+                raise Transient("Trustpilot sent a review in an unexpected shape")
+            yield [self._message(r) for r in reviews if not moved_by_reply(r)]
+            if len(reviews) < self.page_size:
                 return
-            yield Batch(messages, None)
             page += 1
 
     def _message(self, review: Any) -> Message:
@@ -159,10 +234,12 @@ class TrustpilotChannel:
             url = next((link["href"] for link in links
                         if "/v1/" not in link.get("href", "") and link.get("href")),
                        f"https://www.trustpilot.com/reviews/{rid}")
+            edited = edit_time(review)
             return Message(
-                channel="trustpilot", external_id=rid, thread_id=rid,
+                channel="trustpilot", thread_id=rid,
+                external_id=f"{rid}@{review['updatedAt']}" if edited else rid,
                 text=f"{title}\n{text}" if title else text,
-                created_at=_when(review.get("createdAt")),
+                created_at=edited or _when(review.get("createdAt")),
                 author=Author(id=consumer.get("id"), name=consumer.get("displayName"),
                               email=review.get("referralEmail") or None),
                 rating=int(review["stars"]) if review.get("stars") is not None else None,
@@ -176,22 +253,23 @@ class TrustpilotChannel:
         """Reply to the review ``out.target`` (a second reply replaces the first)."""
         if out.action != "reply" or not out.target:
             raise Unsupported(f"Trustpilot can only reply to a review, not {out.action!r}")
-        self._call("POST", f"/v1/private/reviews/{out.target}/reply", parse=False,
+        review_id = review_of(out.target)
+        self._call("POST", f"/v1/private/reviews/{review_id}/reply", parse=False,
                    json={"authorBusinessUserId": self.business_user_id, "message": out.body})
-        return f"{out.target}:reply"
+        return f"{review_id}:reply"
 
     def find_sent(self, out: Outgoing) -> str | None:
         """The reply's id when the review already carries our reply with this text."""
         if out.action != "reply" or not out.target:
             return None
         try:
-            review = self._http.request_json("GET", f"/v1/reviews/{out.target}",
+            review = self._http.request_json("GET", f"/v1/reviews/{review_of(out.target)}",
                                              headers={"apikey": self._api_key})
         except AuthFailed:
             raise self._refused() from None
         reply = (review or {}).get("companyReply") if isinstance(review, dict) else None
         if reply and (reply.get("text") or "").strip() == out.body.strip():
-            return f"{out.target}:reply"
+            return f"{review_of(out.target)}:reply"
         return None
 
     def close(self) -> None:

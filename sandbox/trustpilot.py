@@ -18,7 +18,9 @@ Shapes follow developers.trustpilot.com:
     as seen in public Q&A, not in the reference. 429 carries Retry-After ⚠.
 
 Admin (besides sandbox/base.py's): POST /_admin/reviews {stars,title,text,consumer:{…},
-referenceId?, referralEmail?, createdAt?, language?}; POST /_admin/expire_tokens (every
+referenceId?, referralEmail?, createdAt?, updatedAt?, language?}; POST
+/_admin/reviews/{id} {stars?, title?, text?, updatedAt?} (the consumer edits the review:
+``updatedAt`` moves to now unless given); POST /_admin/expire_tokens (every
 token issued so far expires); POST /_admin/revoke_key (the API key stops working);
 GET /_admin/state: reviews (with companyReply) and ``grants``.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import re
 import secrets
 import time
 from datetime import UTC, datetime
@@ -91,7 +94,7 @@ class TrustpilotAPI(FakeAPI):
             review = {
                 "id": rid, "stars": int(spec.get("stars", 5)), "title": spec.get("title", ""),
                 "text": spec.get("text", ""), "language": spec.get("language", "en"),
-                "createdAt": created, "updatedAt": None,
+                "createdAt": created, "updatedAt": spec.get("updatedAt"),
                 "isVerified": bool(spec.get("referenceId")), "consumer": consumer,
                 "companyReply": None, "referenceId": spec.get("referenceId"),
                 "referralEmail": spec.get("referralEmail"),
@@ -104,12 +107,26 @@ class TrustpilotAPI(FakeAPI):
             self.reviews[rid] = review
             return review
 
+    def edit_review(self, review_id: str, spec: dict[str, Any]) -> Response | dict[str, Any]:
+        """The consumer edits their review: new stars, title or text, and a new updatedAt."""
+        with self.lock:
+            review = self.reviews.get(review_id)
+            if review is None:
+                return Response(404, {"message": "Review not found"})
+            review.update({k: spec[k] for k in ("title", "text") if k in spec})
+            if "stars" in spec:
+                review["stars"] = int(spec["stars"])
+            review["updatedAt"] = spec.get("updatedAt") or _iso(datetime.now(UTC))
+            return review
+
     # -- admin ---------------------------------------------------------------
     def admin(self, request: Request) -> Response | dict | None:
         if request.method != "POST":
             return None
         if request.path == "/_admin/reviews":
             return self.add_review(request.json() or {})
+        if match := re.fullmatch(r"/_admin/reviews/(\w+)", request.path):
+            return self.edit_review(match.group(1), request.json() or {})
         with self.lock:
             if request.path == "/_admin/expire_tokens":
                 self.tokens = dict.fromkeys(self.tokens, 0.0)

@@ -9,6 +9,7 @@ same customer's invited Trustpilot review lands in the same case (issue 5).
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -216,6 +217,65 @@ def test_a_review_edited_to_complain_is_answered_on_the_review(settings_env, db,
         finally:
             for channel in channels.values():
                 channel.close()
+
+
+def test_a_trustpilot_review_edited_days_later_is_answered_on_the_review(
+        settings_env, db, monkeypatch):
+    """A five-star review from two days ago was thanked; newer reviews have come in since.
+    The consumer edits it down to one star: the edit scan finds it, a case opens, and our
+    acknowledgment replaces the thank-you on the review. The next ingest adds nothing."""
+    with TrustpilotAPI().start() as tp:
+        monkeypatch.setenv("T_TP_KEY", "sandbox-api-key")
+        monkeypatch.setenv("T_TP_SECRET", "sandbox-api-secret")
+        env = {**settings_env,
+               "CARECASE_CHANNELS__TRUSTPILOT__ENABLED": "true",
+               "CARECASE_CHANNELS__TRUSTPILOT__BASE_URL": tp.url,
+               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_UNIT_ID": tp.business_unit_id,
+               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_USER_ID": tp.business_user_id,
+               "CARECASE_CHANNELS__TRUSTPILOT__API_KEY_ENV": "T_TP_KEY",
+               "CARECASE_CHANNELS__TRUSTPILOT__API_SECRET_ENV": "T_TP_SECRET",
+               "CARECASE_CHANNELS__TRUSTPILOT__EDIT_SCAN_MINUTES": "0",
+               "CARECASE_CHANNELS__EMAIL__ENABLED": "false"}
+        settings = config.load(env=env)
+        ago = datetime.now(UTC) - timedelta(days=2)
+        review = httpx.post(f"{tp.url}/_admin/reviews", json={
+            "stars": 5, "title": "Toppen", "text": "Snabb leverans och fina skor, tack!",
+            "consumer": {"id": "tp-c-41", "displayName": "Karin Lund"},
+            "createdAt": ago.strftime("%Y-%m-%dT%H:%M:%S.000Z")}).json()
+        httpx.post(f"{tp.url}/_admin/reviews", json={
+            "stars": 5, "title": "Bra", "text": "Allt kom i tid, tack så mycket!",
+            "consumer": {"id": "tp-c-42", "displayName": "Nils Berg"}})
+        [channel] = bootstrap.make_channels(settings).values()
+
+        def poll_and_send() -> dict:
+            engine.ingest(db, settings, channel, account="trustpilot")
+            dispatch.dispatch(db, settings, {"trustpilot": channel}, worker="t")
+            return next(r for r in httpx.get(f"{tp.url}/_admin/state").json()["reviews"]
+                        if r["id"] == review["id"])
+
+        try:
+            thanked = poll_and_send()
+            assert thanked["companyReply"]["text"].startswith("Tack")
+            assert cases.list_cases(db) == []
+            # a minute after our reply, as far as the review's times go (an edit seconds after
+            # it would be taken for the reply's doing: connectors.trustpilot)
+            later = datetime.fromisoformat(thanked["companyReply"]["createdAt"]) \
+                + timedelta(minutes=1)
+            httpx.post(f"{tp.url}/_admin/reviews/{review['id']}", json={
+                "stars": 1, "title": "Uppdatering", "text": "Skorna gick sönder efter en "
+                "vecka och ingen svarar på mina mejl.",
+                "updatedAt": later.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
+            answered = poll_and_send()
+            [case] = cases.list_cases(db)
+            assert "Karin" in answered["companyReply"]["text"]
+            assert answered["companyReply"]["text"] != thanked["companyReply"]["text"]
+            shown = cases.show(db, case["id"])
+            assert [m["text"][:11] for m in shown["messages"] if m["direction"] == "in"] == \
+                ["Uppdatering"]
+            assert poll_and_send()["companyReply"] == answered["companyReply"]
+            assert len(cases.show(db, case["id"])["messages"]) == len(shown["messages"])
+        finally:
+            channel.close()
 
 
 def test_a_bounce_of_our_e_mail_flags_its_case_for_a_working_address(mail_settings, db):

@@ -18,7 +18,7 @@ from connectors.base import (
     Transient,
     Unsupported,
 )
-from connectors.trustpilot import TrustpilotChannel
+from connectors.trustpilot import TrustpilotChannel, edit_time, moved_by_reply
 from sandbox.trustpilot import TrustpilotAPI
 
 BU, BIZ_USER = "5f1a2b3c4d5e6f7a8b9c0d1e", "60aa11bb22cc33dd44ee55ff"
@@ -140,6 +140,94 @@ def test_reply_is_visible_and_found_again(api):
     assert ch.find_sent(other) is None
     with pytest.raises(Unsupported):
         ch.send(Outgoing(key="h", channel="trustpilot", action="hide", target=target["id"]))
+    ch.close()
+
+
+def iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def test_an_edited_review_is_read_again_as_a_message_of_its_own(api):
+    """Three days after a five-star review the consumer edits it down to one star: the
+    next edit scan reads the edit as a new message on the same review; the scan after it
+    finds nothing new."""
+    kept = review(api, 3 * 24 * 60, stars=5, title="Super", text="Fast and friendly")
+    ch = channel(api, edit_scan_every=timedelta(0))
+    first, cursor = drain(ch, None)
+    assert [m.external_id for m in first] == [kept["id"]]
+    assert set(cursor) == {"since", "edits_since", "edits_scanned"}
+    # the newest review is re-read in the overlap (harmless: ids are unique in the store)
+    assert [m.external_id for m in drain(ch, cursor)[0]] == [kept["id"]]
+    time.sleep(0.002)  # the sandbox stamps milliseconds
+    edited = admin(api, f"reviews/{kept['id']}", {
+        "stars": 1, "title": "Update", "text": "The soles came off. Nobody answers my mails."})
+    messages, cursor = drain(ch, cursor)
+    version = f"{kept['id']}@{edited['updatedAt']}"
+    assert [m.external_id for m in messages] == [version]
+    [m] = messages
+    assert m.thread_id == kept["id"] and m.rating == 1 and m.author.id == "c-1"
+    assert m.text == "Update\nThe soles came off. Nobody answers my mails."
+    assert m.created_at == datetime.fromisoformat(edited["updatedAt"])
+    assert datetime.fromisoformat(cursor["edits_since"]) == m.created_at
+    # read again in the overlap, the same version: the store keeps one
+    assert [m.external_id for m in drain(ch, cursor)[0]] == [version]
+    ch.close()
+
+
+def test_edits_are_looked_for_every_scan_interval_within_the_window(api):
+    recent = review(api, 2 * 24 * 60, text="Good shoes")
+    ancient = review(api, 20 * 24 * 60, text="Fine")
+    newest = review(api, 60, text="Ok")  # the one the overlap reads again
+    ch = channel(api, edit_scan_every=timedelta(hours=1), edit_window=timedelta(days=14))
+    _, first = drain(ch, None)
+    for r in (recent, ancient):
+        admin(api, f"reviews/{r['id']}", {"stars": 1, "text": "Broke after a week"})
+    # the scan is not due yet: nothing is listed but the new reviews' window
+    messages, cursor = drain(ch, first)
+    assert [m.external_id for m in messages] == [newest["id"]]
+    assert cursor["edits_scanned"] == first["edits_scanned"]
+    due = {**cursor, "edits_scanned": iso(datetime.now(UTC) - timedelta(hours=2))}
+    messages, after = drain(ch, due)
+    # the review written 20 days ago is past the 14-day window and not read again
+    assert [m.external_id for m in messages] == [newest["id"], messages[1].external_id]
+    assert messages[1].thread_id == recent["id"] and messages[1].rating == 1
+    assert datetime.fromisoformat(after["edits_scanned"]) > datetime.fromisoformat(
+        due["edits_scanned"])
+    off = channel(api, edit_scan_every=timedelta(0), edit_window=timedelta(0))
+    assert [m.external_id for m in drain(off, due)[0]] == [newest["id"]]  # no edits read
+    # a cursor from before edits were read: edits are looked for from now on
+    messages, upgraded = drain(ch, {"since": cursor["since"]})
+    assert [m.external_id for m in messages] == [newest["id"]]
+    assert set(upgraded) == {"since", "edits_since", "edits_scanned"}
+    for c in (ch, off):
+        c.close()
+
+
+def test_a_reply_to_an_edit_goes_to_its_review_and_is_no_edit_itself(api):
+    target = review(api, 60, stars=4, text="Nice")
+    edited = admin(api, f"reviews/{target['id']}", {"stars": 1, "text": "Broken"})
+    ch = channel(api, edit_scan_every=timedelta(0))
+    [m], cursor = drain(ch, None)  # edited before we first read it: read as the edit
+    assert m.external_id == f"{target['id']}@{edited['updatedAt']}"
+    out = Outgoing(key="e1", channel="trustpilot", action="reply",
+                   body="Sorry to hear that, Ole.", target=m.external_id)
+    assert ch.find_sent(out) is None
+    assert ch.send(out) == f"{target['id']}:reply"
+    [stored] = admin(api, "state")["reviews"]
+    assert stored["companyReply"]["text"] == out.body
+    assert ch.find_sent(out) == f"{target['id']}:reply"
+    assert edit_time(stored) == m.created_at and not moved_by_reply(stored)
+    assert [m.external_id for m in drain(ch, cursor)[0]] == [m.external_id]  # the same
+    # a review updated just after our reply: if replying moved the review's own time, our
+    # reply would otherwise come back as the consumer's edit
+    replied = datetime.fromisoformat(stored["companyReply"]["createdAt"])
+    for seconds, moved in ((0, True), (4, True), (-1, False), (6, False)):
+        version = {**stored, "updatedAt": iso(replied + timedelta(seconds=seconds))}
+        assert moved_by_reply(version) is moved, seconds
+    assert edit_time({**stored, "updatedAt": stored["createdAt"]}) is None
+    assert edit_time({**stored, "updatedAt": None}) is None
+    admin(api, f"reviews/{target['id']}", {"updatedAt": iso(replied + timedelta(seconds=1))})
+    assert drain(ch, cursor)[0] == []  # skipped by the listing and the edit scan alike
     ch.close()
 
 

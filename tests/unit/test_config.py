@@ -19,6 +19,8 @@ def test_example_file_is_valid_and_defaults_hold():
     assert s.care.status_update_time == time(17, 0) and not s.care.weekdays_only
     assert s.care.ingest_every_seconds == 60
     assert list(s.channels.enabled()) == ["email"]
+    assert (s.channels.trustpilot.edit_window_days, s.channels.trustpilot.edit_scan_minutes) \
+        == (14, 30)
     assert s.database_url is None  # embedded unless CARECASE_DATABASE_URL is set
 
 
@@ -45,6 +47,9 @@ def test_environment_overrides_any_key_and_ignores_unrelated_variables(tmp_path)
     ('[channels.email]\nsmtp_port = 0\n', "channels.email.smtp_port"),
     ('[channels.email]\nimap_port = 99993\n', "channels.email.imap_port"),
     ('[channels.facebook]\nbase_url = "graph.facebook.com"\n', "channels.facebook.base_url"),
+    ('[channels.trustpilot]\nedit_window_days = -1\n', "channels.trustpilot.edit_window_days"),
+    ('[channels.trustpilot]\nedit_scan_minutes = -5\n',
+     "channels.trustpilot.edit_scan_minutes"),
 ])
 def test_a_bad_file_names_the_key(tmp_path, body, key):
     path = tmp_path / "carecase.toml"
