@@ -258,6 +258,13 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("I'll kill for these boots", False),
         ("I'm going to kill the courier", True),
         ("I will shoot the photos for my review", False),
+        # killing time is no threat; killing someone is
+        ("Jag ska döda tiden med en bok tills paketet kommer", False),
+        ("Jeg skal drepe tiden mens jeg venter på pakken", False),
+        ("Jeg vil dræbe tiden med at vente i telefonkø", False),
+        ("Jag kommer att döda dig", True),
+        ("Jeg skal dræbe jer alle sammen", True),
+        ("Jeg vil drepe den som stjal pakken", True),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
