@@ -63,8 +63,10 @@ def _entry(word: str, fuzzy: bool) -> str:
     return body + (r"\w*" if prefix else "")
 
 
-# How a word is written without å, ä, ö, æ and ø (a keyboard without them, or haste)
+# How a word is written without å, ä, ö, æ and ø (a keyboard without them, or haste);
+# Danes and Norwegians also write å as "aa" and ø as "oe" ("faaet", "oedelagt")
 _PLAIN = str.maketrans({"å": "a", "ä": "a", "ö": "o", "ø": "o", "æ": "ae", "é": "e"})
+_DOUBLED = str.maketrans({"å": "aa", "ä": "a", "ö": "o", "ø": "oe", "æ": "ae", "é": "e"})
 MARKED = frozenset("åäöøæé")
 # Entries that, so written, are other everyday words: "ovänlig" (unfriendly) would be
 # "ovanlig" (unusual: "Ovanligt snabb leverans"), "var våd" (was wet) "var vad" (was
@@ -80,13 +82,13 @@ def word_pattern(*names: str, fuzzy: bool = False, plain: bool = False) -> re.Pa
     A trailing ``*`` on an entry also matches longer forms, and ``...`` in it up to
     three words; with ``fuzzy``, letters may be repeated or obfuscated, except in an
     entry that starts with ``=``; with ``plain``, entries are written without their
-    å, ä, ö, æ and ø ("fått" as "fatt"), for text written so. Search case-folded text
-    with it.
+    å, ä, ö, æ and ø ("fått" as "fatt", "fået" as "faet" or "faaet"), for text written
+    so. Search case-folded text with it.
     """
     words = {w for name in names for w in load_words(name)}
     if plain:
-        words = {p for w in words
-                 if (p := w.translate(_PLAIN)) == w or p not in _PLAIN_ELSEWHERE}
+        words = {p for w in words for p in {w.translate(_PLAIN), w.translate(_DOUBLED)}
+                 if p == w or p not in _PLAIN_ELSEWHERE}
     words = sorted(words, key=len, reverse=True)
     return re.compile(rf"(?<![\w*@$])(?:{_alternation(words, fuzzy)})(?![\w-])")
 

@@ -718,6 +718,20 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg har brugt dem i et år, de er slidt efter mange ture, men stadig fine", None,
          "other"),
         ("Fast jag betalat fullpris är jag supernöjd", None, "praise"),
+        # not received, no answer however often asked, the same again, delivered on paper
+        ("Jeg har ikke fået min pakke", None, "complaint"),
+        ("Jeg har skrevet flere gange uden svar", None, "complaint"),
+        ("Ni har inte svarat på mitt mejl", None, "complaint"),
+        ("Dere har ikke svart på mailen min", None, "complaint"),
+        ("I've written three times without a reply", None, "complaint"),
+        ("Det er anden gang det sker", None, "complaint"),
+        ("GLS siger den er leveret, men den er ikke her", None, "complaint"),
+        ("Tracking shows as delivered but there is nothing here", None, "complaint"),
+        ("Spårningen står som levererad men inget paket", None, "complaint"),
+        ("Pakken kom aldri", None, "complaint"),
+        ("Paketet kom aldrig fram", None, "complaint"),
+        ("Jeg kom aldrig til at fortryde købet, super sko", None, "praise"),
+        ("Tak, jeg har fået pakken nu", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
@@ -738,6 +752,13 @@ def test_kind(text: str, rating: int | None, kind: str) -> None:
     ("Ovanligt snabb leverans, tack!", "praise"),  # ovänlig: unfriendly; ovanlig: unusual
     ("Det var vad jag behovde", "other"),  # var våd: was wet
     ("Jag har alltid trott pa er", "other"),  # trött på: tired of; trott på: believed in
+    # Danish and Norwegian with å written "aa" and ø "oe"
+    ("Jeg har ikke faaet min pakke", "complaint"),
+    ("Pakken var oedelagt da den kom", "complaint"),
+    ("Dere har ikke svart paa mailen min", "complaint"),
+    ("Jeg har ringet fem gange uden at faa svar", "complaint"),
+    ("Hvornaar kommer min ordre?", "question"),
+    ("Tusen takk for hjelpen, alt i orden naa", "praise"),
 ])
 def test_text_written_without_scandinavian_letters_is_read(text: str, kind: str) -> None:
     assert kind_of(text, None) == kind
