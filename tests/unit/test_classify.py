@@ -732,6 +732,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Paketet kom aldrig fram", None, "complaint"),
         ("Jeg kom aldrig til at fortryde købet, super sko", None, "praise"),
         ("Tak, jeg har fået pakken nu", None, "other"),
+        # love put as a question that asks nothing; waiting loved, in sarcasm
+        ("Tak! Kan man andet end elske dem", None, "praise"),
+        ("Kan man annat än älska dem? Bästa skorna", None, "praise"),
+        ("Hvem kan ikke elske dem?", None, "praise"),
+        ("What's not to love?", None, "praise"),
+        ("Who wouldn't love these?", None, "praise"),
+        ("What's not to love, but do you ship to Iceland?", None, "question"),
+        ("Bra skor! Kan man annat än kort betala?", None, "question"),
+        ("Who doesn't love waiting three weeks for a parcel", None, "complaint"),
+        ("Hvem kan ikke lide at vente tre uger på en pakke?", None, "complaint"),
+        ("Jag älskar att vänta tre veckor på ett paket", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
