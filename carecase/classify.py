@@ -306,14 +306,19 @@ def _fears_proved_wrong(folded: str, plain: bool) -> list[tuple[int, int]]:
             and not complaint.search(m.group(1))]
 
 
+# Praise taken back by a shouted "not" at the end ("Fantastic service... NOT!", "Snabb
+# leverans. INTE"): capitals only, and only as the last word of a line
+_TAKEN_BACK = re.compile(r"(?<![\w'’])(?:NOT|INTE|IKKE)[\s!.]*$", re.MULTILINE)
+
+
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn
 def _markers(text: str) -> tuple[bool, bool, str]:
     """(complaint, praise) markers present, and the folded text without its praise.
     Settled and remedied markers ("no complaints", "thanks for the quick refund") are
     praise, cut out before complaints are looked for; complaint phrases are cut out
     before praise is, so "not happy" or "ikke tilfreds" never reads as praise; and
-    praise a negation comes just before is a complaint. Thanks in advance and a worry
-    proved wrong are cut out first: they are neither."""
+    praise a negation comes just before, or a shouted "NOT" takes back, is a complaint.
+    Thanks in advance and a worry proved wrong are cut out first: they are neither."""
     folded = text.casefold()
     plain = _plain(folded)
     # thanks in advance praise nothing
@@ -329,6 +334,8 @@ def _markers(text: str) -> tuple[bool, bool, str]:
         else:
             praise = True
             praised.append(m.span())
+    if praise and _TAKEN_BACK.search(text):
+        complaint = True
     return complaint, praise, _cut(rest, praised)
 
 

@@ -743,6 +743,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Who doesn't love waiting three weeks for a parcel", None, "complaint"),
         ("Hvem kan ikke lide at vente tre uger på en pakke?", None, "complaint"),
         ("Jag älskar att vänta tre veckor på ett paket", None, "complaint"),
+        # thanks and praise said in sarcasm, for something lost or still missing
+        ("Tack för en urusel upplevelse", None, "complaint"),
+        ("Godt gået, nu er pakken væk igen", None, "complaint"),
+        ("Thanks a lot for losing my parcel", None, "complaint"),
+        ("Tak for at miste min pakke", None, "complaint"),
+        ("Super, igen ingen pakke", None, "complaint"),
+        ("Fantastic service... NOT!", None, "complaint"),
+        ("Snabb leverans. INTE", None, "complaint"),
+        ("Great shoes, would NOT buy anywhere else", None, "praise"),
+        ("Great shoes, do NOT change them", None, "praise"),
+        ("Do you have them in stock or NOT?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
