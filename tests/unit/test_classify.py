@@ -774,6 +774,7 @@ def test_kind(text: str, rating: int | None, kind: str) -> None:
     ("Ovanligt snabb leverans, tack!", "praise"),  # ovänlig: unfriendly; ovanlig: unusual
     ("Det var vad jag behovde", "other"),  # var våd: was wet
     ("Jag har alltid trott pa er", "other"),  # trött på: tired of; trott på: believed in
+    ("Jag ar trott pa att vanta", "complaint"),  # är trött på: is tired of
     # Danish and Norwegian with å written "aa" and ø "oe"
     ("Jeg har ikke faaet min pakke", "complaint"),
     ("Pakken var oedelagt da den kom", "complaint"),
