@@ -754,6 +754,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Great shoes, would NOT buy anywhere else", None, "praise"),
         ("Great shoes, do NOT change them", None, "praise"),
         ("Do you have them in stock or NOT?", None, "question"),
+        # a receipt wanted, an app that will not let one in, boots that leak, a missed
+        # delivery though at home
+        ("I need a receipt for my purchase", None, "question"),
+        ("Kan ni skicka mig ett kvitto", None, "question"),
+        ("Jeg trenger en kvittering for kjøpet", None, "question"),
+        ("The app won't let me log in", None, "complaint"),
+        ("Appen låter mig inte logga in", None, "complaint"),
+        ("Love them, won't let me take them off", None, "praise"),
+        ("These boots leak", None, "complaint"),
+        ("Leak-proof and warm, love them", None, "praise"),
+        ("I got a notice but I was home all day", None, "complaint"),
+        ("Jag fick en avi men jag var hemma hela dagen", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
