@@ -766,6 +766,21 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Leak-proof and warm, love them", None, "praise"),
         ("I got a notice but I was home all day", None, "complaint"),
         ("Jag fick en avi men jag var hemma hela dagen", None, "complaint"),
+        # an invoice needed, a forgotten password, an order number not found; late
+        # against the promised day, a parcel that cannot be collected, a return not
+        # refunded
+        ("Jeg skal bruge en faktura", None, "question"),
+        ("Jeg kan ikke finde mit ordrenummer", None, "question"),
+        ("Jag har glömt mitt lösenord", None, "question"),
+        ("Jeg har glemt passordet mitt", None, "question"),
+        ("Leveringen skulle have været i går", None, "complaint"),
+        ("Leveransen skulle ha kommit igår", None, "complaint"),
+        ("It was supposed to arrive on Monday", None, "complaint"),
+        ("Pakken står i pakkeshoppen men jeg kan ikke hente den", None, "complaint"),
+        ("Jag skickade tillbaka varan för två veckor sedan", None, "complaint"),
+        ("Jeg sendte varen i retur for to uker siden", None, "complaint"),
+        ("Jag trodde att den skulle ha kommit senare men den kom redan, toppen!", None,
+         "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
