@@ -781,6 +781,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg sendte varen i retur for to uker siden", None, "complaint"),
         ("Jag trodde att den skulle ha kommit senare men den kom redan, toppen!", None,
          "praise"),
+        # a wait counted, an eye rolled; an answer asked for
+        ("@nordicshoes 3 weeks and counting...", None, "complaint"),
+        ("Happy customer for 5 years and counting!", None, "praise"),
+        ("Två veckor och räknar", None, "complaint"),
+        ("@nordicshoes 🙄🙄", None, "complaint"),
+        ("@nordicshoes please answer my emails", None, "question"),
+        ("Snälla svara på mitt mejl", None, "question"),
+        ("Thanks for taking the time to answer my email so quickly!", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
