@@ -789,6 +789,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("@nordicshoes please answer my emails", None, "question"),
         ("Snälla svara på mitt mejl", None, "question"),
         ("Thanks for taking the time to answer my email so quickly!", None, "praise"),
+        # looks praised in a word or two, as an exclamation too: no question to answer
+        ("Beautiful!", None, "praise"),
+        ("Stunning", None, "praise"),
+        ("Smukke!", None, "praise"),
+        ("Vackra!", None, "praise"),
+        ("Vilka fina", None, "praise"),
+        ("Åh vad fina!", None, "praise"),
+        ("Vilken fin färg", None, "praise"),
+        ("Vilka fina skor, finns de i 38?", None, "question"),
+        ("Vilken storlek ska jag ta?", None, "question"),
+        ("Not as beautiful as in the picture", None, "complaint"),
+        ("Inte så fina i verkligheten", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
