@@ -801,6 +801,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Vilken storlek ska jag ta?", None, "question"),
         ("Not as beautiful as in the picture", None, "complaint"),
         ("Inte så fina i verkligheten", None, "complaint"),
+        # wondering when, inside a sentence; wanting to hear when; help hoped for
+        ("Hi, I ordered a pair of boots last week and wonder when they'll ship", None,
+         "question"),
+        ("I'm wondering where my parcel is", None, "question"),
+        ("Hej, jeg bestilte et par støvler i sidste uge og vil høre hvornår de bliver sendt",
+         None, "question"),
+        ("Hoppas ni kan hjälpa mig", None, "question"),
+        ("Hope you can help", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
