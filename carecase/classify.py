@@ -442,8 +442,8 @@ def sentiment_of(text: str, rating: int | None) -> str:
 # --- machines and our own posts (P16) -------------------------------------------------
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:automatic reply|auto[- ]?reply|autoreply|out of (?:the )?office|"
-    r"automatisk svar|automatiskt svar|autosvar|frånvaro|fravær|fraværende|"
-    r"ikke til stede|abwesenheitsnotiz)\b",
+    r"automatisk svar|automatiskt svar|autosvar|frånvaro\w*|fravær\w*|ikke til stede|"
+    r"abwesenheitsnotiz)\b",
     re.IGNORECASE,
 )
 
