@@ -922,6 +922,9 @@ RULES = Rules(
         ({"From": "do-not-reply@klarna.example"}, "no_reply"),
         ({"From": "Bring <No_Reply@bring.example>"}, "no_reply"),
         ({"From": "Noreen <noreen@example.se>"}, None),
+        ({"From": "Skat <ikke-svar@skat.example>"}, "no_reply"),
+        ({"From": "Butiken <svara-inte@butik.example>"}, "no_reply"),
+        ({"From": "Shop <no.reply@shop.example>"}, "no_reply"),
     ],
 )
 def test_machine_headers(headers: dict, reason: str | None) -> None:
