@@ -218,12 +218,17 @@ class TrustpilotChannel:
             reviews = body.get("reviews") if isinstance(body, dict) else None
             if not isinstance(reviews, list):
                 raise Transient("Trustpilot's review list had no 'reviews' array")
-            if not all(isinstance(r, dict) for r in reviews):
-                raise Transient("Trustpilot sent a review in an unexpected shape")
-            yield [self._message(r) for r in reviews if not moved_by_reply(r)]
+            yield [self._message(r) for r in reviews if not self._moved(r)]
             if len(reviews) < self.page_size:
                 return
             page += 1
+
+    @staticmethod
+    def _moved(review: Any) -> bool:
+        try:
+            return moved_by_reply(review)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise Transient("Trustpilot sent a review in an unexpected shape") from exc
 
     def _message(self, review: Any) -> Message:
         try:

@@ -231,6 +231,16 @@ def test_a_reply_to_an_edit_goes_to_its_review_and_is_no_edit_itself(api):
     ch.close()
 
 
+@pytest.mark.parametrize("change", [{"companyReply": "thanks"}, {"updatedAt": "yesterday"},
+                                    {"companyReply": {"text": "Hi", "createdAt": 7},
+                                     "updatedAt": "2099-01-01T00:00:00.000Z"}])
+def test_a_review_in_an_unexpected_shape_is_transient_not_a_crash(api, change):
+    target = review(api, 1)
+    api.reviews[target["id"]].update(change)  # as a changed API might send it
+    with pytest.raises(Transient, match="unexpected shape"):
+        drain(channel(api), None)
+
+
 def test_token_is_cached_then_renewed_when_it_expires(api):
     target = review(api, 1)["id"]
     ch = channel(api)
