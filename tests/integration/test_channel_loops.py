@@ -45,6 +45,25 @@ def mail(subject: str, body: str, *, sender: str = CUSTOMER, reply_to_id: str | 
     return msg_id.strip("<>"), bytes(msg)
 
 
+def cycle(db, settings, channels: dict) -> None:
+    """One ingest of every channel, then one dispatch: what the flows do each minute."""
+    for name, channel in channels.items():
+        engine.ingest(db, settings, channel, account=name)
+    dispatch.dispatch(db, settings, channels, worker="t")
+
+
+def trustpilot_env(tp: TrustpilotAPI, monkeypatch) -> dict[str, str]:
+    """The settings (and secrets) of a Trustpilot channel on the sandbox ``tp``."""
+    monkeypatch.setenv("T_TP_KEY", tp.api_key)
+    monkeypatch.setenv("T_TP_SECRET", tp.api_secret)
+    return {"CARECASE_CHANNELS__TRUSTPILOT__ENABLED": "true",
+            "CARECASE_CHANNELS__TRUSTPILOT__BASE_URL": tp.url,
+            "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_UNIT_ID": tp.business_unit_id,
+            "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_USER_ID": tp.business_user_id,
+            "CARECASE_CHANNELS__TRUSTPILOT__API_KEY_ENV": "T_TP_KEY",
+            "CARECASE_CHANNELS__TRUSTPILOT__API_SECRET_ENV": "T_TP_SECRET"}
+
+
 @pytest.fixture
 def mail_settings(settings_env, monkeypatch):
     with imap_server() as imap, smtp_server() as smtp:
@@ -117,19 +136,12 @@ def test_facebook_comment_and_trustpilot_review_of_one_customer(settings_env, db
                                                                 monkeypatch):
     with GraphAPI().start() as graph, TrustpilotAPI().start() as tp:
         monkeypatch.setenv("T_FB", "sandbox-facebook-token")
-        monkeypatch.setenv("T_TP_KEY", "sandbox-api-key")
-        monkeypatch.setenv("T_TP_SECRET", "sandbox-api-secret")
         env = {**settings_env,
                "CARECASE_CHANNELS__FACEBOOK__ENABLED": "true",
                "CARECASE_CHANNELS__FACEBOOK__BASE_URL": graph.url,
                "CARECASE_CHANNELS__FACEBOOK__PAGE_ID": graph.page_id,
                "CARECASE_CHANNELS__FACEBOOK__TOKEN_ENV": "T_FB",
-               "CARECASE_CHANNELS__TRUSTPILOT__ENABLED": "true",
-               "CARECASE_CHANNELS__TRUSTPILOT__BASE_URL": tp.url,
-               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_UNIT_ID": tp.business_unit_id,
-               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_USER_ID": tp.business_user_id,
-               "CARECASE_CHANNELS__TRUSTPILOT__API_KEY_ENV": "T_TP_KEY",
-               "CARECASE_CHANNELS__TRUSTPILOT__API_SECRET_ENV": "T_TP_SECRET",
+               **trustpilot_env(tp, monkeypatch),
                "CARECASE_CHANNELS__EMAIL__ENABLED": "false"}
         settings = config.load(env=env)
         post = httpx.post(f"{graph.url}/_admin/posts",
@@ -139,9 +151,7 @@ def test_facebook_comment_and_trustpilot_review_of_one_customer(settings_env, db
             "ingen svarar. Dålig service!", "from": {"id": "5501", "name": "Sofia Berg"}}).json()
         channels = bootstrap.make_channels(settings)
         try:
-            for name, channel in channels.items():
-                engine.ingest(db, settings, channel, account=name)
-            dispatch.dispatch(db, settings, channels, worker="t")
+            cycle(db, settings, channels)
             state = httpx.get(f"{graph.url}/_admin/state").json()
             [reply] = state["page_replies"]
             assert reply["parent_id"] == comment["id"] if "parent_id" in reply else True
@@ -153,9 +163,7 @@ def test_facebook_comment_and_trustpilot_review_of_one_customer(settings_env, db
                 "displayName": "Sofia Berg"}, "referenceId": "778899",
                 "referralEmail": "sofia.berg@example.se"})
             time.sleep(0.01)
-            for name, channel in channels.items():
-                engine.ingest(db, settings, channel, account=name)
-            dispatch.dispatch(db, settings, channels, worker="t")
+            cycle(db, settings, channels)
         finally:
             for channel in channels.values():
                 channel.close()
@@ -191,9 +199,7 @@ def test_a_review_edited_to_complain_is_answered_on_the_review(settings_env, db,
         channels = bootstrap.make_channels(settings)
 
         def poll_and_send() -> dict:
-            for name, channel in channels.items():
-                engine.ingest(db, settings, channel, account=name)
-            dispatch.dispatch(db, settings, channels, worker="t")
+            cycle(db, settings, channels)
             return next(r for r in httpx.get(f"{google.url}/_admin/state").json()["reviews"]
                         if r["reviewId"] == review["reviewId"])
 
@@ -225,15 +231,8 @@ def test_a_trustpilot_review_edited_days_later_is_answered_on_the_review(
     The consumer edits it down to one star: the edit scan finds it, a case opens, and our
     acknowledgment replaces the thank-you on the review. The next ingest adds nothing."""
     with TrustpilotAPI().start() as tp:
-        monkeypatch.setenv("T_TP_KEY", "sandbox-api-key")
-        monkeypatch.setenv("T_TP_SECRET", "sandbox-api-secret")
         env = {**settings_env,
-               "CARECASE_CHANNELS__TRUSTPILOT__ENABLED": "true",
-               "CARECASE_CHANNELS__TRUSTPILOT__BASE_URL": tp.url,
-               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_UNIT_ID": tp.business_unit_id,
-               "CARECASE_CHANNELS__TRUSTPILOT__BUSINESS_USER_ID": tp.business_user_id,
-               "CARECASE_CHANNELS__TRUSTPILOT__API_KEY_ENV": "T_TP_KEY",
-               "CARECASE_CHANNELS__TRUSTPILOT__API_SECRET_ENV": "T_TP_SECRET",
+               **trustpilot_env(tp, monkeypatch),
                "CARECASE_CHANNELS__TRUSTPILOT__EDIT_SCAN_MINUTES": "0",
                "CARECASE_CHANNELS__EMAIL__ENABLED": "false"}
         settings = config.load(env=env)
@@ -248,8 +247,7 @@ def test_a_trustpilot_review_edited_days_later_is_answered_on_the_review(
         [channel] = bootstrap.make_channels(settings).values()
 
         def poll_and_send() -> dict:
-            engine.ingest(db, settings, channel, account="trustpilot")
-            dispatch.dispatch(db, settings, {"trustpilot": channel}, worker="t")
+            cycle(db, settings, {"trustpilot": channel})
             return next(r for r in httpx.get(f"{tp.url}/_admin/state").json()["reviews"]
                         if r["id"] == review["id"])
 
