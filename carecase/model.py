@@ -17,8 +17,8 @@ CASE_STATUSES = ("open", "waiting", "resolved", "closed")
 FAULTS = ("ours", "third_party", "none", "unknown")
 KINDS = ("complaint", "question", "praise", "other")
 # How the local part of an address no one reads starts (a courier's notice, a web
-# shop's contact form): never answered there (P16)
-# addresses no one reads, as the local part starts ("ikke-svar@", "svara-inte@" too)
+# shop's contact form; "ikke-svar@", "svara-inte@" in Scandinavia): never answered
+# there (P16)
 NO_REPLY = ("noreply", "no-reply", "no_reply", "no.reply", "donotreply", "do-not-reply",
             "do_not_reply", "do.not.reply", "ikke-svar", "ikkesvar", "ikke_svar",
             "ikke-besvar", "svara-inte", "svarainte", "svara_inte", "svaraej", "svara-ej")

@@ -75,6 +75,17 @@ class Unsupported(ChannelError):
     """The channel cannot perform this action."""
 
 
+def edited(item_id: str, version: str) -> str:
+    """The external id of an edited version of a review: ``<reviewId>@<version time>``.
+    A review its author edits is a message of each version, on one thread."""
+    return f"{item_id}@{version}"
+
+
+def review_of(external_id: str) -> str:
+    """The review id of a message's external id, an edit's (``edited``) or not."""
+    return external_id.split("@", 1)[0]
+
+
 @dataclass(slots=True)
 class Batch:
     messages: list[Message] = field(default_factory=list)

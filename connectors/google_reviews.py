@@ -29,7 +29,15 @@ from typing import Any
 
 from carecase.errors import InputError
 from carecase.model import Author, Message, Outgoing
-from connectors.base import Batch, ChannelError, Cursor, Transient, Unsupported
+from connectors.base import (
+    Batch,
+    ChannelError,
+    Cursor,
+    Transient,
+    Unsupported,
+    edited,
+    review_of,
+)
 from connectors.http import HighWater, HttpClient, status_error
 
 _NANOS = re.compile(r"(\.\d{6})\d+")
@@ -54,11 +62,6 @@ def edit_time(review: dict[str, Any]) -> datetime | None:
     if replied and updated <= parse_google_time(replied):
         return None
     return updated
-
-
-def review_of(target: str) -> str:
-    """The reviewId of a message's external id (an edit's is ``<reviewId>@<time>``)."""
-    return target.split("@", 1)[0]
 
 
 class GoogleReviewsChannel:
@@ -105,11 +108,11 @@ class GoogleReviewsChannel:
     def _message(self, review: dict[str, Any]) -> Message:
         reviewer, review_id = review.get("reviewer") or {}, review["reviewId"]
         created = parse_google_time(review.get("createTime") or review["updateTime"])
-        edited = edit_time(review)
+        edit = edit_time(review)
         return Message(
             channel=self.name, thread_id=review_id,
-            external_id=f"{review_id}@{review['updateTime']}" if edited else review_id,
-            text=review.get("comment") or "", created_at=edited or created,
+            external_id=edited(review_id, review["updateTime"]) if edit else review_id,
+            text=review.get("comment") or "", created_at=edit or created,
             author=Author(id=f"review/{review_id}", name=reviewer.get("displayName")),
             rating=STARS.get(review.get("starRating", "")), public=True, raw=review,
         )

@@ -45,7 +45,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from carecase.model import Author, Message, Outgoing
-from connectors.base import AuthFailed, Batch, ChannelError, Cursor, Transient, Unsupported
+from connectors.base import (
+    AuthFailed,
+    Batch,
+    ChannelError,
+    Cursor,
+    Transient,
+    Unsupported,
+    edited,
+    review_of,
+)
 from connectors.http import HttpClient
 
 TOKEN_PATH = "/v1/oauth/oauth-business-users-for-applications"
@@ -80,13 +89,8 @@ def moved_by_reply(review: dict[str, Any]) -> bool:
 
 
 def _edit(message: Message) -> bool:
-    """Whether ``message`` is an edited version of its review (``<reviewId>@<time>``)."""
+    """Whether ``message`` is an edited version of its review (``connectors.base.edited``)."""
     return message.external_id != message.thread_id
-
-
-def review_of(target: str) -> str:
-    """The review id of a message's external id (an edit's is ``<reviewId>@<updatedAt>``)."""
-    return target.split("@", 1)[0]
 
 
 class TrustpilotChannel:
@@ -239,12 +243,12 @@ class TrustpilotChannel:
             url = next((link["href"] for link in links
                         if "/v1/" not in link.get("href", "") and link.get("href")),
                        f"https://www.trustpilot.com/reviews/{rid}")
-            edited = edit_time(review)
+            edit = edit_time(review)
             return Message(
                 channel="trustpilot", thread_id=rid,
-                external_id=f"{rid}@{review['updatedAt']}" if edited else rid,
+                external_id=edited(rid, review["updatedAt"]) if edit else rid,
                 text=f"{title}\n{text}" if title else text,
-                created_at=edited or _when(review.get("createdAt")),
+                created_at=edit or _when(review.get("createdAt")),
                 author=Author(id=consumer.get("id"), name=consumer.get("displayName"),
                               email=review.get("referralEmail") or None),
                 rating=int(review["stars"]) if review.get("stars") is not None else None,
