@@ -809,6 +809,16 @@ def test_classify_uses_prior_language_then_default() -> None:
          None, "question"),
         ("Hoppas ni kan hjälpa mig", None, "question"),
         ("Hope you can help", None, "question"),
+        # asked in a few words, with no question mark, under a post of the goods
+        ("Any plans to restock size 42", None, "question"),
+        ("Restock when", None, "question"),
+        ("Available in store", None, "question"),
+        ("Price in euro", None, "question"),
+        ("Link please", None, "question"),
+        ("Länk tack", None, "question"),
+        ("Lenke takk", None, "question"),
+        ("Tack för länken!", None, "praise"),
+        ("Bra pris i förhållande till kvaliteten", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
