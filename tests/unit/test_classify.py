@@ -819,6 +819,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Lenke takk", None, "question"),
         ("Tack för länken!", None, "praise"),
         ("Bra pris i förhållande till kvaliteten", None, "other"),
+        # money taken and nothing sent, charged twice or too much, express paid for and
+        # not had, charged though returned
+        ("You took the money but never sent anything", None, "complaint"),
+        ("Ni drog pengarna två gånger", None, "complaint"),
+        ("I har trukket for meget", None, "complaint"),
+        ("Dere har trukket for mye", None, "complaint"),
+        ("I paid for express and it took a week", None, "complaint"),
+        ("Jeg betalte for ekspresslevering men det tok en uke", None, "complaint"),
+        ("I paid for express and it came the next day, amazing", None, "praise"),
+        ("Klarna says I owe money but I returned it", None, "complaint"),
+        ("Jag har fått en faktura från Klarna fast jag returnerade varan", None,
+         "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
