@@ -831,6 +831,19 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Klarna says I owe money but I returned it", None, "complaint"),
         ("Jag har fått en faktura från Klarna fast jag returnerade varan", None,
          "complaint"),
+        # the courier: an empty locker, a parcel thrown in a bush, sent back to us, stuck
+        # at a terminal or in customs, no notice ever
+        ("Instabox-skåpet var tomt", None, "complaint"),
+        ("DAO har smidt pakken i en busk", None, "complaint"),
+        ("Bring sier at pakken er returnert til avsender", None, "complaint"),
+        ("PostNord säger att paketet är på väg tillbaka till avsändaren", None,
+         "complaint"),
+        ("The parcel was returned to sender", None, "complaint"),
+        ("Paketet ligger kvar på terminalen sedan en vecka", None, "complaint"),
+        ("Pakken står fast i tollen", None, "complaint"),
+        ("I never got a notification", None, "complaint"),
+        ("Jeg fikk aldri hentelapp", None, "complaint"),
+        ("Jeg fik aldrig en besked om at pakken var klar", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
