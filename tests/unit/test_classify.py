@@ -844,6 +844,23 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I never got a notification", None, "complaint"),
         ("Jeg fikk aldri hentelapp", None, "complaint"),
         ("Jeg fik aldrig en besked om at pakken var klar", None, "complaint"),
+        # the goods failing: a chemical smell, cracking, coming loose or undone,
+        # squeaking, a size off; the same words about other things are no complaint
+        ("The shoes smell of chemicals", None, "complaint"),
+        ("The sole is coming loose", None, "complaint"),
+        ("They squeak when I walk", None, "complaint"),
+        ("Runs two sizes small", None, "complaint"),
+        ("Lädret har redan spruckit", None, "complaint"),
+        ("Sömmen har gått upp", None, "complaint"),
+        ("Skoene lugter af kemikalier", None, "complaint"),
+        ("Sålen er ved at gå af", None, "complaint"),
+        ("Størrelsen passer slet ikke", None, "complaint"),
+        ("Læret har allerede sprukket", None, "complaint"),
+        ("De knirker når jeg går", None, "complaint"),
+        ("Solen er gået op over Aarhus", None, "other"),
+        ("Jeg er ved at gå af med pension og køber nye sko", None, "other"),
+        ("Håper det løsner seg", None, "other"),
+        ("This ad cracked me up", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
