@@ -861,6 +861,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg er ved at gå af med pension og køber nye sko", None, "other"),
         ("Håper det løsner seg", None, "other"),
         ("This ad cracked me up", None, "other"),
+        # mail after unsubscribing, personal data to be removed, a slow or broken shop,
+        # a code that ran out
+        ("I keep getting your newsletter even though I unsubscribed", None, "complaint"),
+        ("Jeg har meldt meg av nyhetsbrevet men får det fortsatt", None, "complaint"),
+        ("Jeg vil ikke have flere mails", None, "complaint"),
+        ("I want my personal data removed", None, "question"),
+        ("The website is really slow", None, "complaint"),
+        ("I can't add anything to the basket", None, "complaint"),
+        ("The discount code expired before I could use it", None, "complaint"),
+        ("Rabattkoden har gått ut", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
