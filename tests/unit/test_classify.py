@@ -871,6 +871,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I can't add anything to the basket", None, "complaint"),
         ("The discount code expired before I could use it", None, "complaint"),
         ("Rabattkoden har gått ut", None, "complaint"),
+        # in the shop: ignored, no help, closed in opening hours; a balance wrong
+        ("The shop assistant ignored me", None, "complaint"),
+        ("I waited 20 minutes in the store and nobody helped", None, "complaint"),
+        ("Butiken var stängd fast det stod öppet", None, "complaint"),
+        ("Butikken var lukket selvom der stod åben", None, "complaint"),
+        ("The store was closed during opening hours", None, "complaint"),
+        ("The gift card balance is wrong", None, "complaint"),
+        ("The staff in your Malmö store were so helpful", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
