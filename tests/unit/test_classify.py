@@ -879,6 +879,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("The store was closed during opening hours", None, "complaint"),
         ("The gift card balance is wrong", None, "complaint"),
         ("The staff in your Malmö store were so helpful", None, "praise"),
+        # regards sent to one of us ask nothing
+        ("Tusen takk, kan du hilse Lisa fra meg", None, "praise"),
+        ("Thanks so much, say hi to Lisa from me", None, "praise"),
+        ("Kan du hilse Lisa og spørre når pakken kommer?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
