@@ -884,6 +884,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Tusen takk, kan du hilse Lisa fra meg", None, "praise"),
         ("Thanks so much, say hi to Lisa from me", None, "praise"),
         ("Kan du hilse Lisa og spørre når pakken kommer?", None, "question"),
+        # praise in a word or two, compounds too
+        ("Jättenöjd!", None, "praise"),
+        ("Helt topp", None, "praise"),
+        ("Toppenbetyg", None, "praise"),
+        ("Hurtig og nem handel", None, "praise"),
+        ("Passer som hånd i hanske", None, "praise"),
+        ("Inte jättenöjd", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
