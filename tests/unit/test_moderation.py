@@ -208,6 +208,9 @@ def test_personal_attack(text: str) -> None:
         ("No signal on the tracking, is the sale still on? I want to buy cheap", False),
         ("I saw 20% off at https://zalando.example/p/1, can you match the price?", False),
         ("Ni borde investera i bättre kartonger https://imgur.example/photo", False),
+        # money from home, said as Norwegians say it
+        ("Tjen penger hjemmefra, send meg en melding", True),
+        ("Jeg tjener penger på å selge brukte sko, send meg en melding", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
