@@ -891,6 +891,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Hurtig og nem handel", None, "praise"),
         ("Passer som hånd i hanske", None, "praise"),
         ("Inte jättenöjd", None, "complaint"),
+        # leaks and squeaks that are not there
+        ("Wore them in heavy rain, no leaks at all, love them", None, "praise"),
+        ("They don't squeak like my old ones", None, "praise"),
+        ("De läcker inte alls, toppen", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
