@@ -895,6 +895,8 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Wore them in heavy rain, no leaks at all, love them", None, "praise"),
         ("They don't squeak like my old ones", None, "praise"),
         ("De läcker inte alls, toppen", None, "praise"),
+        ("No chemical smell at all, unlike other brands", None, "praise"),
+        ("Nothing has come loose after a year of hiking", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
