@@ -866,6 +866,8 @@ def test_classify_uses_prior_language_then_default() -> None:
         # a code that ran out
         ("I keep getting your newsletter even though I unsubscribed", None, "complaint"),
         ("Jeg har meldt meg av nyhetsbrevet men får det fortsatt", None, "complaint"),
+        ("I unsubscribed last week but the mails keep coming", None, "complaint"),
+        ("Since I unsubscribed I get no more mails, thanks", None, "praise"),
         ("Jeg vil ikke have flere mails", None, "complaint"),
         ("I want my personal data removed", None, "question"),
         ("The website is really slow", None, "complaint"),
