@@ -339,10 +339,14 @@ def _markers(text: str) -> tuple[bool, bool, str]:
     return complaint, praise, _cut(rest, praised)
 
 
-# A Scandinavian yes/no question puts its verb first, before "you": "Skickar ni till
-# Åland", "Sender I til Grønland", "Tar dere Vipps". Danish "I" (you) only capitalised:
-# "i" is "in".
-_VERB_FIRST = re.compile(r"(?i:[^\W\d_]+r)\s+(?:[Nn]i|[Dd]u|[Dd]ere|I|[Mm]an)\b")
+# A Scandinavian yes/no question puts its verb first, before "you" or "they": "Skickar
+# ni till Åland", "Sender I til Grønland", "Tar dere Vipps", "Är de vattentäta", "Passer
+# de brede føtter". Danish "I" (you) only capitalised: "i" is "in". Before "they", a
+# word ending in r is often no verb ("Efter de kom...", "Her er de"): those are not.
+_VERB_FIRST = re.compile(
+    r"(?i:[^\W\d_]+r)\s+(?:[Nn]i|[Dd]u|[Dd]ere|I|[Mm]an)\b"
+    r"|(?!(?i:efter|etter|eller|över|over|under|för|for|der|her|hver|hvor|var|när|når|"
+    r"hur)\b)(?i:[^\W\d_]+r)\s+(?:[Dd]e|[Dd]om)\b")
 
 
 def _is_question(text: str) -> bool:

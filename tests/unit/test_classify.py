@@ -503,6 +503,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Tusen takk, kan dere ringe meg", None, "question"),
         # a yes/no question or a request with no question mark, praise in few words
         ("Kan man hämta i butik", None, "question"),
+        ("Är de vattentäta", None, "question"),
+        ("Er de vandtætte", None, "question"),
+        ("Passer de brede føtter", None, "question"),
+        ("Kan de repareres", None, "question"),
+        ("Efter de kom har jeg brugt dem hver dag", None, "other"),
+        ("Over de siste ukene har jeg brukt dem mye", None, "other"),
         ("Går det att betala med Klarna", None, "question"),
         ("Is shipping free", None, "question"),
         ("Kan noen ringe meg", None, "question"),
