@@ -905,6 +905,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("De läcker inte alls, toppen", None, "praise"),
         ("No chemical smell at all, unlike other brands", None, "praise"),
         ("Nothing has come loose after a year of hiking", None, "praise"),
+        # a long time taken, to deliver, not to choose
+        ("Middels. Levering tok lang tid", 3, "complaint"),
+        ("Delivery took ages", None, "complaint"),
+        ("Leveransen tog lång tid", None, "complaint"),
+        ("Det tog lång tid att välja men jag är supernöjd", None, "praise"),
+        ("It took a long time to decide, but I love them", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
