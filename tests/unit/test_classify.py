@@ -911,6 +911,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Leveransen tog lång tid", None, "complaint"),
         ("Det tog lång tid att välja men jag är supernöjd", None, "praise"),
         ("It took a long time to decide, but I love them", None, "praise"),
+        # news of an order wanted
+        ("Jag skulle vilja veta status på min order", None, "question"),
+        ("Giv mig besked når pakken er sendt", None, "question"),
+        ("Jeg vil ha en oppdatering", None, "question"),
+        ("Please keep me posted", None, "question"),
+        ("Thanks for keeping me posted!", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
