@@ -917,6 +917,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg vil ha en oppdatering", None, "question"),
         ("Please keep me posted", None, "question"),
         ("Thanks for keeping me posted!", None, "praise"),
+        # no return label; an exchange asked for in a few words
+        ("I never got a return label", None, "complaint"),
+        ("Det var ingen returlapp i pakken", None, "complaint"),
+        ("Exchange for a bigger size please", None, "question"),
+        ("Byte till större storlek tack", None, "question"),
+        ("Ombytning til større størrelse tak", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
