@@ -923,6 +923,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Exchange for a bigger size please", None, "question"),
         ("Byte till större storlek tack", None, "question"),
         ("Ombytning til større størrelse tak", None, "question"),
+        # no one there: service that does not exist, silence, ghosting, a useless bot
+        ("Customer service is non-existent", None, "complaint"),
+        ("Radio silence since I ordered", None, "complaint"),
+        ("You ghosted me", None, "complaint"),
+        ("Kundtjänsten existerar inte", None, "complaint"),
+        ("Total tystnad sedan jag beställde", None, "complaint"),
+        ("Kundeservice findes ikke", None, "complaint"),
+        ("Chatboten er ubrukelig", None, "complaint"),
+        ("Der findes ikke bedre sko", None, "other"),
+        ("Det existerar inte bättre skor i den prisklassen", None, "other"),
+        ("Finnes ikke maken til gode sko", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
