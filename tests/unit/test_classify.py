@@ -934,6 +934,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Der findes ikke bedre sko", None, "other"),
         ("Det existerar inte bättre skor i den prisklassen", None, "other"),
         ("Finnes ikke maken til gode sko", None, "praise"),
+        # advised against, hopeless, to be avoided
+        ("Frarådes", None, "complaint"),
+        ("Avrådes", None, "complaint"),
+        ("Håbløs kundeservice", None, "complaint"),
+        ("Hopplös kundtjänst", None, "complaint"),
+        ("Undvik", None, "complaint"),
+        ("Hur undviker jag skavsår med de här?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
