@@ -26,7 +26,7 @@ from carecase import classify, identity, policy
 from carecase.batch import BatchState, profile_of, replace_keys, rules_for, wants_case
 from carecase.clues import utc
 from carecase.config import Settings
-from carecase.model import Message
+from carecase.model import Message, is_version
 from carecase.prepare import Prefetch, Prepared, prepare
 from carecase.report import Report
 from carecase.store.queries import Q
@@ -173,15 +173,42 @@ def process(conn: psycopg.Connection, settings: Settings,
             # they went to.
             matched = [_match(state, message_id, p, report) for message_id, p in new]
             state.load_cases(conn)
-            state.reserve_case_ids(f.customer for f, (_, p) in zip(matched, new, strict=True)
-                                   if f and p.cls and wants_case(p.msg, p.cls))
+            unchanged = _unchanged(conn, new)
+            state.reserve_case_ids(f.customer for f, (mid, p) in zip(matched, new, strict=True)
+                                   if f and p.cls and wants_case(p.msg, p.cls)
+                                   and mid not in unchanged)
             for (message_id, p), found in zip(new, matched, strict=True):
+                if message_id in unchanged and found is not None:
+                    # kept, on the case of the version before it, and not decided again
+                    state.set_message(message_id, found.customer, unchanged[message_id],
+                                      p.cls)
+                    report.add("unchanged")
+                    continue
                 _one(state, message_id, p, found, report)
             state.write(conn)
             _flag_bounces(conn, [p for _, p in new], now, report)
         if account is not None and cursor is not None:
             conn.execute(Q["put_cursor"], {"account": account, "position": Jsonb(cursor)})
     return report
+
+
+def _unchanged(conn: psycopg.Connection, new: Sequence[tuple[int, Prepared]]
+               ) -> dict[int, int | None]:
+    """The edited versions in ``new`` (``model.is_version``) whose text and rating are
+    those of the thread's latest earlier message, with that message's case: a channel
+    that moves a review's time without its author changing a word (a moderation pass,
+    a verification) must not reopen a case or send an acknowledgment again."""
+    versions = {mid: p.msg for mid, p in new if p.cls and is_version(p.msg)}
+    if not versions:
+        return {}
+    threads = sorted({(m.channel, m.thread_id) for m in versions.values()})
+    rows = conn.execute(Q["latest_versions"], {
+        "channels": [c for c, _ in threads], "threads": [t for _, t in threads],
+        "ids": list(versions)}).fetchall()
+    latest = {(r["channel"], r["thread_id"]): r for r in rows}
+    return {mid: row["case_id"] for mid, m in versions.items()
+            if (row := latest.get((m.channel, m.thread_id))) is not None
+            and row["text"] == m.text and row["rating"] == m.rating}
 
 
 def _flag_bounces(conn: psycopg.Connection, prepared: Sequence[Prepared], now: datetime,

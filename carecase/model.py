@@ -66,6 +66,17 @@ class Message:
     subject: str | None = None
 
 
+def version_id(item_id: str, version: str) -> str:
+    """The external id of an edited version of an item (a review its author edits):
+    ``<item id>@<version time>``, on the item's thread. Each version is a message."""
+    return f"{item_id}@{version}"
+
+
+def is_version(msg: Message) -> bool:
+    """Whether ``msg`` is an edited version of the item its thread names (``version_id``)."""
+    return bool(msg.thread_id) and msg.external_id.startswith(f"{msg.thread_id}@")
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     """What classify.py found in a message."""

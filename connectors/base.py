@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from carecase.errors import CarecaseError
-from carecase.model import Message, Outgoing
+from carecase.model import Message, Outgoing, version_id
 
 Cursor = dict[str, Any]
 
@@ -75,10 +75,7 @@ class Unsupported(ChannelError):
     """The channel cannot perform this action."""
 
 
-def edited(item_id: str, version: str) -> str:
-    """The external id of an edited version of a review: ``<reviewId>@<version time>``.
-    A review its author edits is a message of each version, on one thread."""
-    return f"{item_id}@{version}"
+edited = version_id  # a review its author edits is a message of each version
 
 
 def review_of(external_id: str) -> str:

@@ -33,7 +33,9 @@ updated since the last edit seen. An edit is a message of its own, as for Google
 review updated within seconds after our reply is skipped, in case replying moves the
 review's own time (``moved_by_reply``): our reply must not come back as the consumer's
 edit. An edit of a review written more than ``edit_window`` ago is not read; an
-``edit_window`` of zero reads no edits.
+``edit_window`` of zero reads no edits. Should Trustpilot move ``updatedAt`` without the
+consumer changing a word, the engine keeps that version but decides nothing on it
+(``engine._unchanged``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from carecase.model import Author, Message, Outgoing
+from carecase.model import Author, Message, Outgoing, is_version
 from connectors.base import (
     AuthFailed,
     Batch,
@@ -86,11 +88,6 @@ def moved_by_reply(review: dict[str, Any]) -> bool:
     replied = reply.get("updatedAt") or reply.get("createdAt")
     return bool(updated and replied) and \
         _when(replied) <= updated <= _when(replied) + REPLY_MOVES
-
-
-def _edit(message: Message) -> bool:
-    """Whether ``message`` is an edited version of its review (``connectors.base.edited``)."""
-    return message.external_id != message.thread_id
 
 
 class TrustpilotChannel:
@@ -191,7 +188,7 @@ class TrustpilotChannel:
         for messages in self._pages(start):
             created = [_when(m.raw.get("createdAt")) for m in messages]
             newest = max([*created, *([newest] if newest else [])], default=None)
-            edits_since = max([edits_since, *(m.created_at for m in messages if _edit(m))])
+            edits_since = max([edits_since, *(m.created_at for m in messages if is_version(m))])
             read.update(m.external_id for m in messages)
             yield Batch(messages, None)
             if start is not None and any(c < start for c in created):
@@ -200,7 +197,7 @@ class TrustpilotChannel:
                 and now - scanned >= self.edit_scan_every:
             scanned, floor = now, _when(cursor["edits_since"]) - self.overlap
             for messages in self._pages(now - self.edit_window):
-                edits = [m for m in messages if _edit(m) and m.created_at > floor
+                edits = [m for m in messages if is_version(m) and m.created_at > floor
                          and m.external_id not in read]
                 edits_since = max([edits_since, *(m.created_at for m in edits)])
                 if edits:

@@ -92,6 +92,17 @@ ON CONFLICT (id) DO UPDATE SET name = coalesce(customers.name, excluded.name),
 INSERT INTO identities (customer_id, kind, value) VALUES (%(customer)s, %(kind)s, %(value)s)
 ON CONFLICT (kind, value) DO NOTHING
 
+-- latest_versions --
+-- The latest earlier message of each thread an edited version belongs to (its text,
+-- rating and case): an "edit" that changed neither is no news (engine._unchanged).
+SELECT DISTINCT ON (m.channel, m.thread_id) m.channel, m.thread_id, m.text, m.rating,
+       m.case_id
+FROM messages m
+JOIN unnest(%(channels)s::text[], %(threads)s::text[]) AS t (channel, thread_id)
+  ON m.channel = t.channel AND m.thread_id = t.thread_id
+WHERE m.direction = 'in' AND m.id <> ALL(%(ids)s)
+ORDER BY m.channel, m.thread_id, m.created_at DESC, m.id DESC
+
 -- sent_mails --
 -- Our e-mails on a case, by their Message-ID (without <>): what a bounce names.
 SELECT key, case_id, external_id FROM outbox

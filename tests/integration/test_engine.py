@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from carecase import batch, cases, engine, evidence, rerun
+from carecase import batch, cases, engine, evidence, model, rerun
 from carecase.model import Author, Message
 from carecase.store.queries import Q
 
@@ -522,6 +522,41 @@ def test_an_ok_after_the_close_is_kept_with_the_case_a_new_request_reopens_it(db
     assert report.counts["cases_reopened"] == 1
     [reopened] = cases.list_cases(db)
     assert reopened["id"] == case["id"] and reopened["status"] == "open"
+
+
+def test_an_edit_that_changed_nothing_is_kept_and_not_decided_again(db, settings):
+    """A review channel moved a review's time without its author changing a word (a
+    moderation pass, a verification): the "edit" is stored, on the review's case, and
+    neither reopens the closed case nor sends anything; an edit that changes the words
+    or the stars is decided as any message."""
+    ole = Author(id="tp-c-7", name="Ole Berg", email="ole.berg@example.no")
+    review = msg("trustpilot", "r7", "Skoene gikk i stykker etter en uke.", rating=1,
+                 author=ole, thread_id="r7")
+    run(db, settings, review)
+    [case] = cases.list_cases(db)
+    with db.connection() as conn:
+        conn.execute("UPDATE cases SET status = 'closed', closed_at = %s WHERE id = %s",
+                     (T0 + timedelta(hours=2), case["id"]))
+    queued = len(outbox(db))
+    same = msg("trustpilot", model.version_id("r7", "2026-11-22T09:00:00Z"), review.text,
+               60 * 20, rating=1, author=ole, thread_id="r7")
+    report = run(db, settings, same, now=T0 + timedelta(days=1))
+    assert report.counts["unchanged"] == 1
+    assert "cases_reopened" not in report.counts and "queued" not in report.counts
+    [closed] = cases.list_cases(db)
+    assert closed["status"] == "closed" and len(outbox(db)) == queued  # nothing sent
+    shown = cases.show(db, case["id"])
+    assert [m["external_id"] for m in shown["messages"] if m["direction"] == "in"] == \
+        ["r7", same.external_id]  # kept, on the review's case, for the agent to see
+    changed = msg("trustpilot", model.version_id("r7", "2026-11-22T10:00:00Z"),
+                  "Oppdatering: fortsatt ingen svar på reklamasjonen.", 60 * 21, rating=1,
+                  author=ole, thread_id="r7")
+    report = run(db, settings, changed, now=T0 + timedelta(days=1, hours=1))
+    assert "unchanged" not in report.counts and report.counts["cases_reopened"] == 1
+    restarred = msg("trustpilot", model.version_id("r7", "2026-11-22T11:00:00Z"),
+                    changed.text, 60 * 22, rating=3, author=ole, thread_id="r7")
+    assert "unchanged" not in run(db, settings, restarred,
+                                  now=T0 + timedelta(days=1, hours=2)).counts
 
 
 def test_split_separates_and_is_never_merged_again(db, settings):
