@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from carecase.errors import CarecaseError
-from carecase.model import Message, Outgoing, version_id
+from carecase.model import Message, Outgoing
 
 Cursor = dict[str, Any]
 
@@ -75,11 +75,9 @@ class Unsupported(ChannelError):
     """The channel cannot perform this action."""
 
 
-edited = version_id  # a review its author edits is a message of each version
-
-
 def review_of(external_id: str) -> str:
-    """The review id of a message's external id, an edit's (``edited``) or not."""
+    """The review id of a message's external id, an edited version's
+    (``carecase.model.version_id``) or not."""
     return external_id.split("@", 1)[0]
 
 

@@ -28,14 +28,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from carecase.errors import InputError
-from carecase.model import Author, Message, Outgoing
+from carecase.model import Author, Message, Outgoing, version_id
 from connectors.base import (
     Batch,
     ChannelError,
     Cursor,
     Transient,
     Unsupported,
-    edited,
     review_of,
 )
 from connectors.http import HighWater, HttpClient, status_error
@@ -111,7 +110,7 @@ class GoogleReviewsChannel:
         edit = edit_time(review)
         return Message(
             channel=self.name, thread_id=review_id,
-            external_id=edited(review_id, review["updateTime"]) if edit else review_id,
+            external_id=version_id(review_id, review["updateTime"]) if edit else review_id,
             text=review.get("comment") or "", created_at=edit or created,
             author=Author(id=f"review/{review_id}", name=reviewer.get("displayName")),
             rating=STARS.get(review.get("starRating", "")), public=True, raw=review,

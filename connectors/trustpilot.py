@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from carecase.model import Author, Message, Outgoing, is_version
+from carecase.model import Author, Message, Outgoing, is_version, version_id
 from connectors.base import (
     AuthFailed,
     Batch,
@@ -54,7 +54,6 @@ from connectors.base import (
     Cursor,
     Transient,
     Unsupported,
-    edited,
     review_of,
 )
 from connectors.http import HttpClient
@@ -243,7 +242,7 @@ class TrustpilotChannel:
             edit = edit_time(review)
             return Message(
                 channel="trustpilot", thread_id=rid,
-                external_id=edited(rid, review["updatedAt"]) if edit else rid,
+                external_id=version_id(rid, review["updatedAt"]) if edit else rid,
                 text=f"{title}\n{text}" if title else text,
                 created_at=edit or _when(review.get("createdAt")),
                 author=Author(id=consumer.get("id"), name=consumer.get("displayName"),
