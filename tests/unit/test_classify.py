@@ -941,6 +941,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Hopplös kundtjänst", None, "complaint"),
         ("Undvik", None, "complaint"),
         ("Hur undviker jag skavsår med de här?", None, "question"),
+        # warning others off: money wasted, buyer beware, a rip-off, a con
+        ("Don't waste your money", None, "complaint"),
+        ("Buyer beware", None, "complaint"),
+        ("Stay away from this shop", None, "complaint"),
+        ("Rip off", None, "complaint"),
+        ("Cheaply made", None, "complaint"),
+        ("They don't honour their own return policy", None, "complaint"),
+        ("Rena bluffen", None, "complaint"),
+        ("Stay away from the cheap copies, these are great", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
