@@ -339,14 +339,15 @@ def _markers(text: str) -> tuple[bool, bool, str]:
     return complaint, praise, _cut(rest, praised)
 
 
-# A Scandinavian yes/no question puts its verb first, before "you" or "they": "Skickar
-# ni till Åland", "Sender I til Grønland", "Tar dere Vipps", "Är de vattentäta", "Passer
-# de brede føtter". Danish "I" (you) only capitalised: "i" is "in". Before "they", a
-# word ending in r is often no verb ("Efter de kom...", "Her er de"): those are not.
+# A Scandinavian yes/no question puts its verb first, before "you", "they" or "it":
+# "Skickar ni till Åland", "Sender I til Grønland", "Tar dere Vipps", "Är de
+# vattentäta", "Passer de brede føtter", "Hinner den fram till jul". Danish "I" (you)
+# only capitalised: "i" is "in". Before "they" or "it", a word ending in r is often no
+# verb, or starts a statement ("Efter de kom...", "Tror den blir bra"): those are not.
 _VERB_FIRST = re.compile(
     r"(?i:[^\W\d_]+r)\s+(?:[Nn]i|[Dd]u|[Dd]ere|I|[Mm]an)\b"
     r"|(?!(?i:efter|etter|eller|över|over|under|för|for|der|her|hver|hvor|var|när|når|"
-    r"hur)\b)(?i:[^\W\d_]+r)\s+(?:[Dd]e|[Dd]om)\b")
+    r"hur|tror|tycker|tänker|tænker|tenker)\b)(?i:[^\W\d_]+r)\s+(?:[Dd]e|[Dd]om|[Dd]en)\b")
 
 
 def _is_question(text: str) -> bool:

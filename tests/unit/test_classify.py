@@ -507,6 +507,9 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Er de vandtætte", None, "question"),
         ("Passer de brede føtter", None, "question"),
         ("Kan de repareres", None, "question"),
+        ("Hinner den fram till jul", None, "question"),
+        ("Rekker den frem før jul", None, "question"),
+        ("Tror den blir bra", None, "other"),
         ("Efter de kom har jeg brugt dem hver dag", None, "other"),
         ("Over de siste ukene har jeg brukt dem mye", None, "other"),
         ("Går det att betala med Klarna", None, "question"),
@@ -950,6 +953,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("They don't honour their own return policy", None, "complaint"),
         ("Rena bluffen", None, "complaint"),
         ("Stay away from the cheap copies, these are great", None, "praise"),
+        # a date the goods must be there by
+        ("It's a gift and it needs to arrive by Friday", None, "question"),
+        ("Det är en present och måste komma fram till fredag", None, "question"),
+        ("Det er en gave og må være fremme til fredag", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
