@@ -957,6 +957,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("It's a gift and it needs to arrive by Friday", None, "question"),
         ("Det är en present och måste komma fram till fredag", None, "question"),
         ("Det er en gave og må være fremme til fredag", None, "question"),
+        # mailed many times; Swedish and Danish "bad om" (asked for) is no English "bad"
+        ("@nordicshoes har sendt dere 3 mailer nå", None, "complaint"),
+        ("Jag har skickat er 3 mejl nu", None, "complaint"),
+        ("Jag har skickat ett mejl med bilder som ni bad om", None, "other"),
+        ("Här är min adress, som ni bad om.", None, "other"),
+        ("Jag bad om en ny storlek men fick fel igen", None, "complaint"),
+        ("Really bad quality", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
