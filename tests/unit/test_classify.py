@@ -964,6 +964,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Här är min adress, som ni bad om.", None, "other"),
         ("Jag bad om en ny storlek men fick fel igen", None, "complaint"),
         ("Really bad quality", None, "complaint"),
+        # words of ours that spell an English complaint word, and the other way round
+        ("En suck av lättnad när paketet kom, tack!", None, "praise"),
+        ("Loved your Christmas skit!", None, "praise"),
+        ("Vilken skit service", None, "complaint"),
+        ("Problemet er lost, tusen takk", None, "praise"),  # løst, typed without ø
+        ("Problemet er ikke lost enda", None, "complaint"),
+        ("My parcel is lost", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
