@@ -306,6 +306,36 @@ def _fears_proved_wrong(folded: str, plain: bool) -> list[tuple[int, int]]:
             and not complaint.search(m.group(1))]
 
 
+# Others compared with us, or an earlier time with now ("Delivery was so quick, unlike
+# other shops where it takes weeks", "Much better than last time when it was late",
+# "Leveransen gick snabbt, till skillnad från andra butiker där det tar evigheter"): the
+# clause that tells of the others ("where", "där", "hvor"...) is no complaint about us
+# when the rest of the message praises. Only that clause: "Unlike other shops, you never
+# answer" and "Slower than last time" still complain.
+_COMPARED = (
+    r"(?:unlike|compared (?:to|with)|than|in contrast to|jämfört med|till skillnad från|"
+    r"i motsats till|i modsætning til|i motsetning til|sammenlignet med|sammenliknet med)"
+    r"\s+(?:(?:other|most|many|some|the other|andra|de flesta|många|andre|de fleste|mange|"
+    r"flere|flera)\s+[\w'’]+|last time|the last time|before|usual|förra gången|senast|"
+    r"sist|sidst|sidste gang|forrige gang|tidligere|tidigare)"
+    r"|(?:än|end|enn)\s+(?:(?:andra|de flesta|många|andre|de fleste|mange|flere|flera)"
+    r"\s+[\w'’]+|förra gången|senast|sist|sidst|sidste gang|forrige gang|tidligere|"
+    r"tidigare|förut|før|vanligt|vanlig|normalt)"
+)
+_COMPARISON = re.compile(
+    rf"(?<![\w'’])(?:{_COMPARED}),?\s+((?:where|that|which|who|when|there|they|där|som|"
+    r"då|när|de|hvor|der|da|når|hvis|dom)(?![\w'’])[^.!?\n,;]*)")
+
+
+def _others_compared(folded: str, plain: bool) -> list[tuple[int, int]]:
+    """The spans of what is told of other shops or an earlier time (see _COMPARISON),
+    when the message praises outside them."""
+    spans = [m.span(1) for m in _COMPARISON.finditer(folded)]
+    if spans and word_pattern("praise", plain=plain).search(_cut(folded, spans)):
+        return spans
+    return []
+
+
 # Praise taken back by a shouted "not" at the end ("Fantastic service... NOT!", "Snabb
 # leverans. INTE"): capitals only, and only as the last word of a line
 _TAKEN_BACK = re.compile(r"(?<![\w'’])(?:NOT|INTE|IKKE)[\s!.]*$", re.MULTILINE)
@@ -318,13 +348,15 @@ def _markers(text: str) -> tuple[bool, bool, str]:
     praise, cut out before complaints are looked for; complaint phrases are cut out
     before praise is, so "not happy" or "ikke tilfreds" never reads as praise; and
     praise a negation comes just before, or a shouted "NOT" takes back, is a complaint.
-    Thanks in advance and a worry proved wrong are cut out first: they are neither."""
+    Thanks in advance, a worry proved wrong and others compared with us are cut out
+    first: they are neither."""
     folded = text.casefold()
     plain = _plain(folded)
     # thanks in advance praise nothing
     folded = _cut(folded, [m.span() for m in
                            word_pattern("courtesy", plain=plain).finditer(folded)])
-    folded, praise = _cut_settled(_cut(folded, _fears_proved_wrong(folded, plain)), plain)
+    folded = _cut(folded, _fears_proved_wrong(folded, plain))
+    folded, praise = _cut_settled(_cut(folded, _others_compared(folded, plain)), plain)
     spans = [m.span() for m in word_pattern("complaint", plain=plain).finditer(folded)]
     complaint, rest = bool(spans), _cut(folded, spans)
     praised = []

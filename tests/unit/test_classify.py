@@ -971,6 +971,36 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Problemet er lost, tusen takk", None, "praise"),  # løst, typed without ø
         ("Problemet er ikke lost enda", None, "complaint"),
         ("My parcel is lost", None, "complaint"),
+        # other shops or an earlier time compared with us: what is told of them
+        # complains of nothing when the rest praises
+        ("Delivery was so quick, unlike other shops where it takes weeks", None, "praise"),
+        ("Levering var hurtig, i modsætning til andre butikker hvor det tager evigheder",
+         None, "praise"),
+        ("Leveransen gick snabbt, till skillnad från andra butiker där det tar evigheter",
+         None, "praise"),
+        ("Leveringen var rask, i motsetning til andre butikker der det tar evigheter", None,
+         "praise"),
+        ("Much better than last time when it was late", None, "praise"),
+        ("Mycket bättre än förra gången då paketet var försenat", None, "praise"),
+        ("Meget bedre end sidst, hvor pakken var forsinket", None, "praise"),
+        ("Unlike other shops, you never answer", None, "complaint"),
+        ("Great shoes, but slower than last time", None, "complaint"),
+        ("Fast delivery, unlike other shops. But the shoes broke after a week", None,
+         "complaint"),
+        ("Unlike other shops where returns are free, you charge for returns", None, "other"),
+        ("Worse than last time", None, "complaint"),
+        ("Sämre än förra gången", None, "complaint"),
+        ("Dårligere enn før", None, "complaint"),
+        # never had a problem with us; not if it goes on "before, but now"
+        ("Aldrig haft problem med er", None, "praise"),
+        ("Har aldrig haft nogen problemer med jer", None, "praise"),
+        ("Har handlet her i fem år og aldri hatt noen problemer med dere", None, "praise"),
+        ("Jag har aldrig haft problem med storleken förut men nu är skorna för små", None,
+         "other"),
+        # unsubscribed, and it worked: no request
+        ("Jeg har afmeldt mig og det virkede", None, "other"),
+        ("Afmeld mig venligst", None, "question"),
+        ("Jeg vil gerne afmelde nyhedsbrevet", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
