@@ -342,8 +342,9 @@ _TAKEN_BACK = re.compile(r"(?<![\w'’])(?:NOT|INTE|IKKE)[\s!.]*$", re.MULTILINE
 
 
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn
-def _markers(text: str) -> tuple[bool, bool, str]:
-    """(complaint, praise) markers present, and the folded text without its praise.
+def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
+    """(complaint, praise) markers present, the folded text without its complaints,
+    and the spans of its praise in that text.
     Settled and remedied markers ("no complaints", "thanks for the quick refund") are
     praise, cut out before complaints are looked for; complaint phrases are cut out
     before praise is, so "not happy" or "ikke tilfreds" never reads as praise; and
@@ -368,7 +369,19 @@ def _markers(text: str) -> tuple[bool, bool, str]:
             praised.append(m.span())
     if praise and _TAKEN_BACK.search(text):
         complaint = True
-    return complaint, praise, _cut(rest, praised)
+    return complaint, praise, rest, tuple(praised)
+
+
+def _requested(rest: str, praised: Sequence[tuple[int, int]], plain: bool) -> bool:
+    """Whether ``rest`` (see _markers) asks for care outside what is praised: not a
+    request inside praise ("Nem at returnere" asks for nothing), nor one that runs into
+    it, but one that holds praise ("I would be grateful for a quick reply", "Jeg ville
+    være glad for et svar")."""
+    for m in word_pattern("request", plain=plain).finditer(rest):
+        start, end = m.span()
+        if all(end <= s or e <= start or (start <= s and e <= end) for s, e in praised):
+            return True
+    return False
 
 
 # A Scandinavian yes/no question puts its verb first, before "you", "they" or "it":
@@ -437,9 +450,8 @@ def kind_of(text: str, rating: int | None) -> str:
     nothing (a rhetorical question asks nothing), then a question."""
     if rating is not None and rating <= 2:
         return "complaint"
-    complaint, praise, unpraised = _markers(text)
-    # a request outside what is praised ("Nem at returnere" asks for nothing)
-    requested = bool(word_pattern("request", plain=_plain(text.casefold())).search(unpraised))
+    complaint, praise, rest, praised = _markers(text)
+    requested = _requested(rest, praised, _plain(text.casefold()))
     if rating is not None and rating >= 4:
         # "Love them, but how do I exchange them?", "Great shoes! Do you have them in
         # brown?": thanks alone would leave the customer without an answer
@@ -472,7 +484,7 @@ def sentiment_of(text: str, rating: int | None) -> str:
     """negative | neutral | positive, from the rating when there is one, else the words."""
     if rating is not None:
         return "negative" if rating <= 2 else "positive" if rating >= 4 else "neutral"
-    complaint, praise, _ = _markers(text)
+    complaint, praise, _, _ = _markers(text)
     return "negative" if complaint else "positive" if praise else "neutral"
 
 

@@ -1001,6 +1001,30 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg har afmeldt mig og det virkede", None, "other"),
         ("Afmeld mig venligst", None, "question"),
         ("Jeg vil gerne afmelde nyhedsbrevet", None, "question"),
+        # glad or grateful for an answer, said as a wish: a request, though it holds
+        # praise; thanks for the answer had is praise
+        ("I would be grateful for a quick reply", None, "question"),
+        ("I'd be happy for a reply", None, "question"),
+        ("Jeg ville blive glad for et hurtigt svar", None, "question"),
+        ("Jag vore tacksam för svar", None, "question"),
+        ("Jeg hadde satt pris på et svar", None, "question"),
+        ("Nem at returnere", None, "praise"),
+        ("Jeg sætter stor pris på jeres hurtige svar", None, "praise"),
+        ("Jag uppskattar verkligen ert snabba svar", None, "praise"),
+        ("Jätteglad för mina nya sneakers", None, "praise"),
+        # not shipped, a scratch, a heel off, a shop that crashes, charged twice
+        ("I ordered boots two weeks ago and they still haven't shipped", None,
+         "complaint"),
+        ("The left shoe has a scratch on it", None, "complaint"),
+        ("Den vänstra skon har en repa", None, "complaint"),
+        ("Den venstre sko har en ridse", None, "complaint"),
+        ("Den venstre skoen har en ripe", None, "complaint"),
+        ("Hælen faldt af efter to dage", None, "complaint"),
+        ("Hjemmesiden går ned hver gang jeg skal betale", None, "complaint"),
+        ("Sidan kraschar när jag ska betala", None, "complaint"),
+        ("Nettsiden krasjer når jeg skal betale", None, "complaint"),
+        ("Jag har debiterats två gånger", None, "complaint"),
+        ("Not a single scratch on them", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
