@@ -1025,6 +1025,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Nettsiden krasjer når jeg skal betale", None, "complaint"),
         ("Jag har debiterats två gånger", None, "complaint"),
         ("Not a single scratch on them", None, "praise"),
+        # coming loose; impressed, or not
+        ("Sulan håller på att lossna efter en månad", None, "complaint"),
+        ("Sålen er ved at gå løs efter en måned", None, "complaint"),
+        ("Not impressed", None, "complaint"),
+        ("Inte imponerad", None, "complaint"),
+        ("Ikke imponert", None, "complaint"),
+        ("Jeg er ikke særlig imponeret", None, "complaint"),
+        ("Very impressed with the quality", None, "praise"),
+        ("Årets bästa köp", None, "praise"),
+        ("Årets beste kjøp", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
