@@ -39,7 +39,8 @@ _WHEN_FORMAT = {
     "da": "EEEE 'den' d. MMMM 'kl.' HH.mm",
     "sv": "EEEE d MMMM 'kl.' HH:mm",
     "nb": "EEEE d. MMMM 'kl.' HH:mm",
-    "en": "EEEE d MMMM 'at' h:mm a",
+    # the 24-hour clock the first reply promised the update by ("every day at 17:00")
+    "en": "EEEE d MMMM 'at' HH:mm",
 }
 
 
