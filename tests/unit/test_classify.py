@@ -1035,6 +1035,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Very impressed with the quality", None, "praise"),
         ("Årets bästa köp", None, "praise"),
         ("Årets beste kjøp", None, "praise"),
+        # three stars: slow care, a high price
+        ("Good shoes, slow customer service", 3, "complaint"),
+        ("Bra skor, seg kundtjänst", 3, "complaint"),
+        ("Middels. Skoene er ok, men prisen er høy", 3, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
