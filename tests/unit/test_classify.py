@@ -1039,6 +1039,26 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Good shoes, slow customer service", 3, "complaint"),
         ("Bra skor, seg kundtjänst", 3, "complaint"),
         ("Middels. Skoene er ok, men prisen er høy", 3, "complaint"),
+        # asked in a few words, or without asking: cancel, a size, a return label, an
+        # address, a code forgotten, in time, checked for me, a link
+        ("Please cancel order 12345", None, "question"),
+        ("I need to change the size", None, "question"),
+        ("Send me a return label", None, "question"),
+        ("Jeg skal have byttet til en større størrelse", None, "question"),
+        ("Jag behöver en returetikett", None, "question"),
+        ("Jeg trenger en returlapp", None, "question"),
+        ("Please update my address to Storgatan 1", None, "question"),
+        ("Ny adresse: Nørregade 5, 1165 København", None, "question"),
+        ("I forgot to add the discount code", None, "question"),
+        ("Jag glömde att använda rabattkoden", None, "question"),
+        ("My daughter's birthday is on Saturday, will it arrive in time", None, "question"),
+        ("Kolla gärna var mitt paket är", None, "question"),
+        ("Tjek lige hvor min pakke er", None, "question"),
+        ("Link takk", None, "question"),  # a request that holds the thanks
+        ("Returetiketten låg i paketet, tack", None, "other"),
+        ("Jeg har fået byttet dem, tak", None, "other"),
+        ("The parcel was sent to my old address instead of my new one", None, "complaint"),
+        ("Pakken blev sendt til min gamle adresse", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
