@@ -492,7 +492,9 @@ def sentiment_of(text: str, rating: int | None) -> str:
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:automatic reply|auto[- ]?reply|autoreply|out of (?:the )?office|"
     r"automatisk svar|automatiskt svar|autosvar|frånvaro\w*|fravær\w*|ikke til stede|"
-    r"abwesenheitsnotiz)\b",
+    # Outlook's and others' out-of-office subjects, as set in each language
+    r"away from (?:the )?office|(?:ikke|ej|inte) på kontoret|ude af kontoret|"
+    r"borta från kontoret|borte fra kontoret|abwesenheitsnotiz)\b",
     re.IGNORECASE,
 )
 

@@ -1195,7 +1195,9 @@ def test_a_contact_form_mail_from_a_no_reply_or_our_own_address_is_the_customers
     "subject",
     ["Automatic reply: Your order", "Automatiskt svar: Din beställning", "Autosvar: Ordre 123",
      "Out of Office: back Monday", "Frånvaro", "Fravær: tilbage mandag", "Automatisk svar: Sak",
-     "Frånvaromeddelande: Din beställning", "Fraværsmelding: Ordre 123", "Fraværende"],
+     "Frånvaromeddelande: Din beställning", "Fraværsmelding: Ordre 123", "Fraværende",
+     "Away from the office: Re: Your order", "Ikke på kontoret: Ordre 123",
+     "Ude af kontoret", "Inte på kontoret: Din beställning", "Borte fra kontoret"],
 )  # fmt: skip
 def test_auto_reply_subjects(subject: str) -> None:
     outlook = {"X-Auto-Response-Suppress": "All", "Subject": subject}
