@@ -1059,6 +1059,19 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg har fået byttet dem, tak", None, "other"),
         ("The parcel was sent to my old address instead of my new one", None, "complaint"),
         ("Pakken blev sendt til min gamle adresse", None, "complaint"),
+        # beneath criticism, shame in a word, sarcastic "nice try"; slang praise
+        ("Under al kritik", None, "complaint"),
+        ("Under all kritik", None, "complaint"),
+        ("Under enhver kritikk", None, "complaint"),
+        ("Flaut", None, "complaint"),
+        ("Embarrassing", None, "complaint"),
+        ("Hopeless", None, "complaint"),
+        ("Nice try", None, "complaint"),
+        ("Dritbra", None, "praise"),
+        ("Lækkert", None, "praise"),
+        ("Very nice shoes", None, "praise"),
+        ("Not very nice", None, "complaint"),
+        ("Nice photo of the new shop window", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
