@@ -1072,6 +1072,22 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Very nice shoes", None, "praise"),
         ("Not very nice", None, "complaint"),
         ("Nice photo of the new shop window", None, "other"),
+        # the goods: wet, smoky, worn before, two sizes, one shoe; days without
+        ("The box arrived soaking wet", None, "complaint"),
+        ("Kartongen var genomblöt", None, "complaint"),
+        ("Pakken var gjennomvåt", None, "complaint"),
+        ("The shoes smell of smoke", None, "complaint"),
+        ("The shoes were clearly worn before", None, "complaint"),
+        ("Skorna var uppenbart använda", None, "complaint"),
+        ("Skoene var tydeligvis brugt", None, "complaint"),
+        ("I have already worn them for a week, love them", None, "praise"),
+        ("Jeg har allerede brugt dem en uge, de er fantastiske", None, "praise"),
+        ("Olika storlek på höger och vänster", None, "complaint"),
+        ("Skoene er to forskellige størrelser", None, "complaint"),
+        ("I ordered two different sizes to try them", None, "other"),
+        ("Jag beställde två olika storlekar för att prova", None, "other"),
+        ("Bare én sko i esken", None, "complaint"),
+        ("Dag 14 uden pakke", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
