@@ -1088,6 +1088,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jag beställde två olika storlekar för att prova", None, "other"),
         ("Bare én sko i esken", None, "complaint"),
         ("Dag 14 uden pakke", None, "complaint"),
+        # dear but worth it, nothing missing, late to the party
+        ("Expensive but worth it", None, "praise"),
+        ("Lidt dyre, men det er de værd", None, "praise"),
+        ("Expensive but worth it, except the sole broke", None, "complaint"),
+        ("Ikke pengene værd", None, "complaint"),
+        ("Inget saknas", None, "praise"),
+        ("Ingenting mangler", None, "praise"),
+        ("Nothing missing", None, "praise"),
+        ("I'm late to the party but these boots are amazing", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
