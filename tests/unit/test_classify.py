@@ -1097,6 +1097,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Ingenting mangler", None, "praise"),
         ("Nothing missing", None, "praise"),
         ("I'm late to the party but these boots are amazing", None, "praise"),
+        # told we were not paid; money taken though the payment failed; logged out
+        ("Klarna says I haven't paid but I have", None, "complaint"),
+        ("Klarna säger att jag inte har betalat men det har jag", None, "complaint"),
+        ("The payment failed but money was taken", None, "complaint"),
+        ("Betalningen misslyckades men pengarna drogs", None, "complaint"),
+        ("The app keeps logging me out", None, "complaint"),
+        ("Appen logger mig ud hele tiden", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
