@@ -1104,6 +1104,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Betalningen misslyckades men pengarna drogs", None, "complaint"),
         ("The app keeps logging me out", None, "complaint"),
         ("Appen logger mig ud hele tiden", None, "complaint"),
+        # asked by the verb first, with no question mark
+        ("Er det gratis frakt", None, "question"),
+        ("Vet ni när de kommer in igen", None, "question"),
+        ("Ved I hvornår de kommer på lager igen", None, "question"),
+        ("Vet dere når de kommer inn igjen", None, "question"),
+        ("Any chance of a discount", None, "question"),
+        ("Vet ni vad, ni är bäst", None, "praise"),
+        ("Det er gratis frakt", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
