@@ -1112,6 +1112,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Any chance of a discount", None, "question"),
         ("Vet ni vad, ni är bäst", None, "praise"),
         ("Det er gratis frakt", None, "other"),
+        # as good as new years on, another pair, a customer for life
+        ("Købte dem til min mand, han er vild med dem", None, "praise"),
+        ("Har haft dem i två år och de är som nya", None, "praise"),
+        ("Skoene var ikke som nye", None, "complaint"),
+        ("Still going strong after 3 years", None, "praise"),
+        ("Tredje paret jag köper", None, "praise"),
+        ("Third pair that broke in a month", None, "complaint"),
+        ("Kund för livet", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
