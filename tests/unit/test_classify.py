@@ -1120,6 +1120,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Tredje paret jag köper", None, "praise"),
         ("Third pair that broke in a month", None, "complaint"),
         ("Kund för livet", None, "praise"),
+        # a gift card run out, a claim or return refused, sent back without a word
+        ("The gift card has expired already", None, "complaint"),
+        ("Gavekortet er udløbet", None, "complaint"),
+        ("Presentkortet har gått ut", None, "complaint"),
+        ("My warranty claim was rejected", None, "complaint"),
+        ("Reklamasjonen min ble avvist", None, "complaint"),
+        ("You refused my return", None, "complaint"),
+        ("Ni nekade min retur", None, "complaint"),
+        ("The parcel was sent back to you without me being notified", None, "complaint"),
+        ("Pakken er sendt retur uden at jeg fik besked", None, "complaint"),
+        ("Paketet skickades tillbaka utan att jag fick besked", None, "complaint"),
+        ("Can I still use the card if it has expired?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
