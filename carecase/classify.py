@@ -348,7 +348,9 @@ def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
     Settled and remedied markers ("no complaints", "thanks for the quick refund") are
     praise, cut out before complaints are looked for; complaint phrases are cut out
     before praise is, so "not happy" or "ikke tilfreds" never reads as praise; and
-    praise a negation comes just before, or a shouted "NOT" takes back, is a complaint.
+    praise a negation comes just before, or a shouted "NOT" takes back, is a complaint;
+    a complaint word a negation comes just before is settled if its negation is good news
+    (data/negatable.txt: "The parcel was not late at all", "Kartongen var inte skadad").
     Thanks in advance, a worry proved wrong and others compared with us are cut out
     first: they are neither."""
     folded = text.casefold()
@@ -358,8 +360,15 @@ def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
                            word_pattern("courtesy", plain=plain).finditer(folded)])
     folded = _cut(folded, _fears_proved_wrong(folded, plain))
     folded, praise = _cut_settled(_cut(folded, _others_compared(folded, plain)), plain)
-    spans = [m.span() for m in word_pattern("complaint", plain=plain).finditer(folded)]
-    complaint, rest = bool(spans), _cut(folded, spans)
+    spans, denied = [], []  # complaints, and complaint words a negation denies
+    negatable = word_pattern("negatable", plain=plain)
+    for m in word_pattern("complaint", plain=plain).finditer(folded):
+        if negatable.fullmatch(m.group()) and _negated(folded, m.start(), m.end()):
+            denied.append(m.span())  # "not late at all", "inte skadad": fine
+        else:
+            spans.append(m.span())
+    complaint, rest = bool(spans), _cut(folded, spans + denied)
+    praise = praise or bool(denied)
     praised = []
     for m in word_pattern("praise", plain=plain).finditer(rest):
         if _negated(rest, m.start(), m.end()):

@@ -1132,6 +1132,26 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Pakken er sendt retur uden at jeg fik besked", None, "complaint"),
         ("Paketet skickades tillbaka utan att jag fick besked", None, "complaint"),
         ("Can I still use the card if it has expired?", None, "question"),
+        # damaged, in Scandinavian; a complaint word denied is fine where its denial is
+        # good news (data/negatable.txt), not where it is not ("not refunded")
+        ("Kartongen var skadad", None, "complaint"),
+        ("Kassen var beskadiget", None, "complaint"),
+        ("Esken var skadet", None, "complaint"),
+        ("Tyvärr var lampan skadad vid leverans, vad gör jag nu?", None, "complaint"),
+        ("Kartongen var inte skadad", None, "praise"),
+        ("Esken var ikke skadet", None, "praise"),
+        ("The parcel was not late at all", None, "praise"),
+        ("Paketet var inte alls försenat", None, "praise"),
+        ("Pakken var slet ikke forsinket", None, "praise"),
+        ("The driver wasn't rude at all, very helpful", None, "praise"),
+        ("Chaufføren var slet ikke uhøflig", None, "praise"),
+        ("It's not late, it's lost!", None, "complaint"),
+        ("I have not been refunded", None, "complaint"),
+        ("Not only late but also broken", None, "complaint"),
+        ("I'm not angry, just disappointed", None, "complaint"),
+        ("It wasn't even late, it never came", None, "complaint"),
+        ("Skorna är inte trasiga men för små", None, "complaint"),
+        ("Not broken but too small", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
@@ -1172,6 +1192,14 @@ def _bench_texts() -> list[tuple[str, str]]:
 
     return [(topic, text.format(courier="PostNord", days=4, product=t["products"][0]))
             for t in TEXTS.values() for topic, texts in t["topics"].items() for text in texts]
+
+
+def test_a_word_a_negation_may_settle_is_a_complaint_word() -> None:
+    """negatable.txt names complaint words whose denial is good news; one that is no
+    complaint word would never be found to be denied."""
+    from carecase.moderation import load_words
+
+    assert set(load_words("negatable")) <= set(load_words("complaint"))
 
 
 @pytest.mark.parametrize(("topic", "text"), _bench_texts())
