@@ -243,8 +243,12 @@ _CLAUSE_ENDS = (
     r"men|dock|fast|utom|ännu|fortfarande|ingen|inget|ingenting|intet|"
     r"bortset|undtagen|endnu|stadig|bortsett|unntatt|ennå|fortsatt|enda)"
 )
-_NEGATED = re.compile(rf"(?:^|[^\w'’]){_NEGATION}[^\w'’]+"
-                      r"(?:(?!(?:only|just|bara|bare|kun|blot)\b)[\w'’]+[^\w'’]+)?$")
+# A negation's reach ends at a comma or a stop: in "Aldrig forsinket, altid hurtig
+# levering" the "aldrig" denies the delay, not the quick delivery after it ("Not...
+# great" keeps it: an ellipsis is a pause)
+_GAP_IN_CLAUSE = r"(?:[^\w'’,.;:!?]|\.{2,})+"
+_NEGATED = re.compile(rf"(?:^|[^\w'’]){_NEGATION}{_GAP_IN_CLAUSE}"
+                      rf"(?:(?!(?:only|just|bara|bare|kun|blot)\b)[\w'’]+{_GAP_IN_CLAUSE})?$")
 _ENOUGH = re.compile(r"\W+(?:\w+\W+){0,3}?(?:enough|nog|nok)\b")
 
 

@@ -1152,6 +1152,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("It wasn't even late, it never came", None, "complaint"),
         ("Skorna är inte trasiga men för små", None, "complaint"),
         ("Not broken but too small", None, "complaint"),
+        # a negation's reach ends at a comma or a stop, not at an ellipsis
+        ("Aldrig forsinket, altid hurtig levering", None, "praise"),
+        ("Never late, great service", None, "praise"),
+        ("Not... great", None, "complaint"),
+        # a zip that sticks
+        ("The shoes aren't broken, the zip just sticks", None, "complaint"),
+        ("Dragkedjan kärvar", None, "complaint"),
+        ("Lynlåsen driller", None, "complaint"),
+        ("Glidelåsen henger seg opp", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
