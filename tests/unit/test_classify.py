@@ -1161,6 +1161,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Dragkedjan kärvar", None, "complaint"),
         ("Lynlåsen driller", None, "complaint"),
         ("Glidelåsen henger seg opp", None, "complaint"),
+        # asked how often one must ask: a complaint; how often to care for them: asked
+        ("How many times do I have to ask?", None, "complaint"),
+        ("Hur många gånger ska jag behöva fråga?", None, "complaint"),
+        ("Hvor mange ganger må jeg spørre?", None, "complaint"),
+        ("Er det for meget at forlange et svar?", None, "complaint"),
+        ("How many times do I have to wash them before wearing?", None, "question"),
+        ("Hvor mange gange skal jeg imprægnere dem?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
