@@ -1168,6 +1168,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Er det for meget at forlange et svar?", None, "complaint"),
         ("How many times do I have to wash them before wearing?", None, "question"),
         ("Hvor mange gange skal jeg imprægnere dem?", None, "question"),
+        # on X: shaking one's head, a fail, tags; the best ever, in four languages
+        ("@nordicshoes smh 3 weeks", None, "complaint"),
+        ("@nordicshoes fml my parcel is gone again", None, "complaint"),
+        ("@nordicshoes #fail", None, "complaint"),
+        ("@nordicshoes #neveragain", None, "complaint"),
+        ("🤦‍♀️", None, "complaint"),
+        ("@nordicshoes #happycustomer", None, "praise"),
+        ("@nordicshoes ngl best boots ever", None, "praise"),
+        ("Bästa skorna någonsin", None, "praise"),
+        ("Bedste sko nogensinde", None, "praise"),
+        ("Not the best boots ever", None, "complaint"),
+        ("They arrive on time without fail", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
