@@ -211,6 +211,11 @@ def test_personal_attack(text: str) -> None:
         # money from home, said as Norwegians say it
         ("Tjen penger hjemmefra, send meg en melding", True),
         ("Jeg tjener penger på å selge brukte sko, send meg en melding", False),
+        # the sugar-daddy scam, asking to be messaged
+        ("Sugar daddy needed, DM me", True),
+        ("Looking for a sugar baby, message me on WhatsApp", True),
+        # a customer's "turn off" and "free" with a link is no promotion
+        ("Turn off the free shipping banner, it covers https://imgur.example/x", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
