@@ -1180,6 +1180,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Bedste sko nogensinde", None, "praise"),
         ("Not the best boots ever", None, "complaint"),
         ("They arrive on time without fail", None, "praise"),
+        # not bad, said so; not okay; stuck at the terminal; worn already; be ashamed
+        ("Ikke så verst", None, "praise"),
+        ("Ikke værst", None, "praise"),
+        ("Not half bad", None, "praise"),
+        ("Inte så illa", None, "praise"),
+        ("Dette er ikke greit", None, "complaint"),
+        ("Er det greit at jeg returnerer dem?", None, "question"),
+        ("Pakken har stått på terminalen i en uke", None, "complaint"),
+        ("Paketet har stått stilla i Borlänge i fem dagar", None, "complaint"),
+        ("Sålen er allerede slitt", None, "complaint"),
+        ("Fargen er helt feil", None, "complaint"),
+        ("Dere burde skamme dere", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
