@@ -1192,6 +1192,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Sålen er allerede slitt", None, "complaint"),
         ("Fargen er helt feil", None, "complaint"),
         ("Dere burde skamme dere", None, "complaint"),
+        # praise for one thing, a pity or "not so much" about another
+        ("Great customer service, shame about the courier", None, "complaint"),
+        ("Bra kundtjänst, synd med budfirman", None, "complaint"),
+        ("God kundeservice, ærgerligt med fragtfirmaet", None, "complaint"),
+        ("The shoes are great, the packaging not so much", None, "complaint"),
+        ("Skorna är fina men förpackningen var inte så bra", None, "complaint"),
+        ("Skoene er fine, men emballagen var ikke så god", None, "complaint"),
+        ("Happy with the shoes, not with the wait", None, "complaint"),
+        ("Fornøyd med skoene, ikke med ventetiden", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
