@@ -99,6 +99,9 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     ("Laderen til barnevognen lå ikke i pakken.", "nb"),
     ("Der mangler skruer til lampen, kan I sende dem?", "da"),
     ("Opladeren til kaffemaskinen var ikke med i æsken.", "da"),
+    ("Skoene er fine, men emballagen var ikke så god", "da"),  # was read as Bokmål
+    ("Jeg har lige fået pakken, men der er nogle fejl", "da"),
+    ("Det var sånn passe, feilen var deres", "nb"),
 ])
 def test_languages_split_by_lingua_are_told_by_their_words(text: str, language: str) -> None:
     assert detect_language(text, fallback="sv") == language
