@@ -1204,6 +1204,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Skoene er fine, men emballagen var ikke så god", None, "complaint"),
         ("Happy with the shoes, not with the wait", None, "complaint"),
         ("Fornøyd med skoene, ikke med ventetiden", None, "complaint"),
+        # had enough, done with you, a letdown, flimsy, on hold; never let down
+        ("I've had enough", None, "complaint"),
+        ("This is beyond a joke", None, "complaint"),
+        ("I'm done with you", None, "complaint"),
+        ("Won't be shopping here again", None, "complaint"),
+        ("What a letdown", None, "complaint"),
+        ("Not what I expected", None, "complaint"),
+        ("Not what I expected, even better!", None, "praise"),
+        ("Cheap plastic, feels flimsy", None, "complaint"),
+        ("Avoid!", None, "complaint"),
+        ("Been on hold for an hour", None, "complaint"),
+        ("You never let me down", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
