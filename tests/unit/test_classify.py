@@ -1216,6 +1216,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Avoid!", None, "complaint"),
         ("Been on hold for an hour", None, "complaint"),
         ("You never let me down", None, "praise"),
+        # had enough, now; a customer lost; in the phone queue
+        ("Nu har jeg fået nok", None, "complaint"),
+        ("Nu får det räcka", None, "complaint"),
+        ("Nå er det nok!", None, "complaint"),
+        ("Har I fået nok af de sorte i str 40?", None, "question"),
+        ("Ni har förlorat en kund", None, "complaint"),
+        ("Har stått i telefonkö i en timme", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
