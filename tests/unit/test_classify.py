@@ -1223,6 +1223,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Har I fået nok af de sorte i str 40?", None, "question"),
         ("Ni har förlorat en kund", None, "complaint"),
         ("Har stått i telefonkö i en timme", None, "complaint"),
+        # advice asked for; thanks for advice had
+        ("Size advice please", None, "question"),
+        ("Behöver råd om storlek", None, "question"),
+        ("Thanks for the size advice, perfect fit", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
