@@ -1227,6 +1227,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Size advice please", None, "question"),
         ("Behöver råd om storlek", None, "question"),
         ("Thanks for the size advice, perfect fit", None, "praise"),
+        # praise sent to the team or to a person
+        ("Lisa i kundtjänst var jättegullig", None, "praise"),
+        ("Kari på kundeservice var kjempehyggelig", None, "praise"),
+        ("Erik was so patient with me", None, "praise"),
+        ("Stor eloge til kundeservice", None, "praise"),
+        ("Beröm till kundtjänst!", None, "praise"),
+        ("Kudos to your support team", None, "praise"),
+        ("Hats off to your team", None, "praise"),
+        ("Dere er gull verdt", None, "praise"),
+        ("Kudos for losing my parcel", None, "complaint"),
+        ("Ingen ros til kundeservice", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
