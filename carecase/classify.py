@@ -340,9 +340,11 @@ def _others_compared(folded: str, plain: bool) -> list[tuple[int, int]]:
     return []
 
 
-# Praise taken back by a shouted "not" at the end ("Fantastic service... NOT!", "Snabb
-# leverans. INTE"): capitals only, and only as the last word of a line
-_TAKEN_BACK = re.compile(r"(?<![\w'’])(?:NOT|INTE|IKKE)[\s!.]*$", re.MULTILINE)
+# Praise taken back by a "not" at the end ("Fantastic service... NOT!", "Snabb leverans.
+# INTE", "Bra jobbat... inte"): shouted, or after a pause, and only as the last word of
+# a line ("I love them, why not" takes nothing back)
+_TAKEN_BACK = re.compile(r"(?:(?<![\w'’])(?:NOT|INTE|IKKE)|(?:\.{2,}|…)\s*(?i:not|inte|ikke))"
+                         r"[\s!.]*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn

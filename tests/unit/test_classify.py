@@ -1238,6 +1238,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Dere er gull verdt", None, "praise"),
         ("Kudos for losing my parcel", None, "complaint"),
         ("Ingen ros til kundeservice", None, "complaint"),
+        # well done, or taken back after a pause; praise beside weeks of waiting
+        ("Well done!", None, "praise"),
+        ("Bra jobbat!", None, "praise"),
+        ("Bra jobbat... inte", None, "complaint"),
+        ("Godt gået… ikke", None, "complaint"),
+        ("Love them... not", None, "complaint"),
+        ("Great shoes... not sure about the colour though", None, "praise"),
+        ("I love them, why not", None, "praise"),
+        ("Grattis, ni har lyckats tappa mitt paket igen", None, "complaint"),
+        ("Amazing service, waited 3 weeks", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
