@@ -1248,6 +1248,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I love them, why not", None, "praise"),
         ("Grattis, ni har lyckats tappa mitt paket igen", None, "complaint"),
         ("Amazing service, waited 3 weeks", None, "complaint"),
+        # the pickup point closed or far away
+        ("Hämtningsstället har stängt", None, "complaint"),
+        ("Pakkeshoppen er lukket", None, "complaint"),
+        ("Utleveringsstedet er stengt", None, "complaint"),
+        ("The pickup point is 20 km away", None, "complaint"),
+        ("Utlämningsstället ligger 2 mil bort", None, "complaint"),
+        ("Is the pickup point closed on Sundays?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
