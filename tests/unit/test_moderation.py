@@ -273,6 +273,14 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Jag kommer att döda dig", True),
         ("Jeg skal dræbe jer alle sammen", True),
         ("Jeg vil drepe den som stjal pakken", True),
+        # where the driver lives, a shop burnt down, a beating, the driver killed
+        ("I know where your driver lives", True),
+        ("I will burn your shop down", True),
+        ("Jag ska bränna ner er butik", True),
+        ("Jeg kommer ned og banker jer", True),
+        ("Jeg skal drepe sjåføren", True),
+        ("Jeg skal banke på døren næste gang", False),
+        ("Watch your back when you wear them on ice, they are slippery", False),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
