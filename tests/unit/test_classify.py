@@ -1255,6 +1255,11 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("The pickup point is 20 km away", None, "complaint"),
         ("Utlämningsstället ligger 2 mil bort", None, "complaint"),
         ("Is the pickup point closed on Sundays?", None, "question"),
+        # the chat closed for days; no one picks up the phone
+        ("The chat has been closed for days", None, "complaint"),
+        ("Chatten har varit stängd i flera dagar", None, "complaint"),
+        ("Ingen tager telefonen", None, "complaint"),
+        ("Ingen tar telefonen", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
