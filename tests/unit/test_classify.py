@@ -1260,6 +1260,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Chatten har varit stängd i flera dagar", None, "complaint"),
         ("Ingen tager telefonen", None, "complaint"),
         ("Ingen tar telefonen", None, "complaint"),
+        # cancelled without a word why; days gone by since the promise
+        ("I dag fik jeg en mail om at ordren var annulleret uden nogen forklaring", None,
+         "complaint"),
+        ("The website said delivery in 2-3 days. It has now been 8 days.", None,
+         "complaint"),
+        ("På hemsidan stod det leverans inom 2-3 dagar. Nu har det gått 8 dagar.", None,
+         "complaint"),
+        ("It has now been two weeks and I wear them every day, love them", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
