@@ -1268,6 +1268,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("På hemsidan stod det leverans inom 2-3 dagar. Nu har det gått 8 dagar.", None,
          "complaint"),
         ("It has now been two weeks and I wear them every day, love them", None, "praise"),
+        # charged though promised free; what we said would happen, and whether it did
+        ("Your newsletter said free shipping but I was charged", None, "complaint"),
+        ("I nyhetsbrevet stod det fri frakt men jag fick betala", None, "complaint"),
+        ("Nyhetsbrevet lovet gratis frakt, men jeg måtte betale", None, "complaint"),
+        ("You said it would be sent Monday", None, "complaint"),
+        ("Ni sa att den skulle skickas på måndag", None, "complaint"),
+        ("Dere sa at den skulle sendes mandag", None, "complaint"),
+        ("You said they would fit perfectly and they do, thanks!", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
