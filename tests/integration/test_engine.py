@@ -333,6 +333,28 @@ def test_thanks_for_putting_a_problem_right_is_thanked_not_opened_as_a_complaint
                       ("fb-9", "public_ack")]
 
 
+def test_a_complaint_word_denied_or_told_of_other_shops_is_thanked(db, settings):
+    # "late", "skadad", "slow" are complaint words; here they say all was well with us,
+    # so the customer is thanked, not apologised to (P5, P11); denied where the denial
+    # is bad news ("not been refunded") they still complain
+    fine = [
+        msg("facebook", f"fb-{i}", text, author=Author(id=f"81{i}", name=name),
+            thread_id=f"fb-{i}")
+        for i, (text, name) in enumerate([
+            ("The parcel was not late at all, great service", "Liam Berg"),
+            ("Kartongen var inte skadad, tack för fin förpackning!", "Eva Lind"),
+            ("Delivery was so quick, unlike other shops where it is so slow", "Per Holm"),
+        ])
+    ]
+    still = msg("facebook", "fb-9", "I have not been refunded, great service...",
+                author=Author(id="819", name="Sara Ek"), thread_id="fb-9")
+    run(db, settings, *fine, still)
+    assert [c["customer"] for c in cases.list_cases(db)] == ["Sara Ek"]
+    public = sorted((r["target"], r["template"]) for r in outbox(db) if r["action"] == "reply")
+    assert public == [("fb-0", "thank_you"), ("fb-1", "thank_you"), ("fb-2", "thank_you"),
+                      ("fb-9", "public_ack")]
+
+
 def test_a_good_review_with_a_complaint_in_it_is_thanked_for_both(db, settings):
     mixed = msg("trustpilot", "tp-4", "Lovely shoes, but the delivery took forever.",
                 author=Author(id="c-41", name="Liam Berg"), rating=4)
