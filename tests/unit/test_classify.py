@@ -1276,6 +1276,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Ni sa att den skulle skickas på måndag", None, "complaint"),
         ("Dere sa at den skulle sendes mandag", None, "complaint"),
         ("You said they would fit perfectly and they do, thanks!", None, "praise"),
+        # comfortable from day one, warm and dry; wet feet, or never
+        ("Behagelige fra første dag", None, "praise"),
+        ("Warm and dry all winter", None, "praise"),
+        ("Varma och torra hela vintern", None, "praise"),
+        ("My feet are still wet after a walk in the rain", None, "complaint"),
+        ("Fötterna blir blöta direkt", None, "complaint"),
+        ("Føttene blir våte med en gang", None, "complaint"),
+        ("My feet never get wet in them", None, "praise"),
+        ("Do my feet get wet if I walk in snow?", None, "question"),
+        ("Blir fötterna blöta i snö?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
