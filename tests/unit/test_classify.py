@@ -1286,6 +1286,11 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("My feet never get wet in them", None, "praise"),
         ("Do my feet get wet if I walk in snow?", None, "question"),
         ("Blir fötterna blöta i snö?", None, "question"),
+        # to try them on first: a request; looking forward to it: praise
+        ("I would like to try them before buying", None, "question"),
+        ("Jeg vil gerne prøve dem først", None, "question"),
+        ("Jag vill gärna prova dem först", None, "question"),
+        ("I can't wait to try them on this weekend, they look amazing", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
