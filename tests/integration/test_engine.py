@@ -311,44 +311,30 @@ def test_praise_is_thanked_without_a_case(db, settings):
     assert row["template"] == "thank_you" and row["language"] == "da"  # P11, P15
 
 
-def test_thanks_for_putting_a_problem_right_is_thanked_not_opened_as_a_complaint(db, settings):
+@pytest.mark.parametrize(("fine", "still"), [
     # each names a complaint word ("refund", "wrong size", "complaints") about a matter
-    # that is fine or was put right: the customer is thanked, not told we understand
-    # their frustration and sent a status update every day (P11)
-    settled = [
-        msg("facebook", f"fb-{i}", text, author=Author(id=f"80{i}", name=name),
-            thread_id=f"fb-{i}")
-        for i, (text, name) in enumerate([
-            ("Tack för snabb återbetalning!", "Eva Lind"),
-            ("Thank you for sorting out the wrong size so quickly", "Liam Berg"),
-            ("No complaints, everything arrived on time", "Per Holm"),
-        ])
-    ]
-    still = msg("facebook", "fb-9", "Thanks for the refund, but the zip is still broken",
-                author=Author(id="809", name="Sara Ek"), thread_id="fb-9")
-    run(db, settings, *settled, still)
-    assert [c["customer"] for c in cases.list_cases(db)] == ["Sara Ek"]
-    public = sorted((r["target"], r["template"]) for r in outbox(db) if r["action"] == "reply")
-    assert public == [("fb-0", "thank_you"), ("fb-1", "thank_you"), ("fb-2", "thank_you"),
-                      ("fb-9", "public_ack")]
-
-
-def test_a_complaint_word_denied_or_told_of_other_shops_is_thanked(db, settings):
-    # "late", "skadad", "slow" are complaint words; here they say all was well with us,
-    # so the customer is thanked, not apologised to (P5, P11); denied where the denial
-    # is bad news ("not been refunded") they still complain
-    fine = [
-        msg("facebook", f"fb-{i}", text, author=Author(id=f"81{i}", name=name),
-            thread_id=f"fb-{i}")
-        for i, (text, name) in enumerate([
-            ("The parcel was not late at all, great service", "Liam Berg"),
-            ("Kartongen var inte skadad, tack för fin förpackning!", "Eva Lind"),
-            ("Delivery was so quick, unlike other shops where it is so slow", "Per Holm"),
-        ])
-    ]
-    still = msg("facebook", "fb-9", "I have not been refunded, great service...",
-                author=Author(id="819", name="Sara Ek"), thread_id="fb-9")
-    run(db, settings, *fine, still)
+    # that is fine or was put right
+    pytest.param(["Tack för snabb återbetalning!",
+                  "Thank you for sorting out the wrong size so quickly",
+                  "No complaints, everything arrived on time"],
+                 "Thanks for the refund, but the zip is still broken", id="put-right"),
+    # "late", "skadad", "slow" denied, or told of other shops; denied where the denial is
+    # bad news ("not been refunded") a complaint word still complains
+    pytest.param(["The parcel was not late at all, great service",
+                  "Kartongen var inte skadad, tack för fin förpackning!",
+                  "Delivery was so quick, unlike other shops where it is so slow"],
+                 "I have not been refunded, great service...", id="denied-or-of-others"),
+])
+def test_thanks_for_putting_a_problem_right_is_thanked_not_opened_as_a_complaint(
+        db, settings, fine, still):
+    # the customer is thanked, not apologised to, told we understand their frustration
+    # and sent a status update every day (P5, P11)
+    settled = [msg("facebook", f"fb-{i}", text, author=Author(id=f"80{i}", name=name),
+                   thread_id=f"fb-{i}")
+               for i, (text, name) in enumerate(zip(fine, ["Eva Lind", "Liam Berg", "Per Holm"],
+                                                    strict=True))]
+    run(db, settings, *settled, msg("facebook", "fb-9", still,
+                                    author=Author(id="809", name="Sara Ek"), thread_id="fb-9"))
     assert [c["customer"] for c in cases.list_cases(db)] == ["Sara Ek"]
     public = sorted((r["target"], r["template"]) for r in outbox(db) if r["action"] == "reply")
     assert public == [("fb-0", "thank_you"), ("fb-1", "thank_you"), ("fb-2", "thank_you"),
