@@ -1291,6 +1291,20 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg vil gerne prøve dem først", None, "question"),
         ("Jag vill gärna prova dem först", None, "question"),
         ("I can't wait to try them on this weekend, they look amazing", None, "praise"),
+        # the fit and the wear: narrow, rubbing, colour running, laces, slippery
+        ("They are too narrow", None, "complaint"),
+        ("De är för smala", None, "complaint"),
+        ("Are they too narrow for wide feet?", None, "question"),
+        ("Perfekte for smale føtter", None, "praise"),
+        ("They rub my heel", None, "complaint"),
+        ("De skaver på hälen", None, "complaint"),
+        ("De gnager på hælen", None, "complaint"),
+        ("Färgen fäller", None, "complaint"),
+        ("The insole slides around", None, "complaint"),
+        ("Skosnörena går upp hela tiden", None, "complaint"),
+        ("They are very slippery on ice", None, "complaint"),
+        ("De er glatte på isen", None, "complaint"),
+        ("De är inte hala på isen alls", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
