@@ -1305,6 +1305,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("They are very slippery on ice", None, "complaint"),
         ("De er glatte på isen", None, "complaint"),
         ("De är inte hala på isen alls", None, "praise"),
+        # a comment deleted or its writer blocked by us: censorship; one's own deleted
+        ("Why was my review deleted?", None, "complaint"),
+        ("You deleted my comment, censorship!", None, "complaint"),
+        ("You blocked me on Facebook", None, "complaint"),
+        ("Hvorfor har I slettet min kommentar?", None, "complaint"),
+        ("Varför raderade ni min kommentar?", None, "complaint"),
+        ("Dere har slettet innlegget mitt", None, "complaint"),
+        ("Ni har blockerat mig", None, "complaint"),
+        ("I deleted my comment myself, sorry for the noise", None, "other"),
+        ("Jag tog bort min kommentar, förlåt", None, "other"),
+        ("Jeg har slettet kommentaren min", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
