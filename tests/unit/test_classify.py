@@ -1316,6 +1316,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I deleted my comment myself, sorry for the noise", None, "other"),
         ("Jag tog bort min kommentar, förlåt", None, "other"),
         ("Jeg har slettet kommentaren min", None, "other"),
+        # hurry, asked for; a date the goods are needed for
+        ("I need the shoes for a wedding on Saturday, please hurry", None, "question"),
+        ("Jeg skal bruge dem til et bryllup lørdag, skynd jer", None, "question"),
+        ("Jag behöver dem till ett bröllop på lördag, skynda er", None, "question"),
+        ("Snarest mulig takk", None, "question"),
+        ("ASAP please", None, "question"),
+        ("You answered as soon as possible, great service", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
