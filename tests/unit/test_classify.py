@@ -1323,6 +1323,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Snarest mulig takk", None, "question"),
         ("ASAP please", None, "question"),
         ("You answered as soon as possible, great service", None, "praise"),
+        # a reminder fee, collections, a wrong amount, full price though on sale
+        ("I got a reminder fee for an order I returned", None, "complaint"),
+        ("Jag har fått en påminnelseavgift för en order jag returnerat", None, "complaint"),
+        ("My invoice was sent to collections", None, "complaint"),
+        ("Fakturabeløbet er forkert", None, "complaint"),
+        ("I was charged full price although it was on sale", None, "complaint"),
+        ("Jag betalade fullpris fast den var på rea", None, "complaint"),
+        ("I paid full price and they are worth every penny", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
