@@ -1331,6 +1331,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I was charged full price although it was on sale", None, "complaint"),
         ("Jag betalade fullpris fast den var på rea", None, "complaint"),
         ("I paid full price and they are worth every penny", None, "praise"),
+        # goods never ordered, an order in one's name, an account hacked, a fake shop
+        ("I received a parcel I never ordered", None, "complaint"),
+        ("Jeg har modtaget en pakke jeg ikke har bestilt", None, "complaint"),
+        ("Jag har fått ett paket jag inte har beställt", None, "complaint"),
+        ("Someone ordered in my name", None, "complaint"),
+        ("Någon har beställt i mitt namn", None, "complaint"),
+        ("My account was hacked", None, "complaint"),
+        ("Kontoen min er hacket", None, "complaint"),
+        ("I think this is a fake website", None, "complaint"),
+        ("Jag har inte beställt än, hur lång är leveranstiden?", None, "question"),
+        ("Can I order in my name and ship to my mum?", None, "question"),
+        ("I've never ordered from you before, how long is delivery?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
