@@ -1343,6 +1343,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jag har inte beställt än, hur lång är leveranstiden?", None, "question"),
         ("Can I order in my name and ship to my mum?", None, "question"),
         ("I've never ordered from you before, how long is delivery?", None, "question"),
+        # opened before it came, empty; opened by the customer, fine
+        ("The box was open when it arrived", None, "complaint"),
+        ("Kassen var åben da den kom", None, "complaint"),
+        ("Esken var åpnet da den kom", None, "complaint"),
+        ("Någon hade öppnat paketet", None, "complaint"),
+        ("Det var bara en tom kartong", None, "complaint"),
+        ("Det var bare en tom eske", None, "complaint"),
+        ("Jeg har åbnet pakken og de er perfekte", None, "praise"),
+        ("Butikken var åben da jeg kom, super service", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
