@@ -1352,6 +1352,7 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Det var bare en tom eske", None, "complaint"),
         ("Jeg har åbnet pakken og de er perfekte", None, "praise"),
         ("Butikken var åben da jeg kom, super service", None, "praise"),
+        ("The price dropped right after I bought them", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
