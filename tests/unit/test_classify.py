@@ -1353,6 +1353,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg har åbnet pakken og de er perfekte", None, "praise"),
         ("Butikken var åben da jeg kom, super service", None, "praise"),
         ("The price dropped right after I bought them", None, "complaint"),
+        # a label that will not print, a return form not found
+        ("I can't print the label", None, "complaint"),
+        ("Jag kan inte skriva ut etiketten", None, "complaint"),
+        ("Jeg får ikke skrevet ut etiketten", None, "complaint"),
+        ("I can't find the return form", None, "complaint"),
+        ("Jeg kan ikke finde returformularen", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
@@ -1405,10 +1411,10 @@ def test_a_word_a_negation_may_settle_is_a_complaint_word() -> None:
 
 @pytest.mark.parametrize(("topic", "text"), _bench_texts())
 def test_what_the_bench_writes_reads_as_what_it_is(topic: str, text: str) -> None:
-    """The bench's customers write everyday complaints; 918 of 10,000 messages (the wrong
-    goods, a double charge, a label that will not print, a part not in the box, stuck
-    with the courier, chasing) read as neither complaint nor question: no case, no
-    answer."""
+    """The bench's customers write everyday complaints and questions, and each must read
+    as one: once 918 of 10,000 messages (the wrong goods, a double charge, a label that
+    will not print, a part not in the box, stuck with the courier, chasing) read as
+    neither, so got no case and no answer."""
     assert kind_of(text, None) in ({"praise"} if topic == "praise" else
                                    {"complaint", "question"})
 
