@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from email.utils import parseaddr
@@ -310,6 +311,57 @@ def _fears_proved_wrong(folded: str, plain: bool) -> list[tuple[int, int]]:
             and not complaint.search(m.group(1))]
 
 
+# A problem told of, then put right ("The parcel was late at first, but customer service
+# fixed it in a day", "Paketet var försenat men kundtjänst löste det snabbt", "Wrong size.
+# But you sent me a new pair right away"): the clause after "but", "then" or "luckily"
+# names the remedy (data/put_right.txt or remedied.txt), complains of nothing, denies
+# nothing, tells no hearsay and no one else's remedy ("but my husband fixed it"). What
+# went wrong before it, in its sentence or, when the "but" starts a sentence, the one
+# before, is then no complaint. "The parcel was late but nobody fixed it", "...but they
+# said they fixed it", "...but you fixed it and now the zip is broken" still complain.
+_THEN_PUT_RIGHT = re.compile(
+    r"(?<![\w'’])(?:but|then|and then|luckily|fortunately|thankfully|men|sen|och sen|"
+    r"og så|heldigvis|lyckligtvis|som tur var|lykkeligvis|derefter|deretter)"
+    r"(?![\w'’])([^.!?\n]*)")
+_NOT_PUT_RIGHT = re.compile(
+    rf"(?<![\w'’])(?:{_NEGATION}|nobody|no one|noone|nothing|ingen|ingenting|inget|intet|"
+    r"said|says|claim\w*|supposedly|apparently|hope\w*|wish|if|unless|sagde|siger|sa|"
+    r"sade|sier|säger|påstod|påstår|påstås|hævder|hevdet|håber|hoppas|håper|"
+    r"hvis|ifall|om|dersom|angiveligt|visstnok|tydligen|tilsyneladende|"
+    # put right by someone else: "but luckily my husband fixed it", "...another shop"
+    r"myself|my (?:husband|wife|partner|dad|father|mum|mom|son|daughter|brother|friend)|"
+    r"another (?:shop|store)|elsewhere|someone else|a cobbler|selv|själv|sjølv|"
+    r"min (?:mand|man|kone|fru|mann|sambo|kæreste|far|pappa|bror|søn|son)|"
+    r"en (?:anden|annan|annen) butik\w*|(?:et )?andet sted|annanstans|et annet sted|"
+    r"skomager\w*|skomakar\w*|skomaker\w*)(?![\w'’])")
+_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]*")
+
+
+def _put_right(folded: str, plain: bool) -> tuple[list[tuple[int, int]], bool]:
+    """The spans of problems ``folded`` goes on to say were put right (see
+    _THEN_PUT_RIGHT), and whether it tells of a remedy so ("I had a problem with my
+    order but it was fixed right away")."""
+    remedy = word_pattern("put_right", "remedied", plain=plain)
+    complaint = word_pattern("complaint", plain=plain)
+    starts = [m.start() for m in _SENTENCE.finditer(folded) if m.group()]
+    spans, told = [], False
+    for m in _THEN_PUT_RIGHT.finditer(folded):
+        clause = m.group(1)
+        remedies = [r.span() for r in remedy.finditer(clause)]
+        # "fik pengene tilbage" is a remedy, though "pengene tilbage" alone asks for one
+        if not remedies or complaint.search(_cut(clause, remedies)) \
+                or _NOT_PUT_RIGHT.search(clause):
+            continue
+        told = True
+        i = bisect_right(starts, m.start()) - 1
+        start = starts[i] if i >= 0 else 0
+        if not folded[start:m.start()].strip(" ,;:-") and i > 0:
+            start = starts[i - 1]  # "Late again. But you sorted it out in an hour"
+        if complaint.search(folded, start, m.start()):
+            spans.append((start, m.start()))
+    return spans, told
+
+
 # Others compared with us, or an earlier time with now ("Delivery was so quick, unlike
 # other shops where it takes weeks", "Much better than last time when it was late",
 # "Leveransen gick snabbt, till skillnad från andra butiker där det tar evigheter"): the
@@ -365,7 +417,10 @@ def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
     folded = _cut(folded, [m.span() for m in
                            word_pattern("courtesy", plain=plain).finditer(folded)])
     folded = _cut(folded, _fears_proved_wrong(folded, plain))
+    put_right, remedy_told = _put_right(folded, plain)
+    folded = _cut(folded, put_right)
     folded, praise = _cut_settled(_cut(folded, _others_compared(folded, plain)), plain)
+    praise = praise or remedy_told
     spans, denied = [], []  # complaints, and complaint words a negation denies
     negatable = word_pattern("negatable", plain=plain)
     for m in word_pattern("complaint", plain=plain).finditer(folded):

@@ -324,6 +324,12 @@ def test_praise_is_thanked_without_a_case(db, settings):
                   "Kartongen var inte skadad, tack för fin förpackning!",
                   "Delivery was so quick, unlike other shops where it is so slow"],
                  "I have not been refunded, great service...", id="denied-or-of-others"),
+    # a problem told of and put right in the same message; put right by someone else,
+    # it still complains
+    pytest.param(["The parcel was late at first, but customer service fixed it in a day",
+                  "Fick fel storlek men ni skickade ett nytt par direkt",
+                  "Pakken var forsinket. Men kundeservice løste det på en dag"],
+                 "The zip broke, but luckily my husband fixed it", id="told-put-right"),
 ])
 def test_thanks_for_putting_a_problem_right_is_thanked_not_opened_as_a_complaint(
         db, settings, fine, still):
