@@ -214,6 +214,13 @@ _TRADE = re.compile(
 
 
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+# A discount of half the price or more ("80% off", "70 % rabat", "-90%"): a weak promotion
+# marker, with the word for a sale that names it ("the 80% off sale" is one), but not in a
+# text that asks something ("Is the 50% off sale still on?"). A shop's own sales and a
+# customer's "I saw 30% off at..." stay below it.
+_BIG_DISCOUNT = re.compile(
+    r"(?<![\d.,])(?:-\s?)?[5-9]\d\s?%(?:\s?(?:off|rabat|rabatt|avslag))?"
+    r"(?:\s+(?:sale|discount|offer|deal|rea|udsalg|salg|tilbud|erbjudande))?(?![\w%])")
 
 
 _HOST = re.compile(r"^(?:https?://)?([^/?#:\s]+)")
@@ -245,14 +252,21 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     # the tracking page and a photo while telling what happened is no spammer (P1).
     if links >= 3 and len(_LETTERS.findall(_URL.sub(" ", folded))) < 4:
         return True
-    # A strong promotion word counts twice, a weak one ("buy", "gratis") once, and so
-    # does self-promotion ("follow me", "kolla in min kanal"); in a complaint the weak
-    # ones and the self-promotion are the customer's ("I want my money back", "the sale
-    # price", "see my Instagram for the photos"), and do not count.
+    # A strong promotion word counts twice, a weak one ("buy", "gratis", "80% off")
+    # once, and so does self-promotion ("follow me", "kolla in min kanal"); in a
+    # complaint the weak ones and the self-promotion are the customer's ("I want my
+    # money back", "the sale price", "see my Instagram for the photos"), and do not
+    # count.
     strong = 2 * len(word_pattern("spam_strong").findall(folded))
     score, promo = strong, False
     if not word_pattern("complaint").search(folded):
-        score += len(word_pattern("spam_weak").findall(folded))
+        # the words of a link are not counted: its path often repeats the text ("Is the
+        # sale still on? https://shop.example/sale")
+        words = _URL.sub(" ", folded)
+        discounts = [] if "?" in words else _BIG_DISCOUNT.findall(words)
+        if discounts:
+            words = _BIG_DISCOUNT.sub(" ", words)
+        score += len(word_pattern("spam_weak").findall(words)) + len(discounts)
         promo = bool(word_pattern("spam_promo").search(folded))
         score += 2 * promo
     contact = _CONTACT.search(folded) or (promo and _PLATFORM.search(folded)) \

@@ -216,6 +216,20 @@ def test_personal_attack(text: str) -> None:
         ("Looking for a sugar baby, message me on WhatsApp", True),
         # a customer's "turn off" and "free" with a link is no promotion
         ("Turn off the free shipping banner, it covers https://imgur.example/x", False),
+        # half the price off or more is a weak marker; a sale named twice, a question, a
+        # smaller discount or the words of a link are not counted again
+        ("Cheap Nike shoes 80% off at https://cheap-nikes.example/shop", True),
+        ("Billige Nike sko -70% på https://sko-outlet.example", True),
+        ("Billiga skor 90 % rabatt www.skor-rea.example", True),
+        ("Free shipping and 60% off everything https://outlet.example", True),
+        ("The 80% off sale did not apply at checkout https://nordicshoes.example/cart",
+         False),
+        ("Is the 50% off sale still on? https://nordicshoes.example/sale", False),
+        ("Free shipping and 60% off at https://zalando.example, why not you?", False),
+        ("Cheap shoes, 10% off https://x.example", False),
+        ("I paid 80% of the price and got half the order https://imgur.example/a", False),
+        ("Is the sale still on? https://nordicshoes.example/sale", False),
+        ("Is it free? https://nordicshoes.example/free-shipping", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
