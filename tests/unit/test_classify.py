@@ -1404,6 +1404,17 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Ordren kom aldrig, men I sendte en ny, og den er heller ikke kommet", None,
          "complaint"),
         ("The parcel was late, but then again you never answer", None, "complaint"),
+        # minutes or hours waited; reminders sent on for goods sent back
+        ("I've been waiting 45 minutes in your chat", None, "complaint"),
+        ("Jeg har ventet 40 minutter i telefonkøen", None, "complaint"),
+        ("Jag har väntat två timmar i telefonkön", None, "complaint"),
+        ("Jeg har ventet en time på chatten", None, "complaint"),
+        ("Klarna keeps sending me reminders for shoes I sent back", None, "complaint"),
+        ("You keep sending me emails after I unsubscribed", None, "complaint"),
+        ("Jag har fått en påminnelse från Klarna fast jag har skickat tillbaka skorna", None,
+         "complaint"),
+        ("You can keep sending me the newsletter, I like it", None, "other"),
+        ("I waited 5 minutes and the shoes were ready in store, great", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
