@@ -399,6 +399,25 @@ _TAKEN_BACK = re.compile(r"(?:(?<![\w'’])(?:NOT|INTE|IKKE)|(?:\.{2,}|…)\s*(?
                          r"[\s!.]*$", re.MULTILINE)
 
 
+# One size ordered and another received ("I ordered size 42 and got 44", "Jeg bestilte
+# str. 38 og fik 39", "Beställde 38, fick 40", "Ordered size 7.5, got an 8"): a complaint
+# with no complaint word in it. A size is named so or has two digits: "I bought 2 and
+# got 1 free" tells of no size.
+_SIZE = (r"(?:(?:a|an|the|en|et|ett)\s+)?(?:(?:size|str|strl|stl|storlek|størrelse|"
+         r"størrelsen|storleken)\.?\s*\d{1,2}|\d{2})(?:[.,]5)?(?!\d|%|[.,]\d)")
+_SIZES_MIXED = re.compile(
+    rf"(?<![\w'’])(?:ordered|bought|bestilte|bestilt|bestillede|beställde|beställt|købte|"
+    rf"köpte|kjøpte)\s+({_SIZE})[^.!?\n\d]{{0,30}}?(?<![\w'’])(?:got|received|fik|fick|"
+    rf"fikk|fået|fått|modtog|mottok|fekk)\s+({_SIZE})")
+_NUMBER = re.compile(r"\d+(?:[.,]5)?")
+
+
+def _sizes_mixed(folded: str) -> bool:
+    def size(said: str) -> str:
+        return _NUMBER.search(said).group().replace(",", ".")  # type: ignore[union-attr]
+    return any(size(m.group(1)) != size(m.group(2)) for m in _SIZES_MIXED.finditer(folded))
+
+
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn
 def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
     """(complaint, praise) markers present, the folded text without its complaints,
@@ -428,7 +447,7 @@ def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
             denied.append(m.span())  # "not late at all", "inte skadad": fine
         else:
             spans.append(m.span())
-    complaint, rest = bool(spans), _cut(folded, spans + denied)
+    complaint, rest = bool(spans) or _sizes_mixed(folded), _cut(folded, spans + denied)
     praise = praise or bool(denied)
     praised = []
     for m in word_pattern("praise", plain=plain).finditer(rest):

@@ -1415,6 +1415,22 @@ def test_classify_uses_prior_language_then_default() -> None:
          "complaint"),
         ("You can keep sending me the newsletter, I like it", None, "other"),
         ("I waited 5 minutes and the shoes were ready in store, great", None, "praise"),
+        # one size ordered, another received; a count, a day or the same size is no case
+        ("I ordered size 42 and got 44", None, "complaint"),
+        ("I ordered a 38 but received a 39", None, "complaint"),
+        ("Jeg bestilte str. 38 og fik 39", None, "complaint"),
+        ("Beställde storlek 38, fick 40", None, "complaint"),
+        ("Jeg bestilte 38 og fikk 40", None, "complaint"),
+        ("I ordered 42 and got 42, perfect fit", None, "praise"),
+        ("I ordered size 42 and got them in 2 days, love them", None, "praise"),
+        ("I bought 2 and got 1 free", None, "other"),
+        ("I ordered on the 3rd and got it on the 5th", None, "other"),
+        ("Ordered size 7,5 and got 7.5", None, "other"),
+        # broke, snapped, cracked
+        ("Hælen knækkede anden gang jeg havde dem på", None, "complaint"),
+        ("Klacken gick av andra gången jag hade dem", None, "complaint"),
+        ("Hælen knakk andre gang jeg brukte dem", None, "complaint"),
+        ("The strap snapped on day two", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
