@@ -1431,6 +1431,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Klacken gick av andra gången jag hade dem", None, "complaint"),
         ("Hælen knakk andre gang jeg brukte dem", None, "complaint"),
         ("The strap snapped on day two", None, "complaint"),
+        # so glad; kind staff; a crushed box
+        ("Har lige fået mine nye støvler, så glad!", None, "praise"),
+        ("Fick precis mina nya kängor, så glad!", None, "praise"),
+        ("Jeg ble så glad", None, "praise"),
+        ("Tak til Mette i kundeservice, hun var så sød", None, "praise"),
+        ("Takk til Kari, hun var så søt", None, "praise"),
+        ("Jag är inte så glad över förseningen", None, "complaint"),
+        ("Skoene er perfekte, men kassen var mast", None, "complaint"),
+        ("Skorna är perfekta men kartongen var mosad", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
