@@ -1440,6 +1440,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jag är inte så glad över förseningen", None, "complaint"),
         ("Skoene er perfekte, men kassen var mast", None, "complaint"),
         ("Skorna är perfekta men kartongen var mosad", None, "complaint"),
+        # tracking that has not moved
+        ("@NordicShoes my order #12345 hasn't moved in tracking for 6 days", None,
+         "complaint"),
+        ("@NordicShoes ordre 12345 har ikke rørt sig i 6 dage", None, "complaint"),
+        ("Paketet har inte rört sig på en vecka", None, "complaint"),
+        ("Pakken har ikke rørt seg siden mandag", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
