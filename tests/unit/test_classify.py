@@ -1446,6 +1446,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("@NordicShoes ordre 12345 har ikke rørt sig i 6 dage", None, "complaint"),
         ("Paketet har inte rört sig på en vecka", None, "complaint"),
         ("Pakken har ikke rørt seg siden mandag", None, "complaint"),
+        # insoles that come out, material peeling
+        ("The insoles are coming out after one week", None, "complaint"),
+        ("Indlægssålen falder ud", None, "complaint"),
+        ("Innersulan åker ur hela tiden", None, "complaint"),
+        ("The material started peeling after a month", None, "complaint"),
+        ("Materialet er begyndt at skalle af", None, "complaint"),
+        ("Materialet har börjat flagna", None, "complaint"),
+        ("Materialet har begynt å flasse", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
