@@ -1454,6 +1454,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Materialet er begyndt at skalle af", None, "complaint"),
         ("Materialet har börjat flagna", None, "complaint"),
         ("Materialet har begynt å flasse", None, "complaint"),
+        # weeks and nothing, another week of waiting, gone again (said with sarcasm)
+        ("Wow, just wow. Three weeks and nothing", None, "complaint"),
+        ("Cool, another week of waiting", None, "complaint"),
+        ("Toppen, nu har paketet försvunnit igen", None, "complaint"),
+        ("Tre uger og intet svar", None, "complaint"),
+        ("Another week of great hikes in these boots!", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
