@@ -1460,6 +1460,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Toppen, nu har paketet försvunnit igen", None, "complaint"),
         ("Tre uger og intet svar", None, "complaint"),
         ("Another week of great hikes in these boots!", None, "praise"),
+        # a fault in the goods; the customer's own slip is a question
+        ("Hej. Jeg har fået et par sko med en fejl i syningen. Hvad gør jeg?", None,
+         "complaint"),
+        ("Det är fel på ena skon", None, "complaint"),
+        ("Det er feil på glidelåsen", None, "complaint"),
+        ("Fel på fakturan", None, "complaint"),
+        ("Is there a manufacturing defect in this batch?", None, "complaint"),
+        ("Jag skrev fel på adressen, kan ni ändra?", None, "question"),
+        ("Jeg skrev feil på adressen, kan dere endre den?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
