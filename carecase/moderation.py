@@ -285,11 +285,13 @@ _ID_WORD = re.compile(
 
 
 # A bank account number, named as one: "kontonummer 1234.56.78903", "reg.nr. 1234
-# kontonr. 0001234567", "clearing 8327-9 konto 123 456 789-0". Only Norway's numbers
+# kontonr. 0001234567", "clearing 8327-9 konto 123 456 789-0", Swedbank's "8327-9, 123
+# 456 789-0" (a comma after the clearing number). Only Norway's numbers
 # carry a check digit, so the name must come just before; eight digits at least.
 _ACCOUNT = re.compile(
     r"\b(?:(?:bank)?konto(?:nummer|nr|\s+nr)?|account(?:\s+(?:number|no))?|reg\.?\s*nr|"
-    r"clearing(?:nummer|nr)?)\W{0,3}(?:(?:är|er|is)\W{1,3})?(\d[\d .-]{6,30}\d)",
+    r"clearing(?:nummer|nr)?)\W{0,3}(?:(?:är|er|is)\W{1,3})?"
+    r"(\d{4}(?:-\d)?,\s?\d[\d .-]{4,24}\d|\d[\d .-]{6,30}\d)",
     re.IGNORECASE)
 _DATE = re.compile(r"(?<!\d)(?:\d{4}-\d\d-\d\d|\d\d?\.\d\d?\.\d{4})(?!\d)")
 

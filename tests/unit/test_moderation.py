@@ -380,7 +380,11 @@ def test_account_patterns_are_house_rules() -> None:
         ("Sätt in pengarna på clearing 8327-9 konto 123 456 789-0", True),
         ("Mitt kontonummer är 8327-9 1234567", True),
         ("Please refund to account number 12345678", True),
-        # not named, too short, or a date
+        # Swedbank's way, a comma after the clearing number
+        ("Mitt kontonummer är 8327-9, 123 456 789-0", True),
+        ("Konto 8105, 9 243 567-8", True),
+        # not named, too short, or a date; numbers listed with commas are not one
+        ("Account 1234, 5678 and 9012 were all charged", False),
         ("Sporingsnummer 370713451234567890 viser ingenting", False),
         ("Jeg har ikke fået mine penge på min konto endnu", False),
         ("Logga in på kontot med kundnummer 12345", False),
