@@ -1469,6 +1469,27 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Is there a manufacturing defect in this batch?", None, "complaint"),
         ("Jag skrev fel på adressen, kan ni ändra?", None, "question"),
         ("Jeg skrev feil på adressen, kan dere endre den?", None, "question"),
+        # the customer's own slip is no complaint: what they ask is answered
+        ("Hi! Could you please cancel my order 10456? I ordered the wrong size by mistake.",
+         None, "question"),
+        ("Jeg bestilte den forkerte størrelse, kan jeg bytte?", None, "question"),
+        ("Jag beställde fel storlek, kan jag byta?", None, "question"),
+        ("Jeg bestilte feil størrelse. Kan jeg bytte?", None, "question"),
+        ("Jeg er en idiot, jeg bestilte feil størrelse", None, "other"),
+        ("I ordered the wrong size because your size chart is wrong", None, "complaint"),
+        ("I ordered the wrong size and you sent me the wrong colour too", None,
+         "complaint"),
+        # someone else's parcel, dirty or stained goods, no receipt
+        ("Jeg har modtaget en andens pakke", None, "complaint"),
+        ("The shoes I received are used, there is dirt on the soles", None, "complaint"),
+        ("They arrived dirty and stained", None, "complaint"),
+        ("Skoene kom beskidte", None, "complaint"),
+        ("Skorna kom smutsiga", None, "complaint"),
+        ("Mockaskorna är fläckiga efter första regnet", None, "complaint"),
+        ("Der var ingen kvittering i pakken", None, "complaint"),
+        ("Det låg inget kvitto i paketet", None, "complaint"),
+        ("My boots were dirty after the hike but cleaned up great", None, "praise"),
+        ("The suede hasn't stained at all, great", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
