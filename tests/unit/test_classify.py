@@ -102,6 +102,8 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     ("Skoene er fine, men emballagen var ikke så god", "da"),  # was read as Bokmål
     ("Jeg har lige fået pakken, men der er nogle fejl", "da"),
     ("Det var sånn passe, feilen var deres", "nb"),
+    # "bruge" Danish, "bruke" Norwegian
+    ("Jeg skal bruge skoene til et bryllup på lørdag, kan de nå frem?", "da"),
 ])
 def test_languages_split_by_lingua_are_told_by_their_words(text: str, language: str) -> None:
     assert detect_language(text, fallback="sv") == language
@@ -1490,6 +1492,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Det låg inget kvitto i paketet", None, "complaint"),
         ("My boots were dirty after the hike but cleaned up great", None, "praise"),
         ("The suede hasn't stained at all, great", None, "praise"),
+        # waterproof said, soaked feet had; no wet feet is praise
+        ("The boots said waterproof but my feet got soaked on day one", None,
+         "complaint"),
+        ("Støvlerne skulle være vandtætte, men jeg fik våde fødder", None, "complaint"),
+        ("Kängorna skulle vara vattentäta men jag blev blöt om fötterna", None,
+         "complaint"),
+        ("Støvlene skulle være vanntette, men jeg ble våt på beina", None, "complaint"),
+        ("Ingen våde fødder selv i regnvejr!", None, "praise"),
+        ("Inga blöta fötter trots regnet", None, "praise"),
+        ("I got soaked by the rain but the boots kept my feet dry", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
