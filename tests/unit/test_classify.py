@@ -1502,6 +1502,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Ingen våde fødder selv i regnvejr!", None, "praise"),
         ("Inga blöta fötter trots regnet", None, "praise"),
         ("I got soaked by the rain but the boots kept my feet dry", None, "other"),
+        # free shipping said, a fee charged
+        ("Your Instagram post says free shipping but checkout charges 49 kr", None,
+         "complaint"),
+        ("I jeres opslag står der gratis fragt, men jeg blev opkrævet 39 kr", None,
+         "complaint"),
+        ("Gratis fragt, men kun over 500 kr?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
