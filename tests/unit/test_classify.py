@@ -172,6 +172,19 @@ def test_a_good_rating_over_words_that_complain_is_praise_with_reservations() ->
     assert not classify(replace(mixed, rating=None), Rules()).reservations  # a complaint
 
 
+@pytest.mark.parametrize(("text", "reservations"), [
+    ("Great shoes, delivery a bit slow", True),
+    ("Perfect! Though the box was a bit damaged", True),
+    ("A bit pricey but worth every penny", False),
+    ("Lidt dyre, men det er de værd", False),
+    ("Took a week but worth the wait", True),
+])
+def test_what_a_good_review_says_could_be_better_is_heard(text: str,
+                                                           reservations: bool) -> None:
+    cls = classify(replace(message(text), rating=5), Rules())
+    assert cls.kind == "praise" and cls.reservations is reservations
+
+
 def test_german_is_named_so_that_an_agent_reads_it() -> None:
     text = "Mein Paket ist immer noch nicht angekommen und niemand antwortet mir."
     assert detect_language(text, fallback="sv") == "de"
@@ -1508,6 +1521,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("I jeres opslag står der gratis fragt, men jeg blev opkrævet 39 kr", None,
          "complaint"),
         ("Gratis fragt, men kun over 500 kr?", None, "question"),
+        # a week for delivery, a bit slow, sizing off, a bit dear; dear but worth it
+        ("Fine, but delivery took a week", 3, "complaint"),
+        ("Greie sko, men litt dyre", 3, "complaint"),
+        ("Good quality but the sizing is off", 3, "complaint"),
+        ("Lite dyra men de är värda varenda krona", 3, "praise"),
+        ("Litt dyre, men verdt det", None, "praise"),
+        ("Litt dyre, men ikke verdt det", None, "complaint"),
+        ("Lidt dyre, men det er de ikke værd", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
