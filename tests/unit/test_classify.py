@@ -1529,6 +1529,11 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Litt dyre, men verdt det", None, "praise"),
         ("Litt dyre, men ikke verdt det", None, "complaint"),
         ("Lidt dyre, men det er de ikke værd", None, "complaint"),
+        # word asked for when it is back
+        ("Giv besked når str 40 er tilbage", None, "question"),
+        ("Gi beskjed når str 40 er tilbake", None, "question"),
+        ("Säg till när storlek 40 är tillbaka", None, "question"),
+        ("Tak fordi I gav besked om forsinkelsen, super service", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
