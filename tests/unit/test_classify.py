@@ -1534,6 +1534,18 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Gi beskjed når str 40 er tilbake", None, "question"),
         ("Säg till när storlek 40 är tillbaka", None, "question"),
         ("Tak fordi I gav besked om forsinkelsen, super service", None, "praise"),
+        # the worst purchase; ordering again, or not
+        ("Værste køb nogensinde", None, "complaint"),
+        ("Verste kjøpet noensinne", None, "complaint"),
+        ("Bestiller helt sikkert igen", None, "praise"),
+        ("Kommer definitivt att beställa igen", None, "praise"),
+        ("Kommer definitivt til å bestille igjen", None, "praise"),
+        ("Jeg bestiller ikke igen", None, "complaint"),
+        ("Jag beställer inte igen", None, "complaint"),
+        ("Jeg kommer ikke til å bestille igjen", None, "complaint"),
+        ("Jeg kommer ikke til at bestille igen", None, "complaint"),
+        ("Jag kommer inte att beställa igen", None, "complaint"),
+        ("Jeg bestiller dem igen i en anden størrelse", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
