@@ -178,6 +178,8 @@ def test_a_good_rating_over_words_that_complain_is_praise_with_reservations() ->
     ("A bit pricey but worth every penny", False),
     ("Lidt dyre, men det er de værd", False),
     ("Took a week but worth the wait", True),
+    ("Bestilte et par vinterstøvler. De kom etter to dager og var godt pakket. Eneste "
+     "minus: lissene er litt korte.", True),
 ])
 def test_what_a_good_review_says_could_be_better_is_heard(text: str,
                                                            reservations: bool) -> None:
@@ -1546,6 +1548,20 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg kommer ikke til at bestille igen", None, "complaint"),
         ("Jag kommer inte att beställa igen", None, "complaint"),
         ("Jeg bestiller dem igen i en anden størrelse", None, "other"),
+        # never answered, in the past tense; well packed, true to size; the one minus
+        ("Snabb leverans men kundtjänst svarade aldrig på min fråga om storlekar", None,
+         "complaint"),
+        ("Hurtig levering, men kundeservice svarede aldrig", None, "complaint"),
+        ("Rask levering, men kundeservice svarte aldri", None, "complaint"),
+        ("Well packed and true to size, thanks!", None, "praise"),
+        ("Godt pakket og passer til størrelsen", None, "praise"),
+        ("Väl packade och passformen stämmer", None, "praise"),
+        ("Not true to size, way too small", None, "complaint"),
+        ("Ordered a pair of winter boots. They arrived in two days, well packed. The fit is "
+         "true to size and they're warm. Only minus: the laces are a bit short.", 4, "praise"),
+        ("Beställde ett par vinterkängor. De kom efter två dagar och var väl packade. "
+         "Passformen stämmer och de är varma. Enda minus: skosnörena är lite korta.", None,
+         "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
