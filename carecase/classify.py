@@ -465,9 +465,12 @@ def _requested(rest: str, praised: Sequence[tuple[int, int]], plain: bool) -> bo
     """Whether ``rest`` (see _markers) asks for care outside what is praised: not a
     request inside praise ("Nem at returnere" asks for nothing), nor one that runs into
     it, but one that holds praise ("I would be grateful for a quick reply", "Jeg ville
-    være glad for et svar")."""
+    være glad for et svar"); in a message that praises, not one a negation denies
+    ("Elsker skoene, vil ikke bytte dem for noget"; "Don't call me, e-mail me" asks)."""
     for m in word_pattern("request", plain=plain).finditer(rest):
         start, end = m.span()
+        if praised and _negated(rest, start, end):
+            continue  # "Elsker dem, vil ikke bytte dem for noget"; "Don't call me" asks
         if all(end <= s or e <= start or (start <= s and e <= end) for s, e in praised):
             return True
     return False

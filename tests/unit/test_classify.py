@@ -1562,6 +1562,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Beställde ett par vinterkängor. De kom efter två dagar och var väl packade. "
          "Passformen stämmer och de är varma. Enda minus: skosnörena är lite korta.", None,
          "complaint"),
+        # an exchange wished for; one denied in praise asks for nothing
+        ("Jeg vil gerne bytte mine sko", None, "question"),
+        ("Jeg vil gjerne bytte skoene mine", None, "question"),
+        ("Jag vill byta mina skor", None, "question"),
+        ("Elsker skoene, vil ikke bytte dem for noget", None, "praise"),
+        ("I would never exchange them, they are perfect", None, "praise"),
+        ("Please don't call me, send an email instead", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
