@@ -1399,6 +1399,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Fick fel färg men ni skickade en ny direkt, toppen", None, "praise"),
         ("Fikk feil størrelse, men byttet gikk kjapt og greit", None, "praise"),
         ("Pakken var forsinket, men det ble løst samme dag", None, "praise"),
+        ("The parcel was late, but it all worked out in the end", None, "praise"),
+        ("Var lite orolig när paketet var försenat, men det löste sig", None, "praise"),
+        ("Var lidt sur over forsinkelsen, men det løste sig", None, "praise"),
+        ("The parcel was late but it never worked out", None, "complaint"),
         # not put right, or put right only in words, or by someone else, or something
         # else still wrong
         ("The parcel was late but customer service never fixed it", None, "complaint"),
