@@ -246,8 +246,33 @@ def sends_elsewhere(text: str, own_domains: frozenset[str] = frozenset()) -> boo
                 or _REACH.search(folded))
 
 
+_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _address(folded: str, own_domains: frozenset[str]) -> bool:
+    """Whether ``folded`` gives an e-mail address not at one of our domains: where a
+    scammer speaking as our support asks to be written to."""
+    return any(not _ours(m.group(1), own_domains) for m in _ADDRESS.finditer(folded))
+
+
+# The reader asked for their card, bank or log-in details: a customer writes of "my card
+# details", a scammer speaking as our support of "your" ("vi behöver dina kortuppgifter
+# för återbetalningen, skriv till ...@gmail.com").
+_ASKS_DETAILS = re.compile(
+    r"\b(?:your|dina|dine|ditt|dit)\s+(?:(?:credit\s+|debit\s+|bank\s*)?card|bank|log-?in|"
+    r"account)\s*(?:details|number|info\w*)"
+    r"|\b(?:dina|dine)\s+(?:kort|bank|inlognings?|inloggnings?|login)-?(?:uppgifter|"
+    r"oplysninger|opplysninger|detaljer|informasjon|information)"
+    r"|\b(?:ditt|dit)\s+(?:kort|konto)nummer")
+
+
 def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     links = _links(folded, own_domains)
+    # Phishing: the reader's details asked for, and somewhere else to give them
+    if _ASKS_DETAILS.search(folded) and (links or _CONTACT.search(folded)
+                                         or _REACH.search(folded)
+                                         or _address(folded, own_domains)):
+        return True
     # A dump of links with hardly a word around them; a customer who links the order,
     # the tracking page and a photo while telling what happened is no spammer (P1).
     if links >= 3 and len(_LETTERS.findall(_URL.sub(" ", folded))) < 4:

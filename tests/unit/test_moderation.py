@@ -230,6 +230,29 @@ def test_personal_attack(text: str) -> None:
         ("I paid 80% of the price and got half the order https://imgur.example/a", False),
         ("Is the sale still on? https://nordicshoes.example/sale", False),
         ("Is it free? https://nordicshoes.example/free-shipping", False),
+        # search-engine offers, the page-will-be-deleted phishing, prizes
+        ("Hi, I'm an SEO expert and can get your website to rank #1 on Google. Contact me "
+         "on WhatsApp", True),
+        ("Your page has violated our community standards, verify here "
+         "https://fb-support-verify.example", True),
+        ("Meta Support: your page will be deleted in 24 hours, appeal at "
+         "https://meta-appeal.example", True),
+        ("Congratulations! You have been selected to win an iPhone, click "
+         "https://win.example", True),
+        # the reader's card or bank details asked for, and somewhere to send them, an
+        # e-mail address included; a customer's own details and address are no spam
+        ("Hej, vi på Nordic Shoes Support behöver dina kortuppgifter för återbetalning, "
+         "skriv till nordicshoes.support@gmail.example", True),
+        ("Hi from Nordic Shoes support, please send your card number to "
+         "refunds@nordic-help.example", True),
+        ("Vi i kundeservice mangler dine kortoplysninger, send dem til "
+         "kundeservice@nordicsko-dk.example", True),
+        ("Why do you need my card details? Email me at anna@gmail.example", False),
+        ("I typed my card number and your checkout crashed, mail me at anna@gmail.example",
+         False),
+        ("Our customer service at work is better than yours, write to me at "
+         "anna@gmail.example", False),
+        ("Never give your card details to anyone, scammers are everywhere", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
@@ -243,6 +266,9 @@ def test_spam(text: str, spam: bool) -> None:
     ("Gratis frakt? Billiga skor men https://shop.nordicshoes.example", False),
     ("Köp billiga skor här www.fake-nordicshoes.example", True),
     ("Buy cheap followers https://nordicshoes.example.evil.example/x", True),
+    # an address of ours is where a customer may well be sent
+    ("Send your card number to refunds@nordicshoes.example", False),
+    ("Send your card number to refunds@nordicshoes.example.evil.example", True),
 ])
 def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
     rules = Rules(own_domains=frozenset({"nordicshoes.example"}))
