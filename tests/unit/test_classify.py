@@ -1573,6 +1573,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Elsker skoene, vil ikke bytte dem for noget", None, "praise"),
         ("I would never exchange them, they are perfect", None, "praise"),
         ("Please don't call me, send an email instead", None, "question"),
+        # an order stuck in one status
+        ("Min ordre har stået som \"under behandling\" i en uge", None, "complaint"),
+        ("Min order har stått som \"behandlas\" i en vecka", None, "complaint"),
+        ("Ordren min har stått som \"under behandling\" i en uke", None, "complaint"),
+        ("My refund has been pending for two weeks", None, "complaint"),
+        ("Stuck on processing since Monday", None, "complaint"),
+        ("Is my order still processing?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
