@@ -1580,6 +1580,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("My refund has been pending for two weeks", None, "complaint"),
         ("Stuck on processing since Monday", None, "complaint"),
         ("Is my order still processing?", None, "question"),
+        # friendly service, all as expected, all good
+        ("Fast and friendly service", None, "praise"),
+        ("Snabb och trevlig service", None, "praise"),
+        ("Rask og hyggelig service", None, "praise"),
+        ("Everything as expected", None, "praise"),
+        ("Allt som förväntat", None, "praise"),
+        ("Nothing to add, all good", None, "praise"),
+        ("Not all good, the box was wet", None, "complaint"),
+        ("Ikke alt som forventet, farven er forkert", None, "complaint"),
+        ("Is all good with my order?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
