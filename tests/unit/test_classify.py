@@ -104,6 +104,8 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     ("Det var sånn passe, feilen var deres", "nb"),
     # "bruge" Danish, "bruke" Norwegian
     ("Jeg skal bruge skoene til et bryllup på lørdag, kan de nå frem?", "da"),
+    ("Jeg kan ikke logge ind", "da"),  # "ind" Danish, "inn" Norwegian
+    ("Betalingen feilet", "nb"),  # was read as Swedish
 ])
 def test_languages_split_by_lingua_are_told_by_their_words(text: str, language: str) -> None:
     assert detect_language(text, fallback="sv") == language
@@ -1590,6 +1592,10 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Not all good, the box was wet", None, "complaint"),
         ("Ikke alt som forventet, farven er forkert", None, "complaint"),
         ("Is all good with my order?", None, "question"),
+        # a payment that failed; never failed
+        ("Betalingen fejlede", None, "complaint"),
+        ("Betalingen feilet", None, "complaint"),
+        ("Levering har aldrig fejlet, super", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
