@@ -1596,6 +1596,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Betalingen fejlede", None, "complaint"),
         ("Betalingen feilet", None, "complaint"),
         ("Levering har aldrig fejlet, super", None, "praise"),
+        # thanks shortened; an answer asked for soon
+        ("Thx for the help today!", None, "praise"),
+        ("Can you send a new label? Thx in advance", None, "question"),
+        ("thx for nothing", None, "complaint"),
+        ("svara snarast", None, "question"),
+        ("svar snarest", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
