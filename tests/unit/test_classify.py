@@ -1602,6 +1602,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("thx for nothing", None, "complaint"),
         ("svara snarast", None, "question"),
         ("svar snarest", None, "question"),
+        # canned answers, mails no one reads, contact promised and never made
+        ("The chat just says someone will contact me but nobody ever does", None,
+         "complaint"),
+        ("I keep getting the same copy-paste answer", None, "complaint"),
+        ("Jag får bara standardsvar", None, "complaint"),
+        ("Ingen læser tilsyneladende mine mails", None, "complaint"),
+        ("Ingen verkar läsa mina mejl", None, "complaint"),
+        ("Det virker som ingen leser e-postene mine", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
