@@ -106,6 +106,7 @@ def test_detects_scandinavian_and_english(language: str, text: str) -> None:
     ("Jeg skal bruge skoene til et bryllup på lørdag, kan de nå frem?", "da"),
     ("Jeg kan ikke logge ind", "da"),  # "ind" Danish, "inn" Norwegian
     ("Betalingen feilet", "nb"),  # was read as Swedish
+    ("Min kone er vild med sine nye sko", "da"),
 ])
 def test_languages_split_by_lingua_are_told_by_their_words(text: str, language: str) -> None:
     assert detect_language(text, fallback="sv") == language
@@ -1610,6 +1611,12 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Ingen læser tilsyneladende mine mails", None, "complaint"),
         ("Ingen verkar läsa mina mejl", None, "complaint"),
         ("Det virker som ingen leser e-postene mine", None, "complaint"),
+        # loved by the one they were for, worn every day
+        ("My wife loves her new shoes", None, "praise"),
+        ("Min kone er vild med sine nye sko", None, "praise"),
+        ("Bought these for my son, he wears them every day", None, "praise"),
+        ("Kjøpte dem til sønnen min, han bruker dem hver dag", None, "praise"),
+        ("My daughter loves them but the zip broke", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
