@@ -1617,6 +1617,14 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Bought these for my son, he wears them every day", None, "praise"),
         ("Kjøpte dem til sønnen min, han bruker dem hver dag", None, "praise"),
         ("My daughter loves them but the zip broke", None, "complaint"),
+        # a return we say never came, a return charged though it was to be free
+        ("I sent the return but you say you never got it", None, "complaint"),
+        ("I siger I ikke har modtaget min retur, men den er leveret ifølge GLS", None,
+         "complaint"),
+        ("You charged me for the return even though it should be free", None,
+         "complaint"),
+        ("Det skulle være gratis at returnere, men jeg betalte 49 kr", None, "complaint"),
+        ("Is it true that returns should be free?", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
