@@ -152,7 +152,10 @@ _NOT_NAMES = frozenset(
 def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     insult = word_pattern("insults").pattern
     targeted = re.compile(
-        rf"\b(?:you|u|ya|du|din|dit|dine|ditt|dina|your|dere|ni)\s+(?:\w+\s+){{0,2}}{insult}"
+        # not what someone has ("Ni har en prick på skorna": a spot, in Swedish), nor
+        # Danish "taber" as the verb ("Du taber ikke noget ved at prøve")
+        rf"\b(?:(?:you|u|ya|du|dere|ni)\s+(?!taber\b)|(?:din|dit|dine|ditt|dina|your)\s+)"
+        rf"(?!(?:have|has|had|har|hade|havde|hadde)\b)(?:\w+\s+){{0,2}}{insult}"
         rf"|\b(?:you|u|du|dere|ni)(?:\s+(?:guys|people|lot|all|alle|allihop))?\s*{_BE}"
         rf"\s+{_GAP}{insult}"
         rf"|\bi\s+er\s+{_GAP}{insult}"  # Danish plural "I er nogle idioter"

@@ -55,6 +55,10 @@ def reasons(text: str) -> tuple[str, ...]:
         "Whoever designed this box is a genius",
         "I felt a prick in my heel, there is a nail in the sole",
         "The zip gives a jerk and stops halfway",
+        # "prick" a spot in Swedish, "taber" the Danish verb (loses)
+        "Ni har en prick på skorna",
+        "Du taber ikke noget ved at prøve",
+        "Du taber penge på det, og jeg taber tålmodigheden",
         "",
     ],
 )
@@ -159,6 +163,9 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Du är en subba",
         "Kjerringa på telefonen la på",
         "Du ar en javla idiot",  # "är" typed without its dots
+        "Hold kæft din taber, jeg vil have mine penge",
+        "Du er en taber",
+        "You absolute prick",
     ],
 )
 def test_personal_attack(text: str) -> None:
