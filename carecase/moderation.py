@@ -269,6 +269,9 @@ _ASKS_DETAILS = re.compile(
     r"|\b(?:ditt|dit)\s+(?:kort|konto)nummer")
 
 
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|my|me|jeg|jag|mig|meg|eg|min|mitt|mine|mina)\b")
+
+
 def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     links = _links(folded, own_domains)
     # Phishing: the reader's details asked for, and somewhere else to give them
@@ -284,7 +287,7 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     # once, and so does self-promotion ("follow me", "kolla in min kanal"); in a
     # complaint the weak ones and the self-promotion are the customer's ("I want my
     # money back", "the sale price", "see my Instagram for the photos"), and do not
-    # count.
+    # count, nor in a customer's question about themself.
     strong = 2 * len(word_pattern("spam_strong").findall(folded))
     score, promo = strong, False
     if not word_pattern("complaint").search(folded):
@@ -294,7 +297,9 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
         discounts = [] if "?" in words else _BIG_DISCOUNT.findall(words)
         if discounts:
             words = _BIG_DISCOUNT.sub(" ", words)
-        score += len(word_pattern("spam_weak").findall(words)) + len(discounts)
+        # nor in a customer's question about themself ("Did I win the giveaway?")
+        if not ("?" in words and _FIRST_PERSON.search(words)):
+            score += len(word_pattern("spam_weak").findall(words)) + len(discounts)
         promo = bool(word_pattern("spam_promo").search(folded))
         score += 2 * promo
     contact = _CONTACT.search(folded) or (promo and _PLATFORM.search(folded)) \

@@ -276,6 +276,21 @@ def test_personal_attack(text: str) -> None:
         ("Our customer service at work is better than yours, write to me at "
          "anna@gmail.example", False),
         ("Never give your card details to anyone, scammers are everywhere", False),
+        # words a customer uses too, with a link to a photo or a post: weak markers, not
+        # counted in a complaint or in a customer's question about themself
+        ("I entered your giveaway https://instagram.com/p/abc123 but never heard back",
+         False),
+        ("Did I win the giveaway? https://www.instagram.com/p/xyz", False),
+        ("Are these replicas? The logo looks off, see https://imgur.com/a/xyz", False),
+        ("My followers on Instagram loved them https://instagram.com/p/1", False),
+        ("I saw these on a dating show https://youtube.com/watch?v=1", False),
+        ("Click here for the photo of the damage: https://imgur.com/a/abc", False),
+        ("Can I buy these cheap anywhere? https://zalando.example/x", False),
+        ("Buy cheap followers https://growfast.example", True),
+        ("Need cheap followers? https://growfast.example", True),
+        ("Replica Rolex watches cheap https://rolex-rep.example", True),
+        ("Giveaway! Click here https://win.example", True),
+        ("Hot dating in your area, click here https://date.example", True),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
