@@ -272,8 +272,20 @@ _ASKS_DETAILS = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|my|me|jeg|jag|mig|meg|eg|min|mitt|mine|mina)\b")
 
 
+# A customer reporting a scam they were sent ("Is this a scam? <screenshot>", "Watch
+# out, this fake page is not you: <link>", "Er det svindel?") passes its words on.
+_SCAM_REPORT = re.compile(
+    r"\b(?:scam\w*|phishing|fake|svindel|svindl\w*|bedrägeri\w*|bedrag\w*|bluff\w*|"
+    r"falsk\w*|fupp|fup)\b"
+    r"|\bis (?:this|that|it)(?: \w+)? (?:really )?(?:you|real|legit|genuine|official)\b"
+    r"|\b(?:er|är) (?:det|den|denne|dette|detta) (?:virkelig |verkligen |virkelig )?"
+    r"(?:jer|ni|dere|ekte|äkta|ægte)\b")
+
+
 def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     links = _links(folded, own_domains)
+    if _SCAM_REPORT.search(_URL.sub(" ", folded)) and not _CONTACT.search(folded):
+        return False
     # Phishing: the reader's details asked for, and somewhere else to give them
     if _ASKS_DETAILS.search(folded) and (links or _CONTACT.search(folded)
                                          or _REACH.search(folded)
@@ -288,18 +300,19 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     # complaint the weak ones and the self-promotion are the customer's ("I want my
     # money back", "the sale price", "see my Instagram for the photos"), and do not
     # count, nor in a customer's question about themself.
-    strong = 2 * len(word_pattern("spam_strong").findall(folded))
+    # the words of a link are not counted: its path often repeats the text ("Is the
+    # sale still on? https://shop.example/sale")
+    words = _URL.sub(" ", folded)
+    # a customer's question about themself ("I got a mail saying I have won, is it
+    # you?"): a strong word counts as a weak one, and a weak one not at all
+    asking = "?" in words and bool(_FIRST_PERSON.search(words))
+    strong = (1 if asking else 2) * len(word_pattern("spam_strong").findall(folded))
     score, promo = strong, False
-    if not word_pattern("complaint").search(folded):
-        # the words of a link are not counted: its path often repeats the text ("Is the
-        # sale still on? https://shop.example/sale")
-        words = _URL.sub(" ", folded)
+    if not asking and not word_pattern("complaint").search(folded):
         discounts = [] if "?" in words else _BIG_DISCOUNT.findall(words)
         if discounts:
             words = _BIG_DISCOUNT.sub(" ", words)
-        # nor in a customer's question about themself ("Did I win the giveaway?")
-        if not ("?" in words and _FIRST_PERSON.search(words)):
-            score += len(word_pattern("spam_weak").findall(words)) + len(discounts)
+        score += len(word_pattern("spam_weak").findall(words)) + len(discounts)
         promo = bool(word_pattern("spam_promo").search(folded))
         score += 2 * promo
     contact = _CONTACT.search(folded) or (promo and _PLATFORM.search(folded)) \

@@ -291,6 +291,19 @@ def test_personal_attack(text: str) -> None:
         ("Replica Rolex watches cheap https://rolex-rep.example", True),
         ("Giveaway! Click here https://win.example", True),
         ("Hot dating in your area, click here https://date.example", True),
+        # a customer reporting a scam passes its words on; a screenshot of a button
+        ("I got a mail saying you have won a gift card, is this a scam? "
+         "https://imgur.com/a/x", False),
+        ("Is this page really you? It says claim your prize "
+         "https://nordic-shoes-prize.example", False),
+        ("Watch out, this fake page is not Nordic Shoes: https://nordicshoes-sale.example",
+         False),
+        ("Jeg fik en sms om at jeg har vundet, er det svindel? https://imgur.com/a/y", False),
+        ("The buy now button does nothing, screenshot https://imgur.com/a/z", False),
+        ("The limited offer code doesn't work https://imgur.com/a/w", False),
+        ("Not a scam! Message me on WhatsApp to earn money", True),
+        ("Buy now! Cheap Ray-Ban https://rb.example", True),
+        ("Limited offer! Cheap shoes https://cheap.example", True),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
