@@ -14,7 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
-from stdnum import iban, luhn
+from stdnum import ean, iban, luhn
 from stdnum.dk import cpr
 from stdnum.no import fodselsnummer
 from stdnum.se import personnummer
@@ -362,9 +362,18 @@ def _card_brand_ok(d: str) -> bool:
 
 
 # A payment reference named as one: Swedish OCR and Norwegian KID numbers carry a Luhn
-# check digit too, so one of a card's length and prefix would read as a card number.
+# check digit too, so one of a card's length and prefix would read as a card number. So
+# may an order, tracking or item number or a barcode named so ("Ordrenummer
+# 5791500080634", "EAN 5795790328926 on the box does not match").
 _REFERENCE = re.compile(r"\b(?:ocr|kid|fik|fi-kort|betalings-?id|bankgiro|plusgiro|"
-                        r"referens\w*|referanse\w*|reference|ref)\b\W{0,3}(?:\w+\W{1,3})?$",
+                        r"referens\w*|referanse\w*|reference|ref|"
+                        r"orders?|ordre\w*|order\w*|bestilling\w*|beställning\w*|"
+                        r"tracking|track|sporing\w*|spårning\w*|kolli\w*|shipment|"
+                        r"forsendelse\w*|försändelse\w*|pakkenummer|paketnummer|"
+                        r"ean|gtin|barcode|stregkode\w*|streckkod\w*|strekkode\w*|sku|"
+                        r"varenummer|varenr|varunummer|artikelnummer|artikkelnummer|art\.?nr|"
+                        r"item|product|produkt\w*|kunde\w*|kund\w*|customer|invoice|"
+                        r"faktura\w*|receipt|kvitt\w*)\b\W{0,3}(?:\w+\W{1,3})?$",
                         re.IGNORECASE)
 
 
@@ -372,7 +381,9 @@ def _cards(text: str) -> list[re.Match[str]]:
     found = []
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
+        barcode = len(digits) == 13 and ean.is_valid(digits)  # no card has 13 digits now
         if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and _card_brand_ok(digits) \
+                and not barcode \
                 and not _REFERENCE.search(text, max(0, m.start() - 30), m.start()):
             found.append(m)
     return found

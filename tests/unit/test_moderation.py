@@ -396,6 +396,15 @@ def test_illegal(text: str, illegal: bool) -> None:
         ("Betalt med OCR-nummer 4111111111111111 men ordern står som obetald", False),
         ("KID: 4111 1111 1111 1111, når kommer pakken?", False),
         ("Kortnummer 4111111111111111", True),
+        # an order, tracking or item number or a barcode named so, or a barcode (EAN-13)
+        ("EAN 5791500080634 on the box does not match the shoe", False),
+        ("Ordrenummer 5795790328926", False),
+        ("Sporingsnummer 5748244757711, hvor er pakken?", False),
+        ("Varenummer 5791500080634, har I den i 42?", False),
+        ("5795790328926", False),
+        ("Order: 5555 5555 5555 4444", False),
+        ("I paid order 1234 with card 4111 1111 1111 1111", True),
+        ("Ordre 12345, kort 5555 5555 5555 4444", True),
     ],
 )
 def test_card_numbers(text: str, found: bool) -> None:
