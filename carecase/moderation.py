@@ -10,6 +10,7 @@ number checks use python-stdnum. Pure functions otherwise.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
@@ -409,6 +410,10 @@ def _is_personal_id(m: re.Match[str], folded: str) -> bool:
     head, sep, tail = m.groups()
     digits = head + tail
     keyword = bool(_ID_WORD.search(folded, max(0, m.start() - 40), m.start()))
+    if not keyword and _REFERENCE.search(folded, max(0, m.start() - 30), m.start()):
+        return False  # "Ordre 20260919-9324": order numbers are often a date and a count
+    if len(head) == 8 and not keyword and head > f"{date.today().year - 16}":
+        return False  # a date this year or lately, unnamed, dates an order: no customer's
     if len(tail) == 5:  # Norwegian fødselsnummer: two check digits, strong enough
         return len(head) == 6 and sep in ("", " ") and fodselsnummer.is_valid(digits)
     if sep == " " or (sep == "" and len(head) == 6 and not keyword):

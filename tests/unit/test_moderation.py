@@ -447,6 +447,11 @@ def test_iban(text: str, found: bool) -> None:
         ("Levert 2024-11-21 kl. 17:00", False),
         ("Pris 1 299 kr, ordre 123456", False),
         ("320199-1234", False),  # no such date
+        # an order number of a date and a count, named so or dated lately
+        ("Ordre 20260919-9324 er ikke kommet", False),
+        ("Ordre 19811218-9876", False),
+        ("20260919-9324 er ikke kommet", False),
+        ("Min dotters personnummer 20150315-1001", True),
     ],
 )
 def test_personal_id(text: str, found: bool) -> None:
