@@ -1625,6 +1625,16 @@ def test_classify_uses_prior_language_then_default() -> None:
          "complaint"),
         ("Det skulle være gratis at returnere, men jeg betalte 49 kr", None, "complaint"),
         ("Is it true that returns should be free?", None, "question"),
+        # Scandinavian "bad" (asked; a bath) and Danish "rude" (a window pane)
+        ("Så de flotte sko i jeres rude, har I dem i str 38?", None, "question"),
+        ("Jeg tog dem på efter et bad og de er stadig perfekte", None, "praise"),
+        ("Jag bad dem skicka en ny storlek, toppen service", None, "praise"),
+        ("The driver was rude and bad", None, "complaint"),
+        # asked, and got nothing
+        ("Jag bad om en ny storlek men fick ingen", None, "complaint"),
+        ("Jeg bad om hjælp, men ingen svarede", None, "complaint"),
+        ("Jeg ba om hjelp, men ingen svarte", None, "complaint"),
+        ("I asked for a new label but got nothing", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
