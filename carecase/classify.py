@@ -323,6 +323,8 @@ _THEN_PUT_RIGHT = re.compile(
     r"(?<![\w'’])(?:but|then|and then|luckily|fortunately|thankfully|men|sen|och sen|"
     r"og så|heldigvis|lyckligtvis|som tur var|lykkeligvis|derefter|deretter)"
     r"(?![\w'’])([^.!?\n]*)")
+_BUT = ("but", "then", "men", "sen", "luck", "fortunately", "thankfully", "heldigvis",
+        "lyckligtvis", "som tur", "lykkeligvis", "deref", "deret", "og så")
 _NOT_PUT_RIGHT = re.compile(
     rf"(?<![\w'’])(?:{_NEGATION}|nobody|no one|noone|nothing|ingen|ingenting|inget|intet|"
     r"said|says|claim\w*|supposedly|apparently|hope\w*|wish|if|unless|sagde|siger|sa|"
@@ -341,9 +343,11 @@ def _put_right(folded: str, plain: bool) -> tuple[list[tuple[int, int]], bool]:
     """The spans of problems ``folded`` goes on to say were put right (see
     _THEN_PUT_RIGHT), and whether it tells of a remedy so ("I had a problem with my
     order but it was fixed right away")."""
+    if not any(word in folded for word in _BUT):
+        return [], False  # most messages have no "but": skip the pattern
     remedy = word_pattern("put_right", "remedied", plain=plain)
     complaint = word_pattern("complaint", plain=plain)
-    starts = [m.start() for m in _SENTENCE.finditer(folded) if m.group()]
+    starts: list[int] | None = None  # where sentences start, read only when needed
     spans, told = [], False
     for m in _THEN_PUT_RIGHT.finditer(folded):
         clause = m.group(1)
@@ -353,6 +357,8 @@ def _put_right(folded: str, plain: bool) -> tuple[list[tuple[int, int]], bool]:
                 or _NOT_PUT_RIGHT.search(clause):
             continue
         told = True
+        if starts is None:
+            starts = [s.start() for s in _SENTENCE.finditer(folded) if s.group()]
         i = bisect_right(starts, m.start()) - 1
         start = starts[i] if i >= 0 else 0
         if not folded[start:m.start()].strip(" ,;:-") and i > 0:
@@ -412,10 +418,22 @@ _SIZES_MIXED = re.compile(
 _NUMBER = re.compile(r"\d+(?:[.,]5)?")
 
 
+_BOUGHT = ("ordered", "bought", "bestil", "beställ", "købte", "köpte", "kjøpte")
+
+
 def _sizes_mixed(folded: str) -> bool:
     def size(said: str) -> str:
         return _NUMBER.search(said).group().replace(",", ".")  # type: ignore[union-attr]
-    return any(size(m.group(1)) != size(m.group(2)) for m in _SIZES_MIXED.finditer(folded))
+
+    # the pattern is tried only where a verb of buying stands: most messages have none
+    for verb in _BOUGHT:
+        at = folded.find(verb)
+        while at >= 0:
+            m = _SIZES_MIXED.match(folded, at)
+            if m and size(m.group(1)) != size(m.group(2)):
+                return True
+            at = folded.find(verb, at + 1)
+    return False
 
 
 @lru_cache(maxsize=16)  # kind_of and sentiment_of ask about the same text in turn

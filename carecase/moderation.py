@@ -285,6 +285,9 @@ _SCAM_REPORT = re.compile(
 
 def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     links = _links(folded, own_domains)
+    if not links and "@" not in folded and not (
+            _CONTACT.search(folded) or _REACH.search(folded) or _PLATFORM.search(folded)):
+        return False  # spam sends its reader somewhere; most messages send no one
     if _SCAM_REPORT.search(_URL.sub(" ", folded)) and not _CONTACT.search(folded):
         return False
     # Phishing: the reader's details asked for, and somewhere else to give them
