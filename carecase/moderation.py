@@ -164,8 +164,10 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         # "what an idiot", "vilken idiot", "hvilken flok idioter", "sikke en idiot",
         # "for en tosk"; not of oneself ("what an idiot I was"), nor of the company
         # ("what a loser shop", "hvilken tåbe af en webshop": criticism)
+        # nor one's own being ("Sorry for being an idiot, wrong address")
         rf"|\b(?:what|vilken|vilka|vilket|hvilken|hvilke|hvilket|sikke|for|för)"
-        rf"\s+{_GAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
+        rf"\s+(?!(?:being|at\s+være|att\s+vara|å\s+være|å\s+vere)\b)"
+        rf"{_GAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
         rf"(?!\s+(?:(?:of|af|av|till|til)\s+(?:an?\s+|en\s+|ett\s+|et\s+|ei\s+)?)?{_FIRM})"
         # "whoever packed this is an idiot", "den som packade det var en idiot"
         rf"|\b(?:whoever|den\s+som|den\s+der)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+{_GAP}{insult}"

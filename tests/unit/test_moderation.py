@@ -55,6 +55,10 @@ def reasons(text: str) -> tuple[str, ...]:
         "Whoever designed this box is a genius",
         "I felt a prick in my heel, there is a nail in the sole",
         "The zip gives a jerk and stops halfway",
+        # an insult the writer says of themself, after "for being"
+        "Sorry for being an idiot, wrong address",
+        "Undskyld for at være en idiot, forkert adresse",
+        "Förlåt för att vara en idiot",
         # "prick" a spot in Swedish, "taber" the Danish verb (loses)
         "Ni har en prick på skorna",
         "Du taber ikke noget ved at prøve",
