@@ -369,13 +369,14 @@ def _card_brand_ok(d: str) -> bool:
 
 # A payment reference named as one: Swedish OCR and Norwegian KID numbers carry a Luhn
 # check digit too, so one of a card's length and prefix would read as a card number. So
-# may an order, tracking or item number or a barcode named so ("Ordrenummer
-# 5791500080634", "EAN 5795790328926 on the box does not match").
+# may an order, parcel, tracking or item number or a barcode named so ("Ordrenummer
+# 5791500080634", "EAN 5795790328926 on the box does not match", "GLS 18019815419").
 _REFERENCE = re.compile(r"\b(?:ocr|kid|fik|fi-kort|betalings-?id|bankgiro|plusgiro|"
                         r"referens\w*|referanse\w*|reference|ref|"
                         r"orders?|ordre\w*|order\w*|bestilling\w*|beställning\w*|"
                         r"tracking|track|sporing\w*|spårning\w*|kolli\w*|shipment|"
-                        r"forsendelse\w*|försändelse\w*|pakkenummer|paketnummer|"
+                        r"forsendelse\w*|försändelse\w*|pakke\w*|paket\w*|parcel|package|"
+                        r"gls|postnord|dhl|bring|ups|dao|budbee|instabox|posten|fedex|"
                         r"ean|gtin|barcode|stregkode\w*|streckkod\w*|strekkode\w*|sku|"
                         r"varenummer|varenr|varunummer|artikelnummer|artikkelnummer|art\.?nr|"
                         r"item|product|produkt\w*|kunde\w*|kund\w*|customer|invoice|"

@@ -456,6 +456,10 @@ def test_iban(text: str, found: bool) -> None:
         ("Ordre 19811218-9876", False),
         ("20260919-9324 er ikke kommet", False),
         ("Min dotters personnummer 20150315-1001", True),
+        # eleven digits after a courier or a parcel: a tracking number
+        ("GLS 18019815419 står stille", False),
+        ("Min pakke 15122043301 er ikke kommet", False),
+        ("Min pakke er sendt, mitt fødselsnummer er 15076500565", True),
     ],
 )
 def test_personal_id(text: str, found: bool) -> None:
