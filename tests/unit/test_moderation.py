@@ -460,6 +460,11 @@ def test_iban(text: str, found: bool) -> None:
         ("GLS 18019815419 står stille", False),
         ("Min pakke 15122043301 er ikke kommet", False),
         ("Min pakke er sendt, mitt fødselsnummer er 15076500565", True),
+        # unnamed, a date of the last sixteen years (either way round) and a count
+        ("Har inte fått 200403-9028 än", False),
+        ("Har ikke fået 070220-3365 endnu", False),
+        ("Har ikke fået 280821-3389 endnu", False),
+        ("pnr 201015-1239", True),
     ],
 )
 def test_personal_id(text: str, found: bool) -> None:
