@@ -384,9 +384,20 @@ _REFERENCE = re.compile(r"\b(?:ocr|kid|fik|fi-kort|betalings-?id|bankgiro|plusgi
                         re.IGNORECASE)
 
 
+def _card_grouped(number: str) -> bool:
+    """Whether a number is grouped as cards are printed: not at all, in fours ("4111
+    1111 1111 1111") or eights, or as American Express and Diners are (4-6-5, 4-6-4).
+    A list of shoe sizes ("str 41 42 43 44 45 46 47 48") is grouped in twos."""
+    groups = [len(g) for g in re.split(r"[ -]", number)]
+    return len(groups) == 1 or groups in ([4, 6, 5], [4, 6, 4]) \
+        or (all(n in (4, 8) for n in groups[:-1]) and 1 <= groups[-1] <= 8)
+
+
 def _cards(text: str) -> list[re.Match[str]]:
     found = []
     for m in _CARD.finditer(text):
+        if not _card_grouped(m.group()):
+            continue
         digits = re.sub(r"\D", "", m.group())
         barcode = len(digits) == 13 and ean.is_valid(digits)  # no card has 13 digits now
         if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and _card_brand_ok(digits) \

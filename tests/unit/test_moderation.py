@@ -409,6 +409,10 @@ def test_illegal(text: str, illegal: bool) -> None:
         ("Order: 5555 5555 5555 4444", False),
         ("I paid order 1234 with card 4111 1111 1111 1111", True),
         ("Ordre 12345, kort 5555 5555 5555 4444", True),
+        # grouped as cards are printed, or not at all; a list of sizes is no card
+        ("41111111 11111111", True),
+        ("Har I dem i str 41 42 43 44 45 46 47 48?", False),
+        ("Jeg har prøvet 39 40 42 35 39 42 43 og ingen passer", False),
     ],
 )
 def test_card_numbers(text: str, found: bool) -> None:
