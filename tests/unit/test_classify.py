@@ -1635,6 +1635,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Jeg bad om hjælp, men ingen svarede", None, "complaint"),
         ("Jeg ba om hjelp, men ingen svarte", None, "complaint"),
         ("I asked for a new label but got nothing", None, "complaint"),
+        # worn out within weeks; came quickly
+        ("Skoene var slitt etter to uker", None, "complaint"),
+        ("Skorna var slitna efter två veckor", None, "complaint"),
+        ("Skoene var slidte efter to uger", None, "complaint"),
+        ("Supert, kom kjapt", None, "praise"),
+        ("Kom hurtigt og passer perfekt", None, "praise"),
+        ("Kom snabbt men var fel storlek", None, "complaint"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
