@@ -376,6 +376,12 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Jeg skal drepe sjåføren", True),
         ("Jeg skal banke på døren næste gang", False),
         ("Watch your back when you wear them on ice, they are slippery", False),
+        # "kill the"/"kill that" only of a person
+        ("I'll kill that order, please cancel it", False),
+        ("I'm going to kill the mood but the zip broke", False),
+        ("I'll kill the driver", True),
+        ("I will kill that idiot courier", True),
+        ("I'm going to kill the guy who packed this", True),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
