@@ -542,3 +542,17 @@ def test_word_lists_grouped_by_first_character_match_as_one_flat_alternation() -
         mismatched = [t for t in texts if [m.span() for m in flat.finditer(t)]
                       != [m.span() for m in grouped.finditer(t)]]
         assert mismatched == [], name
+
+
+def test_no_word_list_entry_is_cut_short_by_a_comment_mark() -> None:
+    """'#' starts a comment anywhere on a line, so 'rank #1' was the entry 'rank' (a
+    strong promotion word: "I'd rank these boots first, see my review <link>")."""
+    from importlib.resources import files
+
+    cut = [f"{p.name}: {line}" for p in (files("carecase") / "data").iterdir()
+           if p.name.endswith(".txt")
+           for line in p.read_text(encoding="utf-8").splitlines()
+           if "#" in line and not line.lstrip().startswith("#")]
+    assert cut == []
+    assert "spam" not in reasons("I'd rank these boots first, see my review "
+                                 "https://blog.example/review")
