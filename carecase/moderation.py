@@ -290,28 +290,29 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     if not links and "@" not in folded and not (
             _CONTACT.search(folded) or _REACH.search(folded) or _PLATFORM.search(folded)):
         return False  # spam sends its reader somewhere; most messages send no one
-    if _SCAM_REPORT.search(_URL.sub(" ", folded)) and not _CONTACT.search(folded):
+    # the words of a link are not counted: its path often repeats the text ("Is the
+    # sale still on? https://shop.example/sale")
+    words = _URL.sub(" ", folded)
+    if _SCAM_REPORT.search(words) and not _CONTACT.search(folded):
         return False
+    # a customer's question about themself ("I got a mail saying I have won, is it
+    # you?", "Can I have your account number? I want to pay by transfer")
+    asking = "?" in words and bool(_FIRST_PERSON.search(words))
     # Phishing: the reader's details asked for, and somewhere else to give them
-    if _ASKS_DETAILS.search(folded) and (links or _CONTACT.search(folded)
-                                         or _REACH.search(folded)
-                                         or _address(folded, own_domains)):
+    if not asking and _ASKS_DETAILS.search(folded) and (
+            links or _CONTACT.search(folded) or _REACH.search(folded)
+            or _address(folded, own_domains)):
         return True
     # A dump of links with hardly a word around them; a customer who links the order,
     # the tracking page and a photo while telling what happened is no spammer (P1).
-    if links >= 3 and len(_LETTERS.findall(_URL.sub(" ", folded))) < 4:
+    if links >= 3 and len(_LETTERS.findall(words)) < 4:
         return True
     # A strong promotion word counts twice, a weak one ("buy", "gratis", "80% off")
     # once, and so does self-promotion ("follow me", "kolla in min kanal"); in a
     # complaint the weak ones and the self-promotion are the customer's ("I want my
     # money back", "the sale price", "see my Instagram for the photos"), and do not
-    # count, nor in a customer's question about themself.
-    # the words of a link are not counted: its path often repeats the text ("Is the
-    # sale still on? https://shop.example/sale")
-    words = _URL.sub(" ", folded)
-    # a customer's question about themself ("I got a mail saying I have won, is it
-    # you?"): a strong word counts as a weak one, and a weak one not at all
-    asking = "?" in words and bool(_FIRST_PERSON.search(words))
+    # count; in a customer's question about themself neither do they, and a strong word
+    # counts as a weak one.
     strong = (1 if asking else 2) * len(word_pattern("spam_strong").findall(folded))
     score, promo = strong, False
     if not asking and not word_pattern("complaint").search(folded):

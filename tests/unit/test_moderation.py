@@ -280,6 +280,9 @@ def test_personal_attack(text: str) -> None:
         ("Our customer service at work is better than yours, write to me at "
          "anna@gmail.example", False),
         ("Never give your card details to anyone, scammers are everywhere", False),
+        ("Can I have your account number? My email is anna@gmail.example", False),
+        ("Did you get your refund? Send your card number to refunds@nordic-help.example",
+         True),
         # words a customer uses too, with a link to a photo or a post: weak markers, not
         # counted in a complaint or in a customer's question about themself
         ("I entered your giveaway https://instagram.com/p/abc123 but never heard back",
