@@ -142,10 +142,14 @@ _PLACE = (
 # "the guy who answered the phone was", "han som svarade i telefon var".
 _WHICH = (r"(?:\s+(?:i|på|hos|at|in|on|from|fra|från|som|der|who|that)"
           r"(?:\s+[\w'’]+){1,4}?)?")
+# Couriers and payment firms: an insult said of one is criticism of a company ("Bring er
+# noen tullinger", "DHL are morons"), as of us
+_CARRIERS = ("postnord", "posten", "bring", "budbee", "instabox", "dhl", "gls", "ups", "dao",
+             "fedex", "helthjem", "porterbuddy", "airmee", "schenker", "klarna", "paypal")
 _NOT_NAMES = frozenset(
     "it this that there what which everything nothing service support shop store "
     "det den dette denne detta denna der där här her hvad vad hva alt allt "
-    "jeg jag eg we vi".split()
+    "jeg jag eg we vi".split() + list(_CARRIERS)
 )
 
 
@@ -173,7 +177,8 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"|\b(?:whoever|den\s+som|den\s+der)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+{_GAP}{insult}"
         rf"|{insult}\s+{_PLACE}"
         # a comment that is an insult and nothing else: "Idiots!", "Dumma svin"
-        rf"|^\W*(?:(?!not\b|inte\b|ikke\b|i\b|jag\b|jeg\b)\w+\s+){{0,2}}{insult}\W*$"
+        rf"|^\W*(?!(?:{'|'.join(_CARRIERS)})\b)"
+        rf"(?:(?!not\b|inte\b|ikke\b|i\b|jag\b|jeg\b)\w+\s+){{0,2}}{insult}\W*$"
     )
     # A capitalised name, so this one runs on the original text.
     named = re.compile(rf"\b([A-ZÆØÅÄÖ][a-zæøåäöé]+){_WHICH}\s+{_BE}\s+{_GAP}(?i:{insult})")

@@ -52,6 +52,11 @@ def reasons(text: str) -> tuple[str, ...]:
         "What a loser shop",
         "Hvilken tåbe af en webshop",
         "Vilka dårar till företag",
+        # and of a courier or a payment firm
+        "Bring er noen tullinger",
+        "Budbee är idioter",
+        "Posten er noen idioter",
+        "DHL are morons",
         "Whoever designed this box is a genius",
         "I felt a prick in my heel, there is a nail in the sole",
         "The zip gives a jerk and stops halfway",
@@ -170,6 +175,7 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Hold kæft din taber, jeg vil have mine penge",
         "Du er en taber",
         "You absolute prick",
+        "The Bring driver is an idiot",
     ],
 )
 def test_personal_attack(text: str) -> None:
