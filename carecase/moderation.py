@@ -191,14 +191,22 @@ _OF_ONESELF = re.compile(r"\b(?:i\s+(?:am|was)|i[’']m|jag\s+(?:är|var)|jeg\s+
                          r"real|big|en|ett|ei|ein|et|sån|sådan|slik|stor|komplet)\s+){0,2}$")
 
 
-def _is_attack(text: str, folded: str) -> bool:
+_LETTERS_ONLY = re.compile(r"[\W_]+")
+
+
+def _is_attack(text: str, folded: str, brand: str = "") -> bool:
+    """Whether ``text`` insults a person; ``brand`` is our name (letters only, case-folded:
+    "nordicshoes"), a word of which is no person's name ("Nordic Shoes are idiots" is
+    criticism of the company)."""
     insult, targeted, named = _attack_patterns()
     if not insult.search(folded):  # each pattern needs one; most texts have none
         return False
     if any(not _OF_ONESELF.search(folded, max(0, m.start() - 40), m.start())
+           and not (brand and _LETTERS_ONLY.sub("", m.group()).startswith(brand))
            for m in targeted.finditer(folded)):
         return True
-    return any(m.group(1).casefold() not in _NOT_NAMES for m in named.finditer(text))
+    return any(name not in _NOT_NAMES and not (brand and name in brand)
+               for name in (m.group(1).casefold() for m in named.finditer(text)))
 
 
 # --- spam and illegal content -------------------------------------------------------
@@ -498,7 +506,7 @@ def moderation_reasons(text: str, rules: Rules) -> tuple[str, ...]:
     found = sensitive_numbers(text)
     if _profanity().search(folded):
         found.add("profanity")
-    if _is_attack(text, folded):
+    if _is_attack(text, folded, rules.brand):
         found.add("personal_attack")
     if _is_spam(folded, rules.own_domains):
         found.add("spam")

@@ -279,10 +279,15 @@ def test_what_no_one_can_hide_is_answered_and_flagged_never_said_to_be_hidden(db
     assert board == {"card_number", "personal_attack"}  # the agent sees it on the board
 
 
-def test_a_furious_complaint_is_answered_never_hidden(db, settings):
-    angry = msg("facebook", "111_444", "This is the WORST shop ever!!! Three weeks and no "
-                "parcel. I want my money back NOW, you are a disgrace to online shopping.",
-                author=Author(id="9003", name="Bob Smith"), thread_id="111_444")
+@pytest.mark.parametrize("text", [
+    "This is the WORST shop ever!!! Three weeks and no parcel. I want my money back NOW, "
+    "you are a disgrace to online shopping.",
+    # an insult said of the shop by its name (business.name "Nordic Shoes") is criticism
+    "Nordic Shoes are idiots, three weeks and no parcel. I want my money back NOW.",
+])
+def test_a_furious_complaint_is_answered_never_hidden(db, settings, text):
+    angry = msg("facebook", "111_444", text, author=Author(id="9003", name="Bob Smith"),
+                thread_id="111_444")
     run(db, settings, angry)
     rows = outbox(db)
     # P1: answered in public, and invited in private (Messenger private reply)

@@ -553,6 +553,19 @@ def test_word_lists_grouped_by_first_character_match_as_one_flat_alternation() -
         assert mismatched == [], name
 
 
+@pytest.mark.parametrize(("text", "attack"), [
+    ("Nordic Shoes are idiots", False),
+    ("NordicShoes are idiots", False),
+    ("@NordicShoes idiots!", False),
+    ("Lisa at Nordic Shoes is an idiot", True),
+    ("Nordic Shoes, you idiots", True),
+])
+def test_an_insult_said_of_our_name_is_criticism_of_the_company(text: str,
+                                                                 attack: bool) -> None:
+    rules = Rules(brand="nordicshoes")
+    assert ("personal_attack" in moderation_reasons(text, rules)) is attack
+
+
 def test_no_word_list_entry_is_cut_short_by_a_comment_mark() -> None:
     """'#' starts a comment anywhere on a line, so 'rank #1' was the entry 'rank' (a
     strong promotion word: "I'd rank these boots first, see my review <link>")."""
