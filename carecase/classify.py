@@ -416,8 +416,6 @@ _SIZES_MIXED = re.compile(
     rf"köpte|kjøpte)\s+({_SIZE})[^.!?\n\d]{{0,30}}?(?<![\w'’])(?:got|received|fik|fick|"
     rf"fikk|fået|fått|modtog|mottok|fekk)\s+({_SIZE})")
 _NUMBER = re.compile(r"\d+(?:[.,]5)?")
-
-
 _BOUGHT = ("ordered", "bought", "bestil", "beställ", "købte", "köpte", "kjøpte")
 
 
@@ -447,7 +445,9 @@ def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
     a complaint word a negation comes just before is settled if its negation is good news
     (data/negatable.txt: "The parcel was not late at all", "Kartongen var inte skadad").
     Thanks in advance, a worry proved wrong and others compared with us are cut out
-    first: they are neither."""
+    first: they are neither; a problem the message goes on to say was put right is cut
+    out too, and its remedy is praise (_put_right). One size ordered and another
+    received complains with no complaint word (_sizes_mixed)."""
     folded = text.casefold()
     plain = _plain(folded)
     # thanks in advance praise nothing
