@@ -285,6 +285,7 @@ _ASKS_DETAILS = re.compile(
     r"|\b(?:ditt|dit)\s+(?:kort|konto)nummer")
 
 
+# The writer speaking of themself, read with a question mark: a customer's question
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i’m|my|me|jeg|jag|mig|meg|eg|min|mitt|mine|mina)\b")
 
 
@@ -294,7 +295,7 @@ _SCAM_REPORT = re.compile(
     r"\b(?:scam\w*|phishing|fake|svindel|svindl\w*|bedrägeri\w*|bedrag\w*|bluff\w*|"
     r"falsk\w*|fupp|fup)\b"
     r"|\bis (?:this|that|it)(?: \w+)? (?:really )?(?:you|real|legit|genuine|official)\b"
-    r"|\b(?:er|är) (?:det|den|denne|dette|detta) (?:virkelig |verkligen |virkelig )?"
+    r"|\b(?:er|är) (?:det|den|denne|dette|detta) (?:virkelig |verkligen )?"
     r"(?:jer|ni|dere|ekte|äkta|ægte)\b")
 
 
