@@ -479,15 +479,26 @@ def _markers(text: str) -> tuple[bool, bool, str, tuple[tuple[int, int], ...]]:
     return complaint, praise, rest, tuple(praised)
 
 
+# After a request a negation denies, what is wanted in its place: "rather", "instead",
+# "prefer", "e-mail is better"
+_INSTEAD = re.compile(
+    r"\b(?:instead|rather|prefer\w*|i stedet|istedet|i stället|istället|hellere|hellre|"
+    r"foretrækker|foretrekker|föredrar|helst)\b"
+    r"|\b(?:e-?mail|mail|mejl|sms|text|chat)\w*\s+(?:is|works|er|är|fungerer|fungerar)"
+    r"\s+(?:better|best|bedre|bedst|bättre|bäst)\b")
+
+
 def _requested(rest: str, praised: Sequence[tuple[int, int]], plain: bool) -> bool:
     """Whether ``rest`` (see _markers) asks for care outside what is praised: not a
     request inside praise ("Nem at returnere" asks for nothing), nor one that runs into
     it, but one that holds praise ("I would be grateful for a quick reply", "Jeg ville
     være glad for et svar"); in a message that praises, not one a negation denies
-    ("Elsker skoene, vil ikke bytte dem for noget"; "Don't call me, e-mail me" asks)."""
+    ("Elsker skoene, vil ikke bytte dem for noget"), unless its sentence says what it
+    wants instead ("Love them, but please don't call me, email is better")."""
     for m in word_pattern("request", plain=plain).finditer(rest):
         start, end = m.span()
-        if praised and _negated(rest, start, end):
+        if praised and _negated(rest, start, end) \
+                and not _INSTEAD.search(_CLAUSE.match(rest, end).group()):
             continue  # "Elsker dem, vil ikke bytte dem for noget"; "Don't call me" asks
         if all(end <= s or e <= start or (start <= s and e <= end) for s, e in praised):
             return True

@@ -1642,6 +1642,15 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Supert, kom kjapt", None, "praise"),
         ("Kom hurtigt og passer perfekt", None, "praise"),
         ("Kom snabbt men var fel storlek", None, "complaint"),
+        # Norwegian "svart" is black as well as answered
+        ("Har dere ikke svart i str 40?", None, "question"),
+        ("Har dere ikke svart på mailen min?", None, "complaint"),
+        ("Hvorfor har dere ikke svart?", None, "complaint"),
+        ("Dere har ikke svart på to uker", None, "complaint"),
+        # a request denied in praise, with what is wanted instead, asks
+        ("Love them, but please don't call me, email is better", None, "question"),
+        ("Great shoes, don't call me, I prefer email", None, "question"),
+        ("Great shoes, wouldn't exchange them for anything better", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
