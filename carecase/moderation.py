@@ -71,9 +71,10 @@ _DOUBLED = str.maketrans({"å": "aa", "ä": "a", "ö": "o", "ø": "oe", "æ": "a
 MARKED = frozenset("åäöøæé")
 # Entries that, so written, are other everyday words: "ovänlig" (unfriendly) would be
 # "ovanlig" (unusual: "Ovanligt snabb leverans"), "var våd" (was wet) "var vad" (was
-# what), "trött på" (tired of) "trott på" (believed in), "sköna" "skona" (spare)
+# what), "trött på" (tired of) "trott på" (believed in), "sköna" "skona" (spare),
+# "hjälp mig" (help me) Danish and Norwegian "hjalp mig" (helped me)
 _PLAIN_ELSEWHERE = frozenset({"ovanlig*", "var vad", "er vad", "var blott", "ar blott",
-                              "trott pa", "skona"})
+                              "trott pa", "skona", "hjalp mig", "hjalp med"})
 
 
 @cache

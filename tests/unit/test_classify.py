@@ -1651,6 +1651,33 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Love them, but please don't call me, email is better", None, "question"),
         ("Great shoes, don't call me, I prefer email", None, "question"),
         ("Great shoes, wouldn't exchange them for anything better", None, "praise"),
+        # Danish "hjalp" (helped) is Swedish "hjälp" (help) written without its ä
+        ("Fantastisk kundeservice, Mette hjalp mig med alt!", None, "praise"),
+        ("Hjalp med at finde den rigtige storrelse, tusind tak", None, "praise"),
+        # too long a wait; too long or short goods
+        ("Delivery took too long", None, "complaint"),
+        ("The wait is too long", None, "complaint"),
+        ("Svartiden er for lang", None, "complaint"),
+        ("Väntetiden är för lång", None, "complaint"),
+        ("Det tar for lang tid", None, "complaint"),
+        ("Det tog för lång tid", None, "complaint"),
+        ("It didn't take too long, thanks!", None, "praise"),
+        ("Not too long ago I bought a pair", None, "other"),
+        ("Skoene er fine, men snørebåndene er for korte.", None, "complaint"),
+        ("The laces are too long but otherwise great", None, "complaint"),
+        # working no more, told in the past; half an order; used goods
+        ("My promo code didn't work at checkout.", None, "complaint"),
+        ("Rabattkoden virkede ikke", None, "complaint"),
+        ("Rabattkoden fungerade inte", None, "complaint"),
+        ("Rabattkoden fungerte ikke", None, "complaint"),
+        ("Bestilte to par, fikk bare ett.", None, "complaint"),
+        ("Hei, skoene jeg fikk er brukt. Det er gjørme under sålene!", None, "complaint"),
+        ("The leather cracked within a month. Expected more at this price.", None,
+         "complaint"),
+        ("Tracking says out for delivery since Monday.", None, "complaint"),
+        # looking forward to wearing what came
+        ("Lige modtaget, glæder mig til at prøve dem!", None, "praise"),
+        ("Just arrived, can't wait to wear them", None, "praise"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
