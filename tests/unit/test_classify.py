@@ -1709,6 +1709,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Varen stemmer ikke med beskrivelsen.", None, "complaint"),
         ("Frakten er altfor dyr.", None, "complaint"),
         ("Fargen har bleknet etter en vask.", None, "complaint"),
+        # used goods told of, not a question about used goods
+        ("Kan man returnere sko der er brugt indendørs", None, "question"),
+        ("Kan jeg returnere sko som er brukte", None, "question"),
+        ("Skoene er brugt, der er mudder under", None, "complaint"),
+        # a yes/no question about these, put with no question mark; checking on an order
+        ("Er disse vanntette", None, "question"),
+        ("Är dessa vattentäta", None, "question"),
+        ("Just checking whether my order has shipped yet", None, "question"),
+        ("Ville bara kolla om ni fått min retur", None, "question"),
+        ("Loved them, just checking on my other order", None, "question"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
