@@ -120,8 +120,9 @@ def _alternation(words: list[str], fuzzy: bool) -> str:
 _BE = r"(?:are|'re|’re|r|is|was|were|er|e|är|ar|va|var|blev|ble|bliver)"
 _STAFF = (
     r"(?:agent|agents|staff|employees?|colleague|manager|boss|ceo|driver|"
-    r"medarbejder\w*|medarbetare\w*|medarbeider\w*|personal\w*|ansatt?\w*|"
-    r"chef\w*|sjef\w*|chauffør\w*|chaufför\w*|sjåfør\w*|he|she|han|hun|hon|hen|"
+    # also as the last part of a compound: "lagersjefen", "kundeservicemedarbejderen"
+    r"\w*(?:medarbejder|medarbetare|medarbeider|chef|sjef|chauffør|chaufför|sjåfør)\w*|"
+    r"personal\w*|ansatt?\w*|he|she|han|hun|hon|hen|"
     # a person, as a customer names one they met ("the guy on the phone")
     r"guy|man|woman|lady|girl|person|clerk|courier|postman|cashier|rep|"
     r"killen|tjejen|mannen|kvinnan|damen|personen|snubben|budet|expediten|säljaren|"
@@ -175,7 +176,12 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"{_GAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
         rf"(?!\s+(?:(?:of|af|av|till|til)\s+(?:an?\s+|en\s+|ett\s+|et\s+|ei\s+)?)?{_FIRM})"
         # "whoever packed this is an idiot", "den som packade det var en idiot"
-        rf"|\b(?:whoever|den\s+som|den\s+der)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+{_GAP}{insult}"
+        # "han som svarte i chatten er en ape", "du som läser det här är dum i huvudet"
+        rf"|\b(?:whoever|(?:den|ham|han|hun|hende|hon|honom|henne|du)\s+(?:som|der)|"
+        rf"you\s+who)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+(?:(?:lika|lige|like|as|så)\s+)?"
+        rf"{_GAP}{insult}"
+        # an insult put to a commenter by their handle: "@Birgitte idiot.. lær at stave"
+        rf"|@\w+[\s,:]+{insult}"
         rf"|{insult}\s+{_PLACE}"
         # a comment that is an insult and nothing else: "Idiots!", "Dumma svin"
         rf"|^\W*(?!(?:{'|'.join(_CARRIERS)})\b)"
@@ -214,7 +220,11 @@ def _is_attack(text: str, folded: str, brand: str = "") -> bool:
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:bit\.ly|tinyurl\.com|t\.me|wa\.me|youtube\.com|"
                   r"youtu\.be|instagram\.com|tiktok\.com)/\S+")
 # Where a spammer asks to be reached: a chat app, or a direct message.
-_CONTACT = re.compile(r"\b(?:whatsapp|telegram|dm me|inbox me|pm me)\b")
+_CONTACT = re.compile(r"\b(?:whatsapp|telegram|wickr|dm (?:me|mig|meg|mej)|inbox me|pm me)\b"
+                      r"|\bsnap\s*:|\bdm\s*[^\w\s.,!?]")  # "DM 📈", "Snap: oslo_plug"
+# A handle named after the first words: where a spammer's "mentor" is found ("thanks to
+# @crypto_mentor"); a post addressing us or a friend starts with the handle
+_HANDLE = re.compile(r"(?<=\S)\s+@\w{3,}")
 # Ways to be reached that customers use too ("Skriv til mig om I har tilbud på billige
 # sko", "ring +45 20 12 34 56"): they make spam only with a strong promotion marker.
 _REACH = re.compile(
@@ -229,7 +239,55 @@ _PLATFORM = re.compile(r"\b(?:instagram|insta|tiktok|snapchat|youtube)\b")
 _TRADE = re.compile(
     r"\b(?:sell\w*|buy|selger|sælger|säljer|kjøp|køb|köp|kjøpe|købe|köpa)\s+(?:\w+\s+){0,3}"
     r"(?:cocaine|kokain|heroin|amfetamin|amphetamine|meth|mdma|ecstasy|guns?|pistols?|"
-    r"firearms?|vapen|våben|våpen|skydevåben|skjutvapen|skytevåpen)\b"
+    r"firearms?|vapen|våben|våpen|skydevåben|skjutvapen|skytevåpen|hash|hasj|hasch|weed|"
+    r"cannabis|marijuana|glocks?)\b"
+    # or the goods first: "Glocks for sale", "Skjutvapen till salu", "Våpen til salgs"
+    r"|\b(?:cocaine|kokain|heroin|amfetamin|amphetamine|mdma|ecstasy|guns?|pistols?|"
+    r"firearms?|vapen|våben|våpen|skydevåben|skjutvapen|skytevåpen|glocks?)\s+"
+    r"(?:\w+\s+){0,2}(?:for\s+sale|til\s+salg|til\s+salgs|till\s+salu)\b"
+)
+# A threat of violence in the writer's own voice, against a person or our premises:
+# "I'll break his legs", "I'm going to find you and smash your face in", "så slår jeg
+# ham ihjel", "Jag kommer och tänder eld på det", "stikker jeg en kniv i". Not "I'll
+# shoot you an e-mail", "I'll kill it in these boots" (no person), nor a threat reported
+# ("he said he'd kill me").
+_WHOM_EN = (r"(?:you|u|ya|him|her|y'all|your\s+(?:face|head|legs?|kids?|family|staff|"
+            r"driver|courier)|(?:his|her|their)\s+(?:face|head|legs?)|the\s+(?:driver|courier|"
+            r"staff|owner|manager|clerk|postman|guy|boss))")
+_THREAT = re.compile(
+    r"\bi(?:'ll|’ll|\s+will|\s+shall|'m|’m|\s+am)?\s+(?:going\s+to\s+|gonna\s+|coming\s+to\s+|"
+    r"come\s+and\s+|(?:find|get)\s+(?:you|him|her)\s+and\s+)+"
+    rf"(?:kill|murder|stab|shoot(?!\s+you\s+an?\b)|strangle|punch|smash|break|hurt|slap|"
+    rf"beat\s+(?:the\s+shit\s+out\s+of|up))\s+{_WHOM_EN}\b"
+    rf"|\bi(?:'ll|’ll|\s+will)\s+(?:kill|murder|stab|strangle|punch|smash|break|hurt|slap)\s+"
+    rf"{_WHOM_EN}\b"
+    r"|\bi(?:'ll|’ll|\s+will|'m\s+going\s+to|’m\s+going\s+to|'m\s+coming\s+to|\s+am\s+coming\s+to)"
+    r"\s+burn\s+(?:it|(?:your|the)\s+(?:shop|store|warehouse|place|office|building))\s+down"
+    # Danish, Swedish, Norwegian; written with or without å, ä, æ, ö and ø
+    r"|\bjeg\s+(?:vil\s+|skal\s+|kommer\s+og\s+|kommer\s+til\s+at\s+)?"
+    r"(?:dr[æa]+ber?|stikker?|skyder?|t[æa]+sker?|banker?)\s+(?:dig|jer|ham|hende)\b"
+    r"|\b(?:dr[æa]+ber|stikker|skyder|t[æa]+sker|banker)\s+jeg\s+(?:dig|jer|ham|hende)\b"
+    r"|\bsl[åa]r?\s+(?:jeg\s+)?(?:dig|jer|ham|hende|dem)\s+ihjel\b"
+    r"|\bjag\s+(?:ska\s+|kommer\s+att\s+|kommer\s+och\s+|t[äa]nker\s+)?"
+    r"(?:d[öo]da|d[öo]dar|skjuta|skjuter|hugga|hugger|knivhugga|sp[öo]a|sp[öo]ar)\s+"
+    r"(?:dig|er|honom|henne)\b"
+    r"|\b(?:d[öo]dar|skjuter|sp[öo]ar)\s+jag\s+(?:dig|er|honom|henne)\b"
+    r"|\bsl[åa]r?\s+(?:jag\s+)?ihj[äa]l\s+(?:dig|er|honom|henne|dem)\b"
+    r"|\bjeg\s+(?:skal\s+|vil\s+|kommer\s+til\s+[åa]\s+|kommer\s+og\s+)?"
+    r"(?:drepe|dreper|skyte|skyter|stikke|stikker|banke|banker)\s+(?:deg|dere|ham|han|henne)\b"
+    r"|\b(?:dreper|skyter|stikker|banker)\s+jeg\s+(?:deg|dere|ham|han|henne)\b"
+    r"|\bsl[åa]r?\s+(?:jeg\s+)?(?:deg|dere|ham|han|henne|dem)\s+i\s*hjel\b"
+    # a knife put in someone; fire set to our premises ("det": the warehouse just named)
+    r"|\b(?:stikke|stikker|sticka|sticker|stick)\s+(?:jeg\s+|jag\s+)?(?:en|a)\s+kniv\w*\s+(?:i|in)\b"
+    r"|\bjeg\s+(?:\w+\s+){0,3}(?:br[æa]+nder|br[æa]+nde|brenner|brenne)\s+"
+    r"(?:(?:det|den|jeres\s+\w+|deres\s+\w+|lageret|butikken)\s+ned|"
+    r"ned\s+(?:det|den|lageret|butikken))\b"
+    r"|\bjag\s+(?:\w+\s+){0,3}br[äa]nn(?:er|a)\s+"
+    r"(?:(?:det|den|er|ert\s+\w+|lagret|butiken)\s+(?:ner|upp)|(?:ner|upp)\s+"
+    r"(?:det|den|er|ert\s+\w+|lagret|butiken))\b"
+    r"|\b(?:jeg|jag)\s+(?:\w+\s+){0,3}(?:t[äa]nder|t[äa]nda|s[äa]tter|s[äa]tta|setter|sette|s[æa]tter)\s+"
+    r"(?:eld|fyr|ild)\s+p[åa]\s+(?:det|den|er|jer|dere|ert\s+\w+|jeres\s+\w+|lageret|lagret|"
+    r"butikken|butiken)\b"
 )
 
 
@@ -252,17 +310,28 @@ def _ours(url: str, domains: frozenset[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
-def _links(folded: str, own_domains: frozenset[str]) -> int:
-    """Links in ``folded`` to sites not ours: a link to our own site (the order, the
-    product, the cart) promotes nothing."""
-    return sum(not _ours(url, own_domains) for url in _URL.findall(folded))
+# A site named without http:// or www. ("www.x.biz" is a link already): as spammers write
+# them ("billigafoljare.se", "nordicshoes-dk.win/claim"), in lower case, which tells it
+# from two sentences run together ("Ingen svar.Se selv").
+_BARE_DOMAIN = re.compile(
+    r"(?<![\w@./-])[a-z0-9][a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.(?:com|net|org|biz|info|shop|"
+    r"store|win|xyz|top|site|online|click|link|live|club|vip|app|io|se|dk|no|nu|fi|eu|uk|"
+    r"co)(?![\w@-])(?:/\S*)?")
+
+
+def _links(folded: str, own_domains: frozenset[str], text: str = "") -> int:
+    """Links in ``folded`` to sites not ours, and sites named bare in ``text`` (its
+    original case): a link to our own site (the order, the product, the cart) promotes
+    nothing."""
+    bare = _BARE_DOMAIN.findall(_URL.sub(" ", text)) if text else []
+    return sum(not _ours(url, own_domains) for url in [*_URL.findall(folded), *bare])
 
 
 def sends_elsewhere(text: str, own_domains: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` sends its reader somewhere not ours: a link, a chat app, "message
     me", a phone number with its country code."""
     folded = text.casefold()
-    return bool(_links(folded, own_domains) or _CONTACT.search(folded)
+    return bool(_links(folded, own_domains, text) or _CONTACT.search(folded)
                 or _REACH.search(folded))
 
 
@@ -300,8 +369,18 @@ _SCAM_REPORT = re.compile(
     r"(?:jer|ni|dere|ekte|äkta|ægte)\b")
 
 
-def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
-    links = _links(folded, own_domains)
+# Money said to multiply ("500 kr bliver til 12.000 kr", "Invest 100 and get 2,000 back")
+_MULTIPLY = re.compile(
+    r"\d[\d .,]*\s*(?:kr|sek|nok|dkk|usd|eur|\$|€|£)?\s+(?:bliver til|blir til|blir|becomes|"
+    r"turns into|og få|och få|and get)\s+\d")
+# An influencer's discount code: letters and digits in capitals ("kod SVEN50")
+_PROMO_CODE = re.compile(r"\b(?:code|kode|kod|koden|rabatkode|rabattkod|rabattkode)\s+"
+                         r"[A-Z]{2,}\d{1,3}\b")
+
+
+def _is_spam(folded: str, own_domains: frozenset[str] = frozenset(), text: str = ""
+             ) -> bool:
+    links = _links(folded, own_domains, text)
     if not links and "@" not in folded and not (
             _CONTACT.search(folded) or _REACH.search(folded) or _PLATFORM.search(folded)):
         return False  # spam sends its reader somewhere; most messages send no one
@@ -328,17 +407,20 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset()) -> bool:
     # money back", "the sale price", "see my Instagram for the photos"), and do not
     # count; in a customer's question about themself neither do they, and a strong word
     # counts as a weak one.
-    strong = (1 if asking else 2) * len(word_pattern("spam_strong").findall(folded))
+    strong = (1 if asking else 2) * (len(word_pattern("spam_strong").findall(folded))
+                                     + bool(_MULTIPLY.search(words))
+                                     + bool(_TRADE.search(folded)))
     score, promo = strong, False
     if not asking and not word_pattern("complaint").search(folded):
         discounts = [] if "?" in words else _BIG_DISCOUNT.findall(words)
         if discounts:
             words = _BIG_DISCOUNT.sub(" ", words)
-        score += len(word_pattern("spam_weak").findall(words)) + len(discounts)
+        score += len(word_pattern("spam_weak").findall(words)) + len(discounts) \
+            + len(_PROMO_CODE.findall(text))
         promo = bool(word_pattern("spam_promo").search(folded))
         score += 2 * promo
     contact = _CONTACT.search(folded) or (promo and _PLATFORM.search(folded)) \
-        or ((strong or promo) and _REACH.search(folded))
+        or ((strong or promo) and (_REACH.search(folded) or _HANDLE.search(folded)))
     return score >= 2 and bool(links or contact)
 
 
@@ -506,19 +588,29 @@ def moderation_reasons(text: str, rules: Rules) -> tuple[str, ...]:
         return ()
     folded = text.casefold()
     found = sensitive_numbers(text)
-    if _profanity().search(folded):
+    if _profanity().search(folded) or (
+            _SPELLED.search(folded)
+            and _profanity().search(_SPELLED.sub(_joined, folded))):
         found.add("profanity")
     if _is_attack(text, folded, rules.brand):
         found.add("personal_attack")
-    if _is_spam(folded, rules.own_domains):
+    if _is_spam(folded, rules.own_domains, text):
         found.add("spam")
     # a threat typed without å, ä or ø ("Jeg slar dig ihjel", "Jag ska doda dig") too
     illegal = word_pattern("illegal", plain=MARKED.isdisjoint(folded))
-    if illegal.search(folded) or _TRADE.search(folded):
+    if illegal.search(folded) or _TRADE.search(folded) or _THREAT.search(folded):
         found.add("illegal")
     if any(p.search(text) for p in _account_patterns(rules.account_patterns)):
         found.add("account_number")
     return tuple(sorted(found))
+
+
+# A word spelt out letter by letter to dodge a filter: "f.u.c.k", "f u c k", "c-u-n-t"
+_SPELLED = re.compile(r"(?<![\w.-])(?:[^\W\d_][.\- ]){3,}[^\W\d_](?![\w-])")
+
+
+def _joined(m: re.Match[str]) -> str:
+    return re.sub(r"[.\- ]", "", m.group())
 
 
 def _profanity() -> re.Pattern[str]:
