@@ -313,18 +313,21 @@ def _ours(url: str, domains: frozenset[str]) -> bool:
 # A site named without http:// or www. ("www.x.biz" is a link already): as spammers write
 # them ("billigafoljare.se", "nordicshoes-dk.win/claim"), in lower case, which tells it
 # from two sentences run together ("Ingen svar.Se selv").
+_TLDS = (r"(?:com|net|org|biz|info|shop|store|win|xyz|top|site|online|click|link|live|club|"
+         r"vip|app|io|se|dk|no|nu|fi|eu|uk|co)(?![\w@-])")
+_TLD = re.compile(rf"\.{_TLDS}")
 _BARE_DOMAIN = re.compile(
-    r"(?<![\w@./-])[a-z0-9][a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.(?:com|net|org|biz|info|shop|"
-    r"store|win|xyz|top|site|online|click|link|live|club|vip|app|io|se|dk|no|nu|fi|eu|uk|"
-    r"co)(?![\w@-])(?:/\S*)?")
+    rf"(?<![\w@./-])[a-z0-9][a-z0-9-]{{2,}}(?:\.[a-z0-9-]+)*\.{_TLDS}(?:/\S*)?")
 
 
 def _links(folded: str, own_domains: frozenset[str], text: str = "") -> int:
     """Links in ``folded`` to sites not ours, and sites named bare in ``text`` (its
     original case): a link to our own site (the order, the product, the cart) promotes
     nothing."""
-    bare = _BARE_DOMAIN.findall(_URL.sub(" ", text)) if text else []
-    return sum(not _ours(url, own_domains) for url in [*_URL.findall(folded), *bare])
+    urls = _URL.findall(folded)
+    if text and _TLD.search(text):  # most texts name no site: one quick scan for a dot
+        urls += _BARE_DOMAIN.findall(_URL.sub(" ", text) if urls else text)
+    return sum(not _ours(url, own_domains) for url in urls)
 
 
 def sends_elsewhere(text: str, own_domains: frozenset[str] = frozenset()) -> bool:
