@@ -121,7 +121,8 @@ _BE = r"(?:are|'re|’re|r|is|was|were|er|e|är|ar|va|var|blev|ble|bliver)"
 _STAFF = (
     r"(?:agent|agents|staff|employees?|colleague|manager|boss|ceo|driver|"
     # also as the last part of a compound: "lagersjefen", "kundeservicemedarbejderen"
-    r"\w*(?:medarbejder|medarbetare|medarbeider|chef|sjef|chauffør|chaufför|sjåfør)\w*|"
+    r"\w*(?:medarbejder|medarbetare|medarbeider|chef|sjef|chauffør|chaufför|sjåfør|"
+    r"ekspedient|ekspeditør|expedit)\w*|"
     r"personal\w*|ansatt?\w*|he|she|han|hun|hon|hen|"
     # a person, as a customer names one they met ("the guy on the phone")
     r"guy|man|woman|lady|girl|person|clerk|courier|postman|cashier|rep|"
@@ -155,6 +156,10 @@ _NOT_NAMES = frozenset(
 )
 
 
+# Up to three words before an insult, a comma after each: "en doven, åndssvag taber"
+_AGAP = r"(?:\w+,?\s+){0,3}"
+
+
 @cache
 def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     insult = word_pattern("insults").pattern
@@ -164,22 +169,23 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"\b(?:(?:you|u|ya|du|dere|ni)\s+(?!taber\b)|(?:din|dit|dine|ditt|dina|your)\s+)"
         rf"(?!(?:have|has|had|har|hade|havde|hadde)\b)(?:\w+\s+){{0,2}}{insult}"
         rf"|\b(?:you|u|du|dere|ni)(?:\s+(?:guys|people|lot|all|alle|allihop))?\s*{_BE}"
-        rf"\s+{_GAP}{insult}"
-        rf"|\bi\s+er\s+{_GAP}{insult}"  # Danish plural "I er nogle idioter"
-        rf"|\b{_STAFF}(?:\s+\w+)?{_WHICH}\s+{_BE}\s+{_GAP}{insult}"
+        rf"\s+{_AGAP}{insult}"
+        rf"|\bi\s+er\s+{_AGAP}{insult}"  # Danish plural "I er nogle idioter"
+        rf"|\b{_STAFF}(?:\s+\w+)?{_WHICH}\s+{_BE}\s+{_AGAP}{insult}"
         # "what an idiot", "vilken idiot", "hvilken flok idioter", "sikke en idiot",
         # "for en tosk"; not of oneself ("what an idiot I was"), nor of the company
         # ("what a loser shop", "hvilken tåbe af en webshop": criticism)
         # nor one's own being ("Sorry for being an idiot, wrong address")
         rf"|\b(?:what|vilken|vilka|vilket|hvilken|hvilke|hvilket|sikke|for|för)"
         rf"\s+(?!(?:being|at\s+være|att\s+vara|å\s+være|å\s+vere)\b)"
-        rf"{_GAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
+        rf"{_AGAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
         rf"(?!\s+(?:(?:of|af|av|till|til)\s+(?:an?\s+|en\s+|ett\s+|et\s+|ei\s+)?)?{_FIRM})"
         # "whoever packed this is an idiot", "den som packade det var en idiot"
         # "han som svarte i chatten er en ape", "du som läser det här är dum i huvudet"
         rf"|\b(?:whoever|(?:den|ham|han|hun|hende|hon|honom|henne|du)\s+(?:som|der)|"
-        rf"you\s+who)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+(?:(?:lika|lige|like|as|så)\s+)?"
-        rf"{_GAP}{insult}"
+        rf"you\s+who|hvem\s+end\s+der|hvem\s+enn\s+som|vem\s+det\s+nu\s+är\s+som|"
+        rf"vem\s+som\s+än)(?:\s+[\w'’]+){{1,4}}?\s+{_BE}\s+(?:(?:lika|lige|like|as|så)\s+)?"
+        rf"{_AGAP}{insult}"
         # an insult put to a commenter by their handle: "@Birgitte idiot.. lær at stave"
         rf"|@\w+[\s,:]+{insult}"
         rf"|{insult}\s+{_PLACE}"
@@ -188,7 +194,7 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"(?:(?!not\b|inte\b|ikke\b|i\b|jag\b|jeg\b)\w+\s+){{0,2}}{insult}\W*$"
     )
     # A capitalised name, so this one runs on the original text.
-    named = re.compile(rf"\b([A-ZÆØÅÄÖ][a-zæøåäöé]+){_WHICH}\s+{_BE}\s+{_GAP}(?i:{insult})")
+    named = re.compile(rf"\b([A-ZÆØÅÄÖ][a-zæøåäöé]+){_WHICH}\s+{_BE}\s+{_AGAP}(?i:{insult})")
     return re.compile(insult), targeted, named
 
 
@@ -199,6 +205,12 @@ _OF_ONESELF = re.compile(r"\b(?:i\s+(?:am|was)|i[’']m|jag\s+(?:är|var)|jeg\s+
 
 
 _LETTERS_ONLY = re.compile(r"[\W_]+")
+# A word with a digit or sign in place of a letter ("b1tch", "f1ss3", "p4ki", "@sshole"),
+# read with its letters back for the insult lists, which are matched as written
+# (not "100kr", "4pcs", nor the "!" that ends "hello!")
+_STOOD_IN = re.compile(r"(?<![\w@$!])[^\W\d_@$]*[a-zæøåäö@$][\w@$]*[0134@$][\w@$!]*[\w@$]"
+                       r"|(?<![\w@$!])[a-zæøåäö@$][\w@$]*![\w@$!]*[\w@$]")
+_UNSTAND = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "!": "i"})
 
 
 def _is_attack(text: str, folded: str, brand: str = "") -> bool:
@@ -206,6 +218,8 @@ def _is_attack(text: str, folded: str, brand: str = "") -> bool:
     "nordicshoes"), a word of which is no person's name ("Nordic Shoes are idiots" is
     criticism of the company)."""
     insult, targeted, named = _attack_patterns()
+    if _STOOD_IN.search(folded):  # "you dumb b1tch", "en f1ss3"
+        folded = _STOOD_IN.sub(lambda m: m.group().translate(_UNSTAND), folded)
     if not insult.search(folded):  # each pattern needs one; most texts have none
         return False
     if any(not _OF_ONESELF.search(folded, max(0, m.start() - 40), m.start())
@@ -220,8 +234,13 @@ def _is_attack(text: str, folded: str, brand: str = "") -> bool:
 _URL = re.compile(r"https?://\S+|\bwww\.\S+|\b(?:bit\.ly|tinyurl\.com|t\.me|wa\.me|youtube\.com|"
                   r"youtu\.be|instagram\.com|tiktok\.com)/\S+")
 # Where a spammer asks to be reached: a chat app, or a direct message.
-_CONTACT = re.compile(r"\b(?:whatsapp|telegram|wickr|dm (?:me|mig|meg|mej)|inbox me|pm me)\b"
+_CONTACT = re.compile(r"\b(?:whatsapp|telegram|wickr|dm (?:me|mig|meg|mej)|inbox me|pm me|"
+                      r"link in (?:my )?bio|linket i min profil|linket i min bio|lenken i bioen|"
+                      r"lenken i profilen|länken i min bio|länken i min profil)\b"
                       r"|\bsnap\s*:|\bdm\s*[^\w\s.,!?]")  # "DM 📈", "Snap: oslo_plug"
+# Followers offered by the thousand: "Vil du have 10.000 følgere?", "get 10k followers"
+_FOLLOWERS = re.compile(r"\b(?:få|have|ha|get|buy|køb|kjøp|köp)\s+\d[\d.,]*\s*k?\s*"
+                        r"(?:followers|følgere|följare)\b")
 # A handle named after the first words: where a spammer's "mentor" is found ("thanks to
 # @crypto_mentor"); a post addressing us or a friend starts with the handle
 _HANDLE = re.compile(r"(?<=\S)\s+@\w{3,}")
@@ -231,7 +250,9 @@ _REACH = re.compile(
     r"\b(?:signal|message me|contact me|contact (?:him|her)|check my profile|"
     r"skriv til mig|skriv till mig|skriv til meg|send meg en melding|kontakta mig|"
     r"kontakt mig|kontakt meg|kontakt ham|kontakta honom|kontakt han|se min profil|"
-    r"kolla min profil|sjekk profilen min)\b|\+\d{1,3}[ \d]{8,}")
+    r"kolla min profil|sjekk profilen min)\b|\+\d{1,3}[ \d]{8,}"
+    # an address to write to, given as an order: "Contact jobs.nordicshoes@gmail.com"
+    r"|\b(?:contact|kontakt|kontakta|e-?mail|mail|mejla|maila)\s+[\w.+-]+@[\w-]+\.")
 # Where self-promotion sends people ("Följ mig på Instagram @x"); named in a complaint
 # ("I saw your giveaway on Instagram") it is no contact
 _PLATFORM = re.compile(r"\b(?:instagram|insta|tiktok|snapchat|youtube)\b")
@@ -240,11 +261,15 @@ _TRADE = re.compile(
     r"\b(?:sell\w*|buy|selger|sælger|säljer|kjøp|køb|köp|kjøpe|købe|köpa)\s+(?:\w+\s+){0,3}"
     r"(?:cocaine|kokain|heroin|amfetamin|amphetamine|meth|mdma|ecstasy|guns?|pistols?|"
     r"firearms?|vapen|våben|våpen|skydevåben|skjutvapen|skytevåpen|hash|hasj|hasch|weed|"
-    r"cannabis|marijuana|glocks?)\b"
-    # or the goods first: "Glocks for sale", "Skjutvapen till salu", "Våpen til salgs"
+    r"cannabis|marijuana|glocks?|pistoler|gevær\w*|gräs|piller|pills)\b"
+    # or the goods first: "Glocks for sale", "Skjutvapen till salu", "Pistoler sælges"
     r"|\b(?:cocaine|kokain|heroin|amfetamin|amphetamine|mdma|ecstasy|guns?|pistols?|"
-    r"firearms?|vapen|våben|våpen|skydevåben|skjutvapen|skytevåpen|glocks?)\s+"
-    r"(?:\w+\s+){0,2}(?:for\s+sale|til\s+salg|til\s+salgs|till\s+salu)\b"
+    r"firearms?|vapen|våben|våpen|skydevåben|skjutvapen|skytevåpen|glocks?|pistoler|"
+    r"gevær\w*)\s+(?:\w+\s+){0,3}(?:for\s+sale|til\s+salg|til\s+salgs|till\s+salu|"
+    r"sælges|selges|säljes)\b"
+    # or delivered discreetly: "Got pills, coke and weed, discreet delivery in Copenhagen"
+    r"|\b(?:cocaine|kokain|coke|weed|hash|hasj|hasch|mdma|pills|piller)\b[^.!?\n]{0,40}"
+    r"\b(?:discreet|diskret)\s+(?:delivery|levering|leverans)"
 )
 # A threat of violence in the writer's own voice, against a person or our premises:
 # "I'll break his legs", "I'm going to find you and smash your face in", "så slår jeg
@@ -277,6 +302,15 @@ _THREAT = re.compile(
     r"(?:drepe|dreper|skyte|skyter|stikke|stikker|banke|banker)\s+(?:deg|dere|ham|han|henne)\b"
     r"|\b(?:dreper|skyter|stikker|banker)\s+jeg\s+(?:deg|dere|ham|han|henne)\b"
     r"|\bsl[åa]r?\s+(?:jeg\s+)?(?:deg|dere|ham|han|henne|dem)\s+i\s*hjel\b"
+    # the shit beaten out of someone; a knife someone will get; the place burnt down
+    r"|\b(?:banke|banker|sp[öo]a|sp[öo]ar|t[æa]+ske|t[æa]+sker)\s+(?:jeg\s+|jag\s+)?"
+    r"(?:dritten|skiten|lortet)\s+(?:ut\s+av|ur|ud\s+af)\b"
+    r"|\b(?:han|hun|hon|du|he|she|you)(?:'ll|’ll|\s+will)?\s+(?:får|get|gets|vil\s+få|ska\s+få|"
+    r"skal\s+få)\s+(?:en\s+|a\s+)?(?:kniv(?:en)?\s+i|knife\s+in)\b"
+    r"|\b(?:br[æa]+nder|br[æa]+nde)\s+(?:lortet|skidtet|det\s+hele)\s+af\b"
+    r"|\b(?:tenner|tenne|t[äa]nder|t[äa]nda|t[æa]+nder)\s+p[åa]\s+(?:dritten|skiten|lortet|"
+    r"skidtet|hele\s+dritten)\b"
+    r"|\bburn(?:ing)?\s+(?:it|the\s+place|your\s+\w+)\s+to\s+the\s+ground\b"
     # a knife put in someone; fire set to our premises ("det": the warehouse just named)
     r"|\b(?:stikke|stikker|sticka|sticker|stick)\s+(?:jeg\s+|jag\s+)?(?:en|a)\s+kniv\w*\s+(?:i|in)\b"
     r"|\bjeg\s+(?:\w+\s+){0,3}(?:br[æa]+nder|br[æa]+nde|brenner|brenne)\s+"
@@ -412,6 +446,7 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset(), text: str =
     # counts as a weak one.
     strong = (1 if asking else 2) * (len(word_pattern("spam_strong").findall(folded))
                                      + bool(_MULTIPLY.search(words))
+                                     + bool(_FOLLOWERS.search(words))
                                      + bool(_TRADE.search(folded)))
     score, promo = strong, False
     if not asking and not word_pattern("complaint").search(folded):
@@ -616,5 +651,10 @@ def _joined(m: re.Match[str]) -> str:
     return re.sub(r"[.\- ]", "", m.group())
 
 
+@cache
 def _profanity() -> re.Pattern[str]:
-    return word_pattern(*(f"profanity_{lang}" for lang in ("da", "sv", "nb", "en")), fuzzy=True)
+    """The profanity lists, fuzzy; a word may go on after a hyphen ("fisse-dårligt",
+    "hore-dårlig service", "fuck-up")."""
+    words = word_pattern(*(f"profanity_{lang}" for lang in ("da", "sv", "nb", "en")),
+                         fuzzy=True).pattern
+    return re.compile(words.removesuffix(r"(?![\w-])") + r"(?!\w)")
