@@ -425,10 +425,12 @@ _TAKEN_BACK = re.compile(r"(?:(?<![\w'’])(?:NOT|INTE|IKKE)|(?:\.{2,}|…)\s*(?
 # got 1 free" tells of no size.
 _SIZE = (r"(?:(?:a|an|the|en|et|ett)\s+)?(?:(?:size|str|strl|stl|storlek|størrelse|"
          r"størrelsen|storleken)\.?\s*\d{1,2}|\d{2})(?:[.,]5)?(?!\d|%|[.,]\d)")
+_WORDS_BEFORE = r"(?:[^\W\d_]+\s+){0,4}?"  # "the black Derby in 42", "brune i str 45"
 _SIZES_MIXED = re.compile(
     rf"(?<![\w'’])(?:ordered|bought|bestilte|bestilt|bestillede|beställde|beställt|købte|"
-    rf"köpte|kjøpte)\s+({_SIZE})[^.!?\n\d]{{0,30}}?(?<![\w'’])(?:got|received|fik|fick|"
-    rf"fikk|fået|fått|modtog|mottok|fekk)\s+({_SIZE})")
+    rf"köpte|kjøpte)\s+{_WORDS_BEFORE}({_SIZE})\s*(?:\([^()\n]{{0,30}}\))?"
+    rf"[^.!?\n\d]{{0,30}}?(?<![\w'’])(?:got|received|fik|fick|fikk|fået|fått|modtog|mottok|"
+    rf"fekk)\s+{_WORDS_BEFORE}({_SIZE})")
 _NUMBER = re.compile(r"\d+(?:[.,]5)?")
 _BOUGHT = ("ordered", "bought", "bestil", "beställ", "købte", "köpte", "kjøpte")
 

@@ -1719,6 +1719,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Just checking whether my order has shipped yet", None, "question"),
         ("Ville bara kolla om ni fått min retur", None, "question"),
         ("Loved them, just checking on my other order", None, "question"),
+        # one size ordered and another got, with words and an order number between
+        ("Jeg bestilte sorte derbysko i str 42 (ordre 71044) men fik brune i str 45", None,
+         "complaint"),
+        ("I ordered the black Derby in 42 (order 71044) and got brown ones in 45", None,
+         "complaint"),
+        ("Bestilte str 40 og fik dem i går, str 40 passer perfekt", None, "praise"),
+        ("I ordered a 42 and got it in two days", None, "other"),
     ],
 )
 def test_kind(text: str, rating: int | None, kind: str) -> None:
