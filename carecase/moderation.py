@@ -144,7 +144,7 @@ _PLACE = (
 # Who a name or a pronoun may be told apart by before the verb: "Lisa i kundtjänst är",
 # "the guy who answered the phone was", "han som svarade i telefon var".
 _WHICH = (r"(?:\s+(?:i|på|hos|at|in|on|from|fra|från|som|der|who|that)"
-          r"(?:\s+[\w'’]+){1,4}?)?")
+          r"(?:\s+[\w'’]+){1,6}?)?")
 # Couriers and payment firms: an insult said of one is criticism of a company ("Bring er
 # noen tullinger", "DHL are morons"), as of us
 _CARRIERS = ("postnord", "posten", "bring", "budbee", "instabox", "dhl", "gls", "ups", "dao",
@@ -180,6 +180,9 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"\s+(?!(?:being|at\s+være|att\s+vara|å\s+være|å\s+vere)\b)"
         rf"{_AGAP}{insult}(?![\s,]+(?:i|jag|jeg|eg|we|vi|me|mig|meg)\b)"
         rf"(?!\s+(?:(?:of|af|av|till|til)\s+(?:an?\s+|en\s+|ett\s+|et\s+|ei\s+)?)?{_FIRM})"
+        # nor of a thing ("what a bitch of a week"); of a person it is one ("what an
+        # idiot of a driver")
+        rf"(?!\s+(?:of|af|av|till|til)\s+(?:an?\s+|en\s+|ett\s+|et\s+|ei\s+)?+(?!{_STAFF}\b)\w)"
         # "whoever packed this is an idiot", "den som packade det var en idiot"
         # "han som svarte i chatten er en ape", "du som läser det här är dum i huvudet"
         rf"|\b(?:whoever|(?:den|ham|han|hun|hende|hon|honom|henne|du)\s+(?:som|der)|"
@@ -188,6 +191,8 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"{_AGAP}{insult}"
         # an insult put to a commenter by their handle: "@Birgitte idiot.. lær at stave"
         rf"|@\w+[\s,:]+{insult}"
+        # an insult as the last word, called out after a comma: "Lær deg jobben din, idiot"
+        rf"|,\s*{insult}\W*$"
         rf"|{insult}\s+{_PLACE}"
         # a comment that is an insult and nothing else: "Idiots!", "Dumma svin"
         rf"|^\W*(?!(?:{'|'.join(_CARRIERS)})\b)"
@@ -240,7 +245,7 @@ _CONTACT = re.compile(r"\b(?:whatsapp|telegram|wickr|dm (?:me|mig|meg|mej)|inbox
                       r"|\bsnap\s*:|\bdm\s*[^\w\s.,!?]")  # "DM 📈", "Snap: oslo_plug"
 # Followers offered by the thousand: "Vil du have 10.000 følgere?", "get 10k followers"
 _FOLLOWERS = re.compile(r"\b(?:få|have|ha|get|buy|køb|kjøp|köp)\s+\d[\d.,]*\s*k?\s*"
-                        r"(?:followers|følgere|följare)\b")
+                        r"(?:[^\W\d_]+\s+)?(?:followers|følgere|följare)\b")
 # A handle named after the first words: where a spammer's "mentor" is found ("thanks to
 # @crypto_mentor"); a post addressing us or a friend starts with the handle
 _HANDLE = re.compile(r"(?<=\S)\s+@\w{3,}")
@@ -311,6 +316,14 @@ _THREAT = re.compile(
     r"|\b(?:tenner|tenne|t[äa]nder|t[äa]nda|t[æa]+nder)\s+p[åa]\s+(?:dritten|skiten|lortet|"
     r"skidtet|hele\s+dritten)\b"
     r"|\bburn(?:ing)?\s+(?:it|the\s+place|your\s+\w+)\s+to\s+the\s+ground\b"
+    # windows smashed; coming with a sledgehammer or a weapon; where someone lives
+    r"|\b(?:smadre|smadrer|smash|knuse|knuser|krossa|krossar)\s+(?:\w+\s+){0,2}(?:ruder|ruderne|"
+    r"vinduer|vinduene|rutor|rutorna|windows?|butikken|butiken|the\s+place)\b"
+    r"|\b(?:kommer|coming|come)\s+(?:\w+\s+){0,6}(?:med|with)\s+(?:en|a|et|ett)\s+"
+    r"(?:sl[äa]gga|slegge|forhammer|sledgehammer|baseball\s*bat|baseballbat|basebollträ|"
+    r"kniv|knife|gun|pistol|gevær|vapen|våpen|våben)\b"
+    r"|\b(?:i|jeg|jag|eg)\s+(?:know|ved|vet|veit)\s+(?:exactly\s+|præcis\s+|exakt\s+|"
+    r"nøyaktig\s+)?(?:where|hvor|var|kvar)\s+(?:\w+\s+){1,3}(?:lives|bor)\b"
     # a knife put in someone; fire set to our premises ("det": the warehouse just named)
     r"|\b(?:stikke|stikker|sticka|sticker|stick)\s+(?:jeg\s+|jag\s+)?(?:en|a)\s+kniv\w*\s+(?:i|in)\b"
     r"|\bjeg\s+(?:\w+\s+){0,3}(?:br[æa]+nder|br[æa]+nde|brenner|brenne)\s+"
@@ -348,7 +361,7 @@ def _ours(url: str, domains: frozenset[str]) -> bool:
 # them ("billigafoljare.se", "nordicshoes-dk.win/claim"), in lower case, which tells it
 # from two sentences run together ("Ingen svar.Se selv").
 _TLDS = (r"(?:com|net|org|biz|info|shop|store|win|xyz|top|site|online|click|link|live|club|"
-         r"vip|app|io|se|dk|no|nu|fi|eu|uk|co)(?![\w@-])")
+         r"vip|app|io|help|support|page|se|dk|no|nu|fi|eu|uk|co)(?![\w@-])")
 _TLD = re.compile(rf"\.{_TLDS}")
 _BARE_DOMAIN = re.compile(
     rf"(?<![\w@./-])[a-z0-9][a-z0-9-]{{2,}}(?:\.[a-z0-9-]+)*\.{_TLDS}(?:/\S*)?")

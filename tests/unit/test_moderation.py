@@ -68,6 +68,10 @@ def reasons(text: str) -> tuple[str, ...]:
         "Ni har en prick på skorna",
         "Du taber ikke noget ved at prøve",
         "Du taber penge på det, og jeg taber tålmodigheden",
+        # mild swearing; a company's department
+        "This shit service, seriously",
+        "Fy fan vad dåligt, jävla skit",
+        "Kundeservice er helt inkompetent",
         "",
     ],
 )
@@ -190,6 +194,10 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Emma, you stupid bitch, answer my email",
         "Erik på lagret, du är ett kukhuvud",
         "@Jake you absolute muppet",
+        "What an idiot of a driver",
+        "@Gary you're too thick to read a size guide",
+        "Lær deg jobben din, idiot",
+        "The guy at the till in the Copenhagen store is a rude moron",
     ],
 )
 def test_personal_attack(text: str) -> None:
@@ -443,6 +451,15 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Glocks for sale, DM on Wickr", True),
         ("Skjutvapen till salu utan licens", True),
         ("Can I pay with cash or is it card for sale items?", False),
+        # windows smashed, a sledgehammer brought, where the boss lives, a visit promised
+        ("I'll smash every window in the place", True),
+        ("Jeg kommer ned i butikken og smadrer ruderne", True),
+        ("Kommer till er butik i Malmö med en slägga", True),
+        ("I know where your CEO lives", True),
+        ("Han skal nok få et besøg han aldrig glemmer", True),
+        ("The courier smashed the box flat", False),
+        ("Do you know where I live? The parcel went to my old address", False),
+        ("Jeg vet hvor butikken deres ligger", False),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
