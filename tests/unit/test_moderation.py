@@ -195,6 +195,9 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "Erik på lagret, du är ett kukhuvud",
         "@Jake you absolute muppet",
         "What an idiot of a driver",
+        "@trond_kv du er dum som et brød",
+        "Hun som styrer denne siden må være verdens dummeste person",
+        "Det lille røvhul af en ekspedient grinede ad mig",
         "@Gary you're too thick to read a size guide",
         "Lær deg jobben din, idiot",
         "The guy at the till in the Copenhagen store is a rude moron",
@@ -353,6 +356,11 @@ def test_personal_attack(text: str) -> None:
         ("I used code SUMMER20 and it didn't work", False),
         ("Jeg fik 500 kr tilbage og blev glad", False),
         ("I sent you a DM about my order 👀", False),
+        ("Grow your page fast, 10k real followers for $19 at www.instafame-boost.example", True),
+        ("Tjente 38 000 kr på én uke med denne trading-appen, send melding til @linda_no",
+         True),
+        ("Replika Moncler 90% rabatt, samma kvalitet som original. Beställ på WhatsApp", True),
+        ("Is the Moncler jacket in the photo genuine?", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
@@ -460,6 +468,13 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("The courier smashed the box flat", False),
         ("Do you know where I live? The parcel went to my old address", False),
         ("Jeg vet hvor butikken deres ligger", False),
+        ("I'm coming to your store with a can of petrol", True),
+        ("I'll torch the place", True),
+        ("Og sjefen deres skal få juling", True),
+        ("Jag kommer till ert lager och sätter eld på skiten", True),
+        ("Selger kniver, batonger og pepperspray, diskret levering", True),
+        ("I'm coming to the store tomorrow with a friend to try them", False),
+        ("Selling my old boots, size 42, barely used", False),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
