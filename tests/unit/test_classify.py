@@ -764,7 +764,7 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Pakken kom aldri", None, "complaint"),
         ("Paketet kom aldrig fram", None, "complaint"),
         ("Jeg kom aldrig til at fortryde købet, super sko", None, "praise"),
-        ("Tak, jeg har fået pakken nu", None, "other"),
+        ("Tak, jeg har fået pakken nu", None, "praise"),
         # love put as a question that asks nothing; waiting loved, in sarcasm
         ("Tak! Kan man andet end elske dem", None, "praise"),
         ("Kan man annat än älska dem? Bästa skorna", None, "praise"),
@@ -1078,8 +1078,8 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Kolla gärna var mitt paket är", None, "question"),
         ("Tjek lige hvor min pakke er", None, "question"),
         ("Link takk", None, "question"),  # a request that holds the thanks
-        ("Returetiketten låg i paketet, tack", None, "other"),
-        ("Jeg har fået byttet dem, tak", None, "other"),
+        ("Returetiketten låg i paketet, tack", None, "praise"),
+        ("Jeg har fået byttet dem, tak", None, "praise"),
         ("The parcel was sent to my old address instead of my new one", None, "complaint"),
         ("Pakken blev sendt til min gamle adresse", None, "complaint"),
         # beneath criticism, shame in a word, sarcastic "nice try"; slang praise
@@ -1678,6 +1678,21 @@ def test_classify_uses_prior_language_then_default() -> None:
         # looking forward to wearing what came
         ("Lige modtaget, glæder mig til at prøve dem!", None, "praise"),
         ("Just arrived, can't wait to wear them", None, "praise"),
+        # thanks on their own; thanks declined
+        ("Leveret før weekenden som lovet. Tak skal I have!", None, "praise"),
+        ("Beställde igen och återigen supersnabb leverans. Tack!", None, "praise"),
+        ("Nej tak til flere nyhedsbreve", None, "other"),
+        ("Jeg får ikke tak i dere på telefon", None, "complaint"),
+        # the customer's own slip, put right; what is asked before anything is wrong
+        ("Jeg skrev forkert adresse, men I rettede det før afsendelse. Tak!", None, "praise"),
+        ("Error on my side with the address, and you fixed it before shipping. Thank you!",
+         None, "praise"),
+        ("Hva om de er for små? Kan jeg bytte til en større størrelse?", None, "question"),
+        ("If the gift doesn't fit, can my mum exchange it without the receipt?", None,
+         "question"),
+        ("Broke them in in one afternoon, no pain whatsoever. Amazing.", None, "praise"),
+        ("Thank you so much for your help", None, "praise"),
+        ("Takk så mye for hjelpen", None, "praise"),
         # uncomfortable, hurting, stolen, cheated, holed, misleading, nobody answering
         ("They are really uncomfortable.", None, "complaint"),
         ("Not uncomfortable at all", None, "praise"),
