@@ -213,9 +213,10 @@ _OF_ONESELF = re.compile(r"\b(?:i\s+(?:am|was)|i[’']m|jag\s+(?:är|var)|jeg\s+
 
 
 _LETTERS_ONLY = re.compile(r"[\W_]+")
-# A word with a digit or sign in place of a letter ("b1tch", "f1ss3", "p4ki", "@sshole"),
-# read with its letters back for the insult lists, which are matched as written
-# (not "100kr", "4pcs", nor the "!" that ends "hello!")
+# A word with a digit or sign in place of a letter ("b1tch", "f1ss3", "p4ki", "b!tch"),
+# read with its letters back for the insult lists, which are matched as written (not
+# "100kr", "4pcs", nor the "!" that ends "hello!"; a word that starts with "@" is a
+# handle)
 _STOOD_IN = re.compile(r"(?<![\w@$!])[^\W\d_@$]*[a-zæøåäö@$][\w@$]*[0134@$][\w@$!]*[\w@$]"
                        r"|(?<![\w@$!])[a-zæøåäö@$][\w@$]*![\w@$!]*[\w@$]")
 _UNSTAND = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "!": "i"})
