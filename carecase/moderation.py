@@ -168,7 +168,8 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         # Danish "taber" as the verb ("Du taber ikke noget ved at prøve")
         rf"\b(?:(?:you|u|ya|du|dere|ni)\s+(?!taber\b)|(?:din|dit|dine|ditt|dina|your)\s+)"
         rf"(?!(?:have|has|had|har|hade|havde|hadde)\b)(?:\w+\s+){{0,2}}{insult}"
-        rf"|\b(?:you|u|du|dere|ni)(?:\s+(?:guys|people|lot|all|alle|allihop))?\s*{_BE}"
+        rf"|\b(?:you|u|du|dere|ni)(?:\s+(?:guys|people|lot|all|alle|allihop))?\s*(?:{_BE}|"
+        rf"sound\s+like|lyder\s+som|låter\s+som|høres\s+ut\s+som)"
         rf"\s+{_AGAP}{insult}"
         rf"|\bi\s+er\s+{_AGAP}{insult}"  # Danish plural "I er nogle idioter"
         rf"|\b{_STAFF}(?:\s+\w+)?{_WHICH}\s+{_BE}\s+{_AGAP}{insult}"
@@ -191,7 +192,10 @@ def _attack_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         rf"(?:være|vara|be)|{_BE})\s+(?:(?:lika|lige|like|as|så)\s+)?"
         rf"{_AGAP}{insult}"
         # an insult put to a commenter by their handle: "@Birgitte idiot.. lær at stave"
-        rf"|@\w+[\s,:]+{insult}"
+        rf"|@[\w.]+[\s,:]+{insult}"
+        # told to shut up and called one: "shut up bitch", "hold kjeft din dumme hore"
+        rf"|\b(?:shut\s+up|hold\s+kjeft|hold\s+kæft|håll\s+käften)[\s,]+(?:you\s+|din\s+|du\s+)?"
+        rf"(?:\w+\s+){{0,2}}{insult}"
         # an insult of a staff member: "det lille røvhul af en ekspedient"
         rf"|{insult}\s+(?:of|af|av)\s+(?:an?|en|et|ett|ei)\s+{_STAFF}\b"
         # an insult as the last word, called out after a comma: "Lær deg jobben din, idiot"
@@ -268,7 +272,7 @@ _FOLLOWERS = re.compile(r"\b(?:få|have|ha|get|buy|køb|kjøp|köp)\s+\d[\d.,]*\
                         r"(?:for|til|för|kun|only)\b")
 # A handle named after the first words: where a spammer's "mentor" is found ("thanks to
 # @crypto_mentor"); a post addressing us or a friend starts with the handle
-_HANDLE = re.compile(r"(?<=\S)\s+@\w{3,}")
+_HANDLE = re.compile(r"(?<=\S)\s+@[\w.]{3,}")
 # Ways to be reached that customers use too ("Skriv til mig om I har tilbud på billige
 # sko", "ring +45 20 12 34 56"): they make spam only with a strong promotion marker.
 _REACH = re.compile(
@@ -342,12 +346,14 @@ _THREAT = re.compile(
     r"vinduer|vinduene|rute|ruter|rutene|rutor|rutorna|windows?|butikken|butiken|the\s+place)\b"
     r"|\b(?:kommer|coming|come|møter)\s+(?:\w+\s+){0,8}(?:med|with)\s+(?:en|a|et|ett)\s+"
     r"(?:sl[äa]gga|slegge|forhammer|sledgehammer|baseball\s*bat|baseballbat|basebollträ|"
-    r"kniv|knife|gun|pistol|gevær|vapen|våpen|våben|dunk\s+benzin|dunk\s+bensin|"
+    r"kniv|knife|gun|pistol|gevær|vapen|våpen|våben|dunk\s+benzin|dunk\s+bensin|bat|"
     r"kanne\s+bensin|can\s+of\s+(?:petrol|gasoline|gas))\b"
     r"|\bi(?:'ll|’ll|\s+will)\s+torch\s+(?:it|the\s+place|your\s+\w+)\b"
     r"|\b(?:skal|ska|skall)\s+(?:få|ha)\s+(?:juling|bank|stryk|tæsk|prygl)\b"
-    r"|\b(?:s[äa]tta|s[äa]tter|sette|setter|s[æa]tte|s[æa]tter)\s+(?:eld|fyr|ild)\s+p[åa]\s+"
-    r"(?:skiten|dritten|lortet|skidtet)\b"
+    r"|\b(?:s[äa]tta|s[äa]tter|sette|setter|s[æa]tte|s[æa]tter|t[äa]nder|t[äa]nda|tenner|tenne)"
+    r"\s+(?:eld|fyr|ild)\s+p[åa]\s+(?:hela\s+|hele\s+)?(?:skiten|dritten|lortet|skidtet)\b"
+    r"|\b(?:knuse|knuser|smadre|smadrer|krossa|krossar|break|smash)\s+(?:kjeven|kæben|käken|"
+    r"nesen|næsen|näsan|(?:his|her|your)\s+(?:jaw|nose))\b"
     r"|\b(?:i|jeg|jag|eg)\s+(?:know|ved|vet|veit)\s+(?:exactly\s+|præcis\s+|exakt\s+|"
     r"nøyaktig\s+)?(?:where|hvor|var|kvar)\s+(?:\w+\s+){1,3}(?:lives|bor)\b"
     # a knife put in someone; fire set to our premises ("det": the warehouse just named)
@@ -425,7 +431,7 @@ def _address(folded: str, own_domains: frozenset[str]) -> bool:
 # för återbetalningen, skriv till ...@gmail.com").
 _ASKS_DETAILS = re.compile(
     r"\b(?:your|dina|dine|ditt|dit)\s+(?:(?:credit\s+|debit\s+|bank\s*)?card|bank|log-?in|"
-    r"account)\s*(?:details|number|info\w*)"
+    r"account|payment)\s*(?:details|number|info\w*)"
     r"|\b(?:dina|dine)\s+(?:kort|bank|inlognings?|inloggnings?|login)-?(?:uppgifter|"
     r"oplysninger|opplysninger|detaljer|informasjon|information)"
     r"|\b(?:ditt|dit)\s+(?:kort|konto)nummer")
@@ -462,7 +468,7 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset(), text: str =
         return False  # spam sends its reader somewhere; most messages send no one
     # the words of a link are not counted: its path often repeats the text ("Is the
     # sale still on? https://shop.example/sale")
-    words = _URL.sub(" ", folded)
+    words = _BARE_DOMAIN.sub(" ", _URL.sub(" ", folded)) if links else folded
     if _SCAM_REPORT.search(words) and not _CONTACT.search(folded):
         return False
     # a customer's question about themself ("I got a mail saying I have won, is it

@@ -1523,7 +1523,7 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("Støvlene skulle være vanntette, men jeg ble våt på beina", None, "complaint"),
         ("Ingen våde fødder selv i regnvejr!", None, "praise"),
         ("Inga blöta fötter trots regnet", None, "praise"),
-        ("I got soaked by the rain but the boots kept my feet dry", None, "other"),
+        ("I got soaked by the rain but the boots kept my feet dry", None, "praise"),
         # free shipping said, a fee charged
         ("Your Instagram post says free shipping but checkout charges 49 kr", None,
          "complaint"),

@@ -68,6 +68,10 @@ def reasons(text: str) -> tuple[str, ...]:
         "Ni har en prick på skorna",
         "Du taber ikke noget ved at prøve",
         "Du taber penge på det, og jeg taber tålmodigheden",
+        # a child's joke quoted; being told to shut up about how lovely they are
+        'Min søn sagde "mor, du ligner en klovn" da jeg tog de gule støvler på 😂',
+        "Shut up and take my money! Love these",
+        "Hold kæft hvor er de flotte",
         # mild swearing; a company's department
         "This shit service, seriously",
         "Fy fan vad dåligt, jävla skit",
@@ -198,6 +202,8 @@ def test_an_entry_marked_as_written_still_matches_as_written(text: str) -> None:
         "@trond_kv du er dum som et brød",
         "Hun som styrer denne siden må være verdens dummeste person",
         "Det lille røvhul af en ekspedient grinede ad mig",
+        "@jessie_r shut up bitch nobody asked",
+        "@Line du lyder som en forkælet møgunge",
         "@Gary you're too thick to read a size guide",
         "Lær deg jobben din, idiot",
         "The guy at the till in the Copenhagen store is a rude moron",
@@ -361,6 +367,13 @@ def test_personal_attack(text: str) -> None:
          True),
         ("Replika Moncler 90% rabatt, samma kvalitet som original. Beställ på WhatsApp", True),
         ("Is the Moncler jacket in the photo genuine?", False),
+        ("Replica Yeezy, Jordan & Birkenstock from $39, worldwide shipping, DM @sneakerplug_eu",
+         True),
+        ("Nordic Shoes Support: your order is on hold. Verify your payment details: "
+         "nordicshoes-support-verify.com", True),
+        ("Jeg tjente 18 000 kr på en uke med bitcoin-roboten til @kristin.krypto_no", True),
+        ("I love my Nike and these are even better https://imgur.com/x", False),
+        ("Så mine Jordans på https://instagram.com/p/abc - købt hos jer!", False),
     ],
 )
 def test_spam(text: str, spam: bool) -> None:
@@ -475,6 +488,9 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Selger kniver, batonger og pepperspray, diskret levering", True),
         ("I'm coming to the store tomorrow with a friend to try them", False),
         ("Selling my old boots, size 42, barely used", False),
+        ("I'm coming to your warehouse with a bat", True),
+        ("Neste gang skal jeg knuse kjeven hans", True),
+        ("Jag tänder eld på hela skiten", True),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
