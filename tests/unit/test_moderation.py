@@ -489,6 +489,8 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("I'm coming to the store tomorrow with a friend to try them", False),
         ("Selling my old boots, size 42, barely used", False),
         ("I'm coming to your warehouse with a bat", True),
+        ("I will bomb your warehouse", True),
+        ("Dont bomb your feet with cheap shoes, buy these", False),
         ("Neste gang skal jeg knuse kjeven hans", True),
         ("Jag tänder eld på hela skiten", True),
     ],
