@@ -468,7 +468,9 @@ def _is_spam(folded: str, own_domains: frozenset[str] = frozenset(), text: str =
         return False  # spam sends its reader somewhere; most messages send no one
     # the words of a link are not counted: its path often repeats the text ("Is the
     # sale still on? https://shop.example/sale")
-    words = _BARE_DOMAIN.sub(" ", _URL.sub(" ", folded)) if links else folded
+    words = _URL.sub(" ", folded)
+    if links:  # nor those of a site named bare ("billiga-skor.store")
+        words = _BARE_DOMAIN.sub(" ", words)
     if _SCAM_REPORT.search(words) and not _CONTACT.search(folded):
         return False
     # a customer's question about themself ("I got a mail saying I have won, is it
