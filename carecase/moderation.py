@@ -391,7 +391,8 @@ def _ours(url: str, domains: frozenset[str]) -> bool:
 
 # A site named without http:// or www. ("www.x.biz" is a link already): as spammers write
 # them ("billigafoljare.se", "nordicshoes-dk.win/claim"), in lower case, which tells it
-# from two sentences run together ("Ingen svar.Se selv").
+# from two sentences run together ("Ingen svar.Se selv"). ".example" is the demo's and
+# the tests' (RFC 2606).
 _TLDS = (r"(?:com|net|org|biz|info|shop|store|win|xyz|top|site|online|click|link|live|club|"
          r"vip|app|io|help|support|page|example|se|dk|no|nu|fi|eu|uk|co)(?![\w@-])")
 _TLD = re.compile(rf"\.{_TLDS}")
