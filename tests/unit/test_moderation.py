@@ -493,6 +493,13 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Dont bomb your feet with cheap shoes, buy these", False),
         ("Neste gang skal jeg knuse kjeven hans", True),
         ("Jag tänder eld på hela skiten", True),
+        # killing someone with a look or an outfit is slang for impressing them
+        ("Gonna kill you with my new look lol", False),
+        ("Killing everyone with these heels at the party tonight", False),
+        ("I'll kill you with kindness, as my gran said", False),
+        ("Gonna kill you with my knife", True),
+        ("I will kill you with a bat", True),
+        ("I will kill you, with my bare hands", True),
     ],
 )
 def test_illegal(text: str, illegal: bool) -> None:
