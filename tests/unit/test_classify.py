@@ -1169,6 +1169,13 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("The driver wasn't rude at all, very helpful", None, "praise"),
         ("Chaufføren var slet ikke uhøflig", None, "praise"),
         ("It's not late, it's lost!", None, "complaint"),
+        # a canned answer denied is a personal one; "not just a canned reply" too
+        ("Fik et personligt svar, ikke bare et standardsvar", None, "praise"),
+        ("Fick ett personligt svar, inte ett mallsvar", None, "praise"),
+        ("I got a real answer, not a canned reply", None, "praise"),
+        ("Fikk bare et standardsvar tilbake", None, "complaint"),
+        ("I only got a canned reply", None, "complaint"),
+        ("What is your standard response time?", None, "question"),
         ("I have not been refunded", None, "complaint"),
         ("Not only late but also broken", None, "complaint"),
         ("I'm not angry, just disappointed", None, "complaint"),
