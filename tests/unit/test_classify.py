@@ -1169,6 +1169,16 @@ def test_classify_uses_prior_language_then_default() -> None:
         ("The driver wasn't rude at all, very helpful", None, "praise"),
         ("Chaufføren var slet ikke uhøflig", None, "praise"),
         ("It's not late, it's lost!", None, "complaint"),
+        # a decision of ours challenged, a double charge: the demo story's own words
+        ("Hur tänker ni när ni väljer att använda SnabbBud som kurir?? Leverans mellan "
+         "8-17 och chaufförerna har ingen arbetstelefon!", None, "complaint"),
+        ("Jag har blivit debiterad två gånger för samma beställning! Vad händer?", None,
+         "complaint"),
+        ("Hei, jeg har blitt belastet to ganger for bestillingen min. Kan dere rette dette?",
+         None, "complaint"),
+        ("Hvad tænkte I på?? To uger!", None, "complaint"),
+        ("Hur tänker ni kring storlekar, är de små i storleken?", None, "question"),
+        ("Hvordan tænker I jer at bytte, skal jeg sende dem retur?", None, "question"),
         # a canned answer denied is a personal one; "not just a canned reply" too
         ("Fik et personligt svar, ikke bare et standardsvar", None, "praise"),
         ("Fick ett personligt svar, inte ett mallsvar", None, "praise"),
