@@ -401,7 +401,7 @@ def outbox_row(out: Outgoing, now: datetime) -> dict[str, Any]:
             "action": out.action, "template": out.template, "language": out.language,
             "target": out.target, "recipient": out.recipient, "subject": out.subject,
             "body": out.body, "html": out.html, "headers": Jsonb(out.headers),
-            "not_before": out.not_before or now}
+            "not_before": out.not_before or now, "after": out.after}
 
 
 def _case_row(case: Case) -> dict[str, Any]:
@@ -423,9 +423,9 @@ def wants_case(msg: Message, cls: Classification) -> bool:
     written to us in private but thanks. An e-mail or a direct message asks for care
     whatever its words ("Please cancel order 123456", a photo with no text); a public
     comment needs words that say so, or a language we cannot read (German), which an
-    agent must then read."""
-    if cls.machine is not None:
-        return False
+    agent must then read. Spam in public opens none: it is hidden and archived."""
+    if cls.machine is not None or (msg.public and set(cls.moderation) == {"spam"}):
+        return False  # a spammer is hidden, not cared for (nor counted in an incident)
     return raises_matter(msg, cls) or (
         (not msg.public or classify.unreadable(cls)) and cls.kind != "praise")
 

@@ -72,6 +72,13 @@ def _prepare(conn: Any, settings: Settings, case_id: int, *, agent: str, happene
     return case, row, lang, ctx
 
 
+def _require_story(*, happened: str, done: str) -> None:
+    """P8: the follow-up refers to what happened and what was done; blank says neither."""
+    for what, value in (("what happened", happened), ("what was done", done)):
+        if not value.strip():
+            raise InputError(f"say {what}: the follow-up tells the customer")
+
+
 def _refuse_numbers(*, happened: str, done: str, note: str | None,
                     text: str | None = None) -> None:
     for what, value in (("'what happened'", happened), ("'what was done'", done),
@@ -83,13 +90,21 @@ def draft_close(db: Any, settings: Settings, case_id: int, *, agent: str, happen
                 done: str, fault: str | None = None, gesture: str | None = None,
                 note: str | None = None) -> Draft:
     """The personal follow-up as it would be sent, changing nothing."""
+    _require_story(happened=happened, done=done)
     _refuse_numbers(happened=happened, done=done, note=note)
     with db.connection() as conn:
         _, row, lang, ctx = _prepare(conn, settings, case_id, agent=agent,
                                      happened=happened, done=done, fault=fault,
                                      gesture=gesture, note=note)
-    rendered = render.render("followup_close", lang, **ctx)
-    return Draft(case_id, lang, rendered.subject or "", rendered.text, row["email"])
+    # as close_case will send it: by e-mail, else as an X direct message ("reply to this
+    # message", not "to this e-mail"), else not at all
+    route = policy.private_route(settings, row["email"], row["x_id"])
+    if route == "x":
+        rendered = render.render("followup_close", lang, **{**ctx, "via": "dm"})
+        return Draft(case_id, lang, "", rendered.text, row["x_id"])
+    rendered = render.render("followup_close", lang, **{**ctx, "emailed": True})
+    return Draft(case_id, lang, rendered.subject or "", rendered.text,
+                 row["email"] if route == "email" else None)
 
 
 def close_case(db: Any, settings: Settings, case_id: int, *, agent: str, happened: str,
@@ -98,7 +113,11 @@ def close_case(db: Any, settings: Settings, case_id: int, *, agent: str, happene
     """Queue the follow-up and the public notes, then close the case (one transaction)."""
     if not agent.strip():
         raise InputError("the agent's name is needed: the follow-up is signed by them")
+    _require_story(happened=happened, done=done)
     _refuse_numbers(happened=happened, done=done, note=note, text=text)
+    with db.connection() as conn:  # refused before anything is changed
+        if _load(conn, case_id)[0].status == "closed":
+            raise InputError(f"case {case_id} is already closed")
     cases.set_case(db, case_id, fault=fault, agent=agent, gesture=gesture, actor=agent)
     report = Report(f"close-case-{case_id}")
     now = datetime.now(UTC)
@@ -117,19 +136,27 @@ def close_case(db: Any, settings: Settings, case_id: int, *, agent: str, happene
         public = render.render("public_resolution", lang, **ctx).text
         for t in conn.execute(Q["case_public_threads"], {"case": case_id}).fetchall():
             if t["channel"] in policy.REPLYABLE:
+                # on X to the author's @handle and within 280 characters, like every reply
+                # (two people's identical notes would be refused as a duplicate post)
+                body = policy.fit_for_x(public, t["handle"]) if t["channel"] == "x" else public
                 queued.append(Outgoing(
                     key=f"resolution:{case_id}:{round_}:{t['channel']}:{t['thread']}",
-                    channel=t["channel"], action="reply", body=public, case_id=case_id,
+                    channel=t["channel"], action="reply", body=body, case_id=case_id,
                     template="public_resolution", language=lang, target=t["external_id"]))
         for item in queued:
             conn.execute(Q["insert_outbox"], outbox_row(item, now))
+        # daily updates and an acknowledgment not sent yet would arrive after the follow-up
+        cancelled = conn.execute(Q["cancel_on_close"], {"case": case_id}).fetchall()
         conn.execute(Q["close_case"], {"id": case_id, "now": now})
         conn.execute(Q["insert_event"], {
             "case": case_id, "kind": "closed", "actor": agent, "at": now,
             "detail": Jsonb({"happened": happened, "done": done, "fault": case.fault,
                              "gesture": case.gesture, "followup": bool(out),
-                             "public_notes": len(queued) - bool(out)})})
+                             "public_notes": len(queued) - bool(out),
+                             "cancelled": [r["key"] for r in cancelled]})})
     report.add("followups", int(out is not None))
     report.add("public_notes", len(queued) - int(out is not None))
+    if cancelled:
+        report.add("cancelled", len(cancelled))
     report.events.append(("carecase.case.closed", case_id, {"agent": agent}))
     return report

@@ -6,7 +6,9 @@ earlier attempt may have reached the channel (a retry, or a claim left by a cras
 worker) is first looked for on the channel (``find_sent``: e-mail by Message-ID, public
 replies on the thread), so a crash between a send and its record never sends twice.
 Retryable failures back off exponentially up to ``care.max_attempts``; then the row
-stays ``failed``, visible on its case.
+stays ``failed``, visible on its case. A daily status update is not sent once its case is
+closed or its day is over ("today's update" a day late): it is cancelled instead, after
+an earlier attempt is looked for on the channel as for any retry.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from carecase.errors import CarecaseError
 from carecase.model import Outgoing
 from carecase.report import Report
 from carecase.store.queries import Q
+from carecase.updates import day_of
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -39,8 +42,8 @@ def to_outgoing(row: dict[str, Any]) -> Outgoing:
                     body=row["body"], case_id=row["case_id"], template=row["template"],
                     language=row["language"], target=row["target"],
                     recipient=row["recipient"], subject=row["subject"], html=row["html"],
-                    headers=dict(row["headers"] or {}), id=row["id"],
-                    attempts=row["attempts"])
+                    headers=dict(row["headers"] or {}), after=row["after_key"],
+                    id=row["id"], attempts=row["attempts"])
 
 
 def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker: str,
@@ -59,7 +62,12 @@ def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker
         if out.channel in blocked:
             _retry(db, out, blocked[out.channel], "rate limited", report, count=False)
             continue
+        stale = _stale(out, row.get("case_status"), settings, now)
         try:
+            if stale:
+                _cancel(db, out, channels[out.channel], stale, retry=row["retry"],
+                        report=report)
+                continue
             external_id = _send(channels[out.channel], out, retry=row["retry"], report=report)
         except CarecaseError as exc:
             if row["retry"] and getattr(exc, "already_sent", False):
@@ -85,6 +93,33 @@ def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker
             continue
         _record(db, out, external_id, report)
     return report
+
+
+def _stale(out: Outgoing, case_status: str | None, settings: Settings,
+           now: datetime) -> str | None:
+    """Why a daily status update is no longer to be sent, if it is not."""
+    day = day_of(out.key) if out.template == "status_update" else None
+    if day is None:
+        return None
+    if case_status == "closed":
+        return "the case was closed"
+    if day < now.astimezone(settings.business.tz).date():
+        return f"the update of {day.isoformat()} was not sent that day"
+    return None
+
+
+def _cancel(db: Any, out: Outgoing, channel: Any, why: str, *, retry: bool,
+            report: Report) -> None:
+    """Cancel a row instead of sending it; an earlier attempt that got through is
+    recorded as sent."""
+    if retry and (found := channel.find_sent(out)) is not None:
+        report.add("recognised")
+        _record(db, out, found, report)
+        return
+    with db.connection() as conn:
+        conn.execute(Q["mark_cancelled"], {"id": out.id, "error": why})
+    report.add("cancelled")
+    report.details.append(f"{out.key}: cancelled, {why}")
 
 
 def _send(channel: Any, out: Outgoing, *, retry: bool, report: Report) -> str | None:
@@ -133,10 +168,16 @@ def _fail(db: Any, out: Outgoing, error: str, report: Report) -> None:
     now = datetime.now(UTC)
     with db.connection() as conn, conn.transaction():
         conn.execute(Q["mark_failed"], {"id": out.id, "error": error})
+        # what was to follow it goes neither: "we have hidden your comment" when it is not
+        cancelled = [r["key"] for r in conn.execute(Q["cancel_after"], {
+            "key": out.key, "error": f"{out.key} failed"})]
         if out.case_id is not None:
             conn.execute(Q["insert_event"], {
                 "case": out.case_id, "kind": "send_failed", "actor": "carecase", "at": now,
                 "detail": Jsonb({"key": out.key, "channel": out.channel, "error": error,
-                                 "attempts": out.attempts})})
+                                 "attempts": out.attempts, "cancelled": cancelled})})
     report.add("failed")
     report.details.append(f"{out.key}: failed after {out.attempts} attempts: {error}")
+    if cancelled:
+        report.add("cancelled", len(cancelled))
+        report.details.append(f"{', '.join(cancelled)}: cancelled, {out.key} failed")

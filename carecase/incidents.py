@@ -97,7 +97,7 @@ def announce(db: Any, channel: str, text: str, at: datetime) -> str:
             "key": key, "case": None, "channel": channel, "action": "post",
             "template": "announcement", "language": None, "target": None, "recipient": None,
             "subject": None, "body": text, "html": None, "headers": Jsonb({}),
-            "not_before": at})
+            "not_before": at, "after": None})
     return key
 
 

@@ -158,6 +158,7 @@ class Outgoing:
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     not_before: datetime | None = None
+    after: str | None = None  # the key of a row this one is sent after (never if it fails)
     id: int | None = None
     attempts: int = 0
     # The wording still to render: policy.decide(defer=True) leaves it to the caller,

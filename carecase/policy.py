@@ -206,23 +206,30 @@ def private_ack_key(case_id: int, opening: int) -> str:
 
 def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],
               actions: Actions) -> None:
-    """P1/P2, for a post we can hide: archive first, then hide (or delete), then tell the
-    author why, privately."""
+    """P1/P2, for a post we can hide: archive first, then hide (or delete), then, once it
+    is hidden, tell the author why, privately (a spammer is told nothing)."""
     msg, reasons = s.message, s.classification.moderation
+    # X lets a conversation's owner hide a reply, not delete it
+    action = "hide" if msg.channel == "x" else settings.care.moderation_action
     actions.archive = reasons
     actions.events.append(("moderated", {"message": msg.external_id, "reasons": list(reasons),
-                                         "action": settings.care.moderation_action}))
-    actions.outgoing.append(Outgoing(
-        key=f"moderate:{msg.channel}:{msg.external_id}", channel=msg.channel,
-        action=settings.care.moderation_action, target=msg.external_id,
-        case_id=s.case.id if s.case else None))
-    reason = reasons[0]
+                                         "action": action}))
+    hide = Outgoing(key=f"moderate:{msg.channel}:{msg.external_id}", channel=msg.channel,
+                    action=action, target=msg.external_id,
+                    case_id=s.case.id if s.case else None)
+    actions.outgoing.append(hide)
+    if set(reasons) == {"spam"}:
+        # an advertiser or a fake "support" account is not invited to write again
+        actions.events.append(("notice_skipped", {"message": msg.external_id,
+                                                  "why": "spam: nobody to tell"}))
+        return
     notice = _private(s, settings, "moderation_notice", lang,
-                      {**ctx, "reason": reason, "reasons": list(reasons),
-                       "removed": settings.care.moderation_action == "delete"},
+                      {**ctx, "reason": reasons[0], "reasons": list(reasons),
+                       "removed": action == "delete"},
                       key=f"moderation-notice:{s.message_id}", automatic=True)
     if notice:
-        actions.outgoing.append(notice)
+        # told once it is hidden: never "we have hidden it" when hiding failed
+        actions.outgoing.append(replace(notice, after=hide.key))
     else:
         actions.events.append(("notice_skipped", {"message": msg.external_id,
                                                   "why": "no private channel to the author"}))

@@ -8,6 +8,7 @@ not been sent yet — and re-queues failed sends. Nothing already sent is sent a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,9 +78,15 @@ def rerun_case(db: Any, settings: Settings, case_id: int) -> Report:
         inbound = [m for m in conn.execute(Q["case_messages"], {"id": case_id}).fetchall()
                    if m["direction"] == "in"]
         ack_key, acked_by, others_affected = standing(conn, case)
+        # what an agent said a message is (``cases open``) outranks a new reading of it
+        told = {r["message"]: r["kind"]
+                for r in conn.execute(Q["agent_kinds"], {"id": case_id})}
         for m in inbound:
             msg = message_from_row(m)
             cls = classify.classify(msg, rules, prior_language=case.language)
+            if (kind := told.get(f"{msg.channel}:{msg.external_id}")) is not None:
+                cls = replace(cls, kind=kind, machine=None, sentiment="negative"
+                              if kind == "complaint" else cls.sentiment)
             conn.execute(Q["update_message"], {
                 "id": m["id"], "customer": case.customer_id, "case": case_id,
                 "language": cls.language, "kind": cls.kind, "sentiment": cls.sentiment,

@@ -47,8 +47,9 @@ def status_updates_flow(on: date | None = None, now: datetime | None = None,
     """Send every open case's customer the day's status update, then publish the board.
 
     Args:
-        on: the local day to run for (default: today in the business's time zone).
-        now: the moment to act as (default: now); for catching up a missed day.
+        on: the local day to run for; today in the business's time zone, the only day
+            an update may be for (a missed day's news go with the next update).
+        now: the moment to act as (default: now).
         database_url_block: name of a Prefect Secret block holding the database URL
             (default: carecase.toml / CARECASE_DATABASE_URL).
     """

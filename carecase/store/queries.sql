@@ -136,9 +136,10 @@ VALUES (%(case)s, %(kind)s, %(actor)s, %(detail)s, %(at)s)
 
 -- insert_outbox --
 INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
-                    subject, body, html, headers, not_before)
+                    subject, body, html, headers, not_before, after_key)
 VALUES (%(key)s, %(case)s, %(channel)s, %(action)s, %(template)s, %(language)s, %(target)s,
-        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s)
+        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s,
+        %(after)s)
 ON CONFLICT (key) DO NOTHING
 
 -- insert_evidence --
@@ -210,15 +211,15 @@ ORDER BY n
 
 -- bulk_insert_outbox --
 INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
-                    subject, body, html, headers, not_before)
+                    subject, body, html, headers, not_before, after_key)
 SELECT key, "case", channel, action, template, language, target, recipient, subject,
-       body, html, headers, not_before
+       body, html, headers, not_before, after
 FROM ROWS FROM (jsonb_to_recordset(%(rows)s)
                 AS (key text, "case" bigint, channel text, action text, template text,
                     language text, target text, recipient text, subject text, body text,
-                    html text, headers jsonb, not_before timestamptz))
+                    html text, headers jsonb, not_before timestamptz, after text))
      WITH ORDINALITY AS r(key, "case", channel, action, template, language, target,
-                          recipient, subject, body, html, headers, not_before, n)
+                          recipient, subject, body, html, headers, not_before, after, n)
 ORDER BY n
 ON CONFLICT (key) DO NOTHING
 
@@ -239,6 +240,10 @@ WITH due AS (
     WHERE channel = ANY(%(channels)s)
       AND ((status = 'queued' AND not_before <= %(now)s)
         OR (status = 'sending' AND claimed_at < %(lease)s))
+      -- a row to send after another waits until that one is sent
+      AND (after_key IS NULL OR EXISTS (SELECT 1 FROM outbox earlier
+                                        WHERE earlier.key = outbox.after_key
+                                          AND earlier.status = 'sent'))
     ORDER BY not_before, id
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED
@@ -246,11 +251,16 @@ WITH due AS (
 UPDATE outbox o SET status = 'sending', claimed_at = %(now)s, claimed_by = %(worker)s,
     attempts = o.attempts + 1
 FROM due WHERE o.id = due.id
-RETURNING o.*, (o.attempts > 1) AS retry
+RETURNING o.*, (o.attempts > 1) AS retry,
+    (SELECT c.status FROM cases c WHERE c.id = o.case_id) AS case_status
 
 -- mark_sent --
 UPDATE outbox SET status = 'sent', external_id = %(external_id)s, sent_at = %(now)s,
     last_error = NULL
+WHERE id = %(id)s AND status = 'sending'
+
+-- mark_cancelled --
+UPDATE outbox SET status = 'cancelled', last_error = %(error)s
 WHERE id = %(id)s AND status = 'sending'
 
 -- mark_retry --
@@ -315,6 +325,14 @@ SELECT kind, value FROM identities WHERE customer_id = %(id)s ORDER BY kind, val
 SELECT id, channel, external_id, direction, created_at, public, text, kind, language,
        moderation, machine, author, thread_id, parent_id, url, subject, raw
 FROM messages WHERE case_id = %(id)s ORDER BY created_at, id
+
+-- agent_kinds --
+-- What an agent said a case's messages are (``cases open``), newest last: a re-run keeps it.
+SELECT detail->>'message' AS message, detail->>'kind' AS kind
+FROM case_events
+WHERE case_id = %(id)s AND kind IN ('opened', 'joined', 'reopened') AND actor <> 'carecase'
+  AND detail ? 'kind' AND detail ? 'message'
+ORDER BY at, id
 
 -- case_events --
 SELECT kind, actor, at, detail FROM case_events WHERE case_id = %(id)s ORDER BY at, id
@@ -422,22 +440,45 @@ SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, 
           AND kind = 'email' ORDER BY created_at DESC, id DESC LIMIT 1) AS email,
        (SELECT min(value) FROM identities WHERE customer_id = c.customer_id
           AND kind = 'x' AND value ~ '^[0-9]+$') AS x_id,
+       -- the news: notes for the customer that no update the customer got carried yet
+       -- (an update written but never sent, failed or cancelled, carried nothing)
        (SELECT jsonb_agg(jsonb_build_object('text', e.detail->>'text') ORDER BY e.at)
           FROM case_events e
          WHERE e.case_id = c.id AND e.kind = 'noted'
            AND (e.detail->>'for_customer')::boolean
-           AND e.at > coalesce(c.last_update_at, '-infinity')) AS news
+           AND e.at > coalesce((SELECT max(o.created_at) FROM outbox o
+                                 WHERE o.case_id = c.id AND o.template = 'status_update'
+                                   AND o.status = 'sent'), '-infinity')) AS news,
+       -- when we last opened or reopened it (opened_at is when the customer wrote)
+       (SELECT max(e.at) FROM case_events e
+         WHERE e.case_id = c.id AND e.kind IN ('opened', 'reopened')) AS opened_by_us_at
 FROM cases c
 JOIN customers cu ON cu.id = c.customer_id
 LEFT JOIN incidents i ON i.key = c.incident
 WHERE c.status IN ('open', 'waiting')
 ORDER BY c.id
 
+-- cancel_on_close --
+-- What a closed case's customer should no longer get: its daily updates and a private
+-- acknowledgment ("we are looking into it") not sent yet; the follow-up says how it ended.
+UPDATE outbox SET status = 'cancelled', last_error = 'the case was closed'
+WHERE case_id = %(case)s AND template IN ('status_update', 'private_ack')
+  AND status IN ('queued', 'failed')
+RETURNING key, template
+
+-- cancel_status_updates --
+-- A case's daily updates not sent yet but the one keyed ``keep``: superseded by it.
+UPDATE outbox SET status = 'cancelled', last_error = %(why)s
+WHERE case_id = %(case)s AND template = 'status_update' AND status IN ('queued', 'failed')
+  AND key <> %(keep)s
+RETURNING key
+
 -- insert_outbox_returning --
 INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
-                    subject, body, html, headers, not_before)
+                    subject, body, html, headers, not_before, after_key)
 VALUES (%(key)s, %(case)s, %(channel)s, %(action)s, %(template)s, %(language)s, %(target)s,
-        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s)
+        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s,
+        %(after)s)
 ON CONFLICT (key) DO NOTHING
 RETURNING id
 
@@ -454,7 +495,8 @@ WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = %(case)s AND kind = 
 -- case_public_threads --
 -- The first inbound public message of each thread of a case: where P9's note goes.
 SELECT DISTINCT ON (channel, coalesce(thread_id, external_id))
-       channel, external_id, coalesce(thread_id, external_id) AS thread
+       channel, external_id, coalesce(thread_id, external_id) AS thread,
+       author->>'handle' AS handle
 FROM messages
 WHERE case_id = %(case)s AND direction = 'in' AND public AND machine IS NULL
   AND cardinality(moderation) = 0
@@ -485,18 +527,34 @@ WHERE status IN ('open', 'waiting') AND first_response_at IS NULL
 RETURNING id, opened_at
 
 -- requeue_failed --
--- attempts stays >= 1, so the next claim first looks for an earlier send on the channel.
-UPDATE outbox SET status = 'queued', not_before = %(now)s, attempts = greatest(attempts, 1),
-    last_error = NULL
-WHERE case_id = %(case)s AND status = 'failed'
+-- attempts stays >= 1, so the next claim first looks for an earlier send on the channel;
+-- what was cancelled because one of these failed (``after_key``) waits for it again.
+WITH requeued AS (
+    UPDATE outbox SET status = 'queued', not_before = %(now)s,
+        attempts = greatest(attempts, 1), last_error = NULL
+    WHERE case_id = %(case)s AND status = 'failed'
+    RETURNING key
+), waiting AS (
+    UPDATE outbox SET status = 'queued', not_before = %(now)s, last_error = NULL
+    WHERE status = 'cancelled' AND after_key IN (SELECT key FROM requeued)
+    RETURNING key
+)
+SELECT key FROM requeued UNION ALL SELECT key FROM waiting
+
+-- cancel_after --
+-- What was to be sent after a row that failed: an author told their comment is hidden
+-- when it could not be hidden.
+UPDATE outbox SET status = 'cancelled', last_error = %(error)s
+WHERE after_key = %(key)s AND status IN ('queued', 'failed')
 RETURNING key
 
 -- refresh_outbox --
 -- Current rules and templates for what has not been sent; what was sent stays as it was.
 INSERT INTO outbox (key, case_id, channel, action, template, language, target, recipient,
-                    subject, body, html, headers, not_before)
+                    subject, body, html, headers, not_before, after_key)
 VALUES (%(key)s, %(case)s, %(channel)s, %(action)s, %(template)s, %(language)s, %(target)s,
-        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s)
+        %(recipient)s, %(subject)s, %(body)s, %(html)s, %(headers)s, %(not_before)s,
+        %(after)s)
 ON CONFLICT (key) DO UPDATE SET body = excluded.body, html = excluded.html,
     subject = excluded.subject, language = excluded.language
 WHERE outbox.status IN ('queued', 'failed')

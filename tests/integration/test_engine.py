@@ -193,6 +193,33 @@ def test_a_scammer_speaking_as_the_shop_under_a_complaint_is_hidden_not_answered
     assert ("hide", "111_40_1") in {(r["action"], r["target"]) for r in rows}
     acks = [r["target"] for r in rows if r["template"] == "public_ack"]
     assert acks == ["111_40"]  # the customer is answered, the scammer is not
+    # nor told why, nor given a case (of the billing incident the customer's may join)
+    assert not any(r["template"] == "moderation_notice" for r in rows)
+    assert [c["customer"] for c in cases.list_cases(db)] == ["Sara Lind"]
+
+
+def test_a_comment_on_x_is_hidden_where_deleting_is_configured(db, settings):
+    settings = settings.model_copy(update={"care": settings.care.model_copy(
+        update={"moderation_action": "delete"})})
+    bad = msg("x", "186777", "@nordicshoes my card 4111 1111 1111 1111, refund me",
+              author=Author(id="4477", name="Lars N", handle="@larsn", email="lars@example.dk"),
+              raw={"hideable": True})  # a reply under our own post
+    run(db, settings, bad)
+    rows = outbox(db)
+    assert ("hide", "186777") in {(r["action"], r["target"]) for r in rows}  # X deletes nothing
+    notice = next(r for r in rows if r["template"] == "moderation_notice")
+    assert "Vi har dolt din kommentar på X" in notice["body"]  # not "tagit bort"
+    assert "borttagen" not in notice["body"] and "tagit bort" not in notice["body"]
+
+
+def test_a_threat_is_hidden_and_its_author_is_not_invited_to_post_again(db, settings):
+    threat = msg("facebook", "111_335", "I know where your driver lives. Refund me or else.",
+                 author=Author(id="9003", name="Lars Nielsen"), thread_id="111_335")
+    run(db, settings, threat)
+    notice = " ".join(next(r for r in outbox(db) if r["template"] == "moderation_notice")
+                      ["body"].split())
+    assert "against the law" in notice
+    assert "criticism" not in notice and "post it again" not in notice
 
 
 def test_the_public_reply_says_we_e_mailed_only_when_e_mail_is_on(db, settings):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -98,6 +98,42 @@ def test_a_crash_after_sending_is_recognised_not_sent_again(db, settings):
     assert len(chans["email"].sent) == 1 and list(statuses(db).values()) == ["sent"]
 
 
+def test_a_hidden_comments_author_is_told_only_once_it_is_hidden(db, settings):
+    bad = complaint("111_7", channel="facebook", email=None,  # told by Messenger
+                    text="Refund to my card 4111 1111 1111 1111 please")
+    ingest(db, settings, bad)
+    chans = channels("facebook")
+    chans["facebook"].fail_next = 1  # the hide fails once
+    report = dispatch.dispatch(db, settings, chans, worker="w")
+    assert report.counts == {"claimed": 1, "retrying": 1}  # the notice waits for the hide
+    later = datetime.now(UTC) + timedelta(hours=1)
+    dispatch.dispatch(db, settings, chans, worker="w", now=later)
+    dispatch.dispatch(db, settings, chans, worker="w", now=later)
+    assert [o.action for o in chans["facebook"].sent] == ["hide", "private_reply"]
+    # hiding fails for good: the author is never told it is hidden
+    ingest(db, settings, complaint("111_8", 60, channel="facebook", email=None,
+                                   text="My card is 5555 5555 5555 4444, refund it"))
+    chans["facebook"].fail_next = 99
+    once = settings.model_copy(update={"care": settings.care.model_copy(
+        update={"max_attempts": 1})})
+    report = dispatch.dispatch(db, once, chans, worker="w")
+    assert report.counts == {"claimed": 1, "failed": 1, "cancelled": 1}
+    assert statuses(db)["moderate:facebook:111_8"] == "failed"
+    notice = next(k for k in statuses(db) if k.startswith("moderation-notice:")
+                  and statuses(db)[k] != "sent")
+    assert statuses(db)[notice] == "cancelled"
+    # a re-run puts both back, the notice again behind the hide
+    with db.connection() as conn:
+        case_id = conn.execute("SELECT case_id FROM outbox WHERE key = %s",
+                               ("moderate:facebook:111_8",)).fetchone()["case_id"]
+    assert rerun.rerun_case(db, settings, case_id).counts["requeued"] == 2
+    chans["facebook"].fail_next = 0
+    dispatch.dispatch(db, settings, chans, worker="w", now=later)
+    dispatch.dispatch(db, settings, chans, worker="w", now=later)
+    assert [o.action for o in chans["facebook"].sent] == ["hide", "private_reply", "hide",
+                                                          "private_reply"]
+
+
 def test_a_rate_limited_channel_defers_without_using_attempts(db, settings):
     ingest(db, settings, complaint("a1@x"), complaint("b1@x", email="bo@example.se"))
     chans = channels("email")
@@ -144,6 +180,17 @@ def test_one_update_per_case_per_local_day_even_with_no_news(db, settings):
     assert "tisdag 24 november kl. 17:00" in rows[0]["body"]  # the next one: tomorrow
 
 
+def test_an_update_is_only_ever_for_today(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    evening = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)  # the 23rd in Stockholm
+    for day in (date(2026, 11, 24), date(2026, 11, 22)):  # ahead of time, a day late
+        with pytest.raises(InputError, match="an update goes out on its own day"):
+            updates.status_updates(db, settings, on=day, now=evening)
+    assert statuses(db) == {"private-ack:1:1": "queued"}  # nothing was queued
+    assert updates.status_updates(db, settings, on=date(2026, 11, 23),
+                                  now=evening).counts == {"queued": 1}
+
+
 def test_an_update_sent_by_hand_in_the_morning_promises_the_next_for_tomorrow(db, settings):
     # today's is sent: the 17:00 run will skip it, so the next comes tomorrow
     ingest(db, settings, complaint("a1@x"))
@@ -165,6 +212,77 @@ def test_customer_facing_notes_are_the_news_and_internal_ones_are_not(db, settin
                             ).fetchone()["body"]
     assert "PostNord has found the parcel in Malmö" in body
     assert "internal" not in body
+
+
+def test_an_update_not_sent_by_the_next_day_is_superseded_and_its_news_go_with_the_next(
+        db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    monday, tuesday = (datetime(2026, 11, d, 16, 0, tzinfo=UTC) for d in (23, 24))
+    cases.add_note(db, case["id"], "PostNord has found the parcel in Malmö", for_customer=True)
+    updates.status_updates(db, settings, now=monday)
+    chans = channels("email")
+    chans["email"].fail_next = 2  # the mail server is down; the retry is not due yet
+    dispatch.dispatch(db, settings, chans, worker="w", now=monday)
+    assert statuses(db)[f"status:{case['id']}:2026-11-23"] == "queued"
+    report = updates.status_updates(db, settings, now=tuesday)
+    assert report.counts == {"queued": 1, "superseded": 1}
+    assert statuses(db)[f"status:{case['id']}:2026-11-23"] == "cancelled"
+    with db.connection() as conn:
+        body = conn.execute("SELECT body FROM outbox WHERE key = %s",
+                            (f"status:{case['id']}:2026-11-24",)).fetchone()["body"]
+    assert "PostNord has found the parcel in Malmö" in body  # not lost with Monday's
+    chans["email"].fail_next = 0
+    dispatch.dispatch(db, settings, chans, worker="w", now=tuesday)
+    sent = [o.key for o in chans["email"].sent]
+    assert sent == [f"status:{case['id']}:2026-11-24"]  # Monday's never comes
+    # sent now: Wednesday's update carries no news again
+    updates.status_updates(db, settings, now=tuesday + timedelta(days=1))
+    with db.connection() as conn:
+        body = conn.execute("SELECT body FROM outbox WHERE key = %s",
+                            (f"status:{case['id']}:2026-11-25",)).fetchone()["body"]
+    assert "PostNord" not in body
+
+
+def test_an_update_is_never_sent_after_its_day(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    monday = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+    updates.status_updates(db, settings, now=monday)
+    chans = channels("email")
+    report = dispatch.dispatch(db, settings, chans, worker="w",
+                               now=datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
+    assert report.counts["cancelled"] == 1  # "today's update" the next morning: not sent
+    assert statuses(db)[f"status:{case['id']}:2026-11-23"] == "cancelled"
+    assert all(o.template != "status_update" for o in chans["email"].sent)
+    # one that got through before its worker died is recorded, not cancelled
+    updates.status_updates(db, settings, now=monday + timedelta(days=1))
+    chans["email"].lose_records = 1
+    with pytest.raises(SystemExit):
+        dispatch.dispatch(db, settings, chans, worker="w", now=monday + timedelta(days=1))
+    report = dispatch.dispatch(db, settings, chans, worker="w2",
+                               now=datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
+    assert report.counts == {"claimed": 1, "recognised": 1, "sent": 1}
+    assert statuses(db)[f"status:{case['id']}:2026-11-24"] == "sent"
+
+
+def test_a_case_opened_late_in_the_day_is_skipped_whenever_its_customer_wrote(db, settings):
+    # written on Sunday evening, read on Monday at 16:58 (carecase was down): its
+    # acknowledgment goes out at 16:58, so no update at 17:00 as well
+    sunday_evening = datetime(2026, 11, 22, 19, 0, tzinfo=UTC)
+    msg = complaint("a1@x", int((sunday_evening - T0).total_seconds() // 60))
+    ingest(db, settings, msg, now=datetime(2026, 11, 23, 15, 58, tzinfo=UTC))
+    monday = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+    assert updates.status_updates(db, settings, now=monday).counts == {"skipped_recent": 1}
+    # a case reopened at 16:55 is skipped too; it was opened days ago
+    [case] = cases.list_cases(db)
+    closing.close_case(db, settings, case["id"], agent="Maria", happened="It was late",
+                       done="It came")
+    ingest(db, settings, complaint("a2@x", text="Skorna har gått sönder redan, vad gör jag?"),
+           now=datetime(2026, 11, 24, 15, 55, tzinfo=UTC))
+    assert cases.show(db, case["id"])["status"] == "open"  # reopened
+    report = updates.status_updates(db, settings, now=datetime(2026, 11, 24, 16, 0, tzinfo=UTC))
+    assert report.counts == {"skipped_recent": 1}
 
 
 def test_a_card_or_id_number_in_what_an_agent_writes_to_the_customer_is_refused(db, settings):
@@ -302,6 +420,18 @@ def test_an_x_customer_gets_the_update_as_a_direct_message_to_their_account_id(d
     with db.connection() as conn:
         [row] = conn.execute("SELECT * FROM outbox WHERE template = 'status_update'").fetchall()
     assert (row["channel"], row["action"], row["recipient"]) == ("x", "send", "44")
+    # the follow-up an agent approves is drafted as it goes: a direct message, and the
+    # note on her post is addressed to her, as every X reply is
+    [case] = cases.list_cases(db)
+    close = {"agent": "Maria", "happened": "PostNord lost it", "done": "we sent a new pair"}
+    draft = closing.draft_close(db, settings, case["id"], **close)
+    assert draft.recipient == "44" and "svara på det här meddelandet" in draft.text
+    assert "mejlet" not in draft.text
+    closing.close_case(db, settings, case["id"], **close, text=draft.text)
+    with db.connection() as conn:
+        rows = {r["template"]: r for r in conn.execute("SELECT * FROM outbox")}
+    assert rows["followup_close"]["channel"] == "x"
+    assert rows["public_resolution"]["body"].startswith("@zz_anna ")
 
 
 def test_a_contact_is_refused_when_it_is_no_address_or_another_customers(db, settings):
@@ -356,6 +486,52 @@ def test_closing_a_closed_case_is_refused(db, settings):
     closing.close_case(db, settings, case["id"], agent="Maria", happened="h", done="d")
     with pytest.raises(Exception, match="already closed"):
         closing.close_case(db, settings, case["id"], agent="Maria", happened="h", done="d")
+
+
+def test_closing_cancels_what_would_arrive_after_the_follow_up(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    chans = channels("email")
+    monday = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+    dispatch.dispatch(db, settings, chans, worker="w", now=monday)  # the acknowledgment
+    updates.status_updates(db, settings, now=monday)
+    chans["email"].fail_next = 1  # the update fails once and waits for its retry
+    dispatch.dispatch(db, settings, chans, worker="w", now=monday)
+    report = closing.close_case(db, settings, case["id"], agent="Maria Lind",
+                                happened="PostNord lost the parcel", done="we sent a new pair")
+    assert report.counts["cancelled"] == 1
+    dispatch.dispatch(db, settings, chans, worker="w")  # the follow-up is due now
+    assert [o.template for o in chans["email"].sent] == ["private_ack", "followup_close"]
+    assert rerun.rerun_case(db, settings, case["id"]).counts["requeued"] == 0
+    # closed before its acknowledgment went out: only the follow-up goes
+    ingest(db, settings, complaint("b1@x", email="bo@example.se"))
+    other = next(c for c in cases.list_cases(db) if c["id"] != case["id"])
+    closing.close_case(db, settings, other["id"], agent="Maria Lind",
+                       happened="Your parcel was late", done="It has arrived")
+    dispatch.dispatch(db, settings, chans, worker="w")
+    assert [o.template for o in chans["email"].sent if o.recipient == "bo@example.se"] == \
+        ["followup_close"]
+
+
+def test_a_follow_up_must_say_what_happened_and_what_was_done(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    with pytest.raises(InputError, match="say what happened"):
+        closing.close_case(db, settings, case["id"], agent="Maria", happened="  ", done="d")
+    with pytest.raises(InputError, match="say what was done"):
+        closing.draft_close(db, settings, case["id"], agent="Maria", happened="h", done="")
+    assert cases.show(db, case["id"])["status"] == "open"
+
+
+def test_a_refused_close_changes_nothing(db, settings):
+    ingest(db, settings, complaint("a1@x"))
+    [case] = cases.list_cases(db)
+    closing.close_case(db, settings, case["id"], agent="Lisa", happened="h", done="d")
+    with pytest.raises(InputError, match="already closed"):
+        closing.close_case(db, settings, case["id"], agent="Mallory", happened="h", done="d",
+                           fault="ours", gesture="RABATT50")
+    shown = cases.show(db, case["id"])
+    assert (shown["agent"], shown["fault"], shown["gesture"]) == ("Lisa", "unknown", None)
 
 
 # -- re-run, SLA ------------------------------------------------------------------------

@@ -59,8 +59,13 @@ def test_a_comment_left_without_a_case_is_opened_by_hand_and_answered_once(db, s
     # nothing twice: opening it again is refused, a re-run queues nothing more
     with pytest.raises(InputError, match=rf"already in case {case_id}"):
         opening.open_case(db, settings, "facebook:111_900")
-    assert "queued" not in rerun.rerun_case(db, settings, case_id).counts
+    bodies = {r["key"]: r["body"] for r in outbox(db)}
+    rerun_report = rerun.rerun_case(db, settings, case_id)
+    assert "queued" not in rerun_report.counts
     assert len(outbox(db)) == 2
+    # and the re-run keeps what the agent said it is, and the answers' wording with it
+    assert kind_of(db, "111_900") == ("complaint", case_id)
+    assert {r["key"]: r["body"] for r in outbox(db)} == bodies
 
 
 def test_a_question_is_answered_as_one(db, settings):

@@ -274,6 +274,20 @@ def test_a_moderation_notice_says_hidden_or_removed_as_was_done(language) -> Non
         assert HIDDEN[language][1] in removed and HIDDEN[language][0] not in removed
 
 
+WELCOME = {"en": "criticism", "sv": "kritik", "da": "kritik", "nb": "ritikk"}
+HELP = {"en": "help you with", "sv": "hjälpa dig med", "da": "hjælpe dig med",
+        "nb": "hjelpe deg med"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_threat_is_not_called_criticism_nor_invited_back(language) -> None:
+    threat = render("moderation_notice", language, reason="illegal", reasons=["illegal"]).text
+    attack = render("moderation_notice", language, reason="personal_attack",
+                    reasons=["personal_attack"]).text
+    assert WELCOME[language] in attack and WELCOME[language] not in threat
+    assert HELP[language] in threat  # how to reach us about an order stays
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_private_ack_promises_updates_on_weekdays_only_when_so_configured(language) -> None:
     for via in ("email", "messenger"):
