@@ -72,7 +72,7 @@ def open_case(db: Any, settings: Settings, message: str, *, kind: str = "complai
             case = replace(case, agent=agent)
         conn.execute(Q["set_case"], {"id": case.id, "fault": None, "agent": case.agent,
                                      "incident": case.incident, "gesture": None,
-                                     "third_party": None})
+                                     "third_party": None, "language": None})
         # what the agent says it is; the rest (language, moderation) as read now
         cls = replace(classify.with_language(read, rules, case.language), kind=kind,
                       machine=None)

@@ -65,8 +65,8 @@ SELECT c.id, c.name, c.language, c.profile,
 FROM customers c WHERE c.id = ANY(%(ids)s)
 
 -- load_cases --
-SELECT id, customer_id, status, fault, language, incident, agent, gesture, third_party,
-       opened_at, first_response_at, last_update_at, closed_at,
+SELECT id, customer_id, status, fault, language, language_by_agent, incident, agent,
+       gesture, third_party, opened_at, first_response_at, last_update_at, closed_at,
        (SELECT count(*) FROM case_events e
          WHERE e.case_id = cases.id AND e.kind IN ('opened', 'reopened')) AS openings,
        (SELECT jsonb_object_agg(o.key, o.channel) FROM outbox o
@@ -324,8 +324,11 @@ SELECT key, channel, action, status, attempts, last_error, template, external_id
 FROM outbox WHERE case_id = %(id)s ORDER BY id
 
 -- set_case --
--- A NULL parameter keeps the field; an empty string clears it.
+-- A NULL parameter keeps the field; an empty string clears it. A language given is the
+-- agent's choice (cases.language_by_agent).
 UPDATE cases SET fault = coalesce(%(fault)s, fault),
+    language = coalesce(%(language)s, language),
+    language_by_agent = language_by_agent OR %(language)s::text IS NOT NULL,
     agent = CASE WHEN %(agent)s::text IS NULL THEN agent ELSE nullif(%(agent)s, '') END,
     incident = CASE WHEN %(incident)s::text IS NULL THEN incident
                     ELSE nullif(%(incident)s, '') END,
