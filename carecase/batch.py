@@ -20,13 +20,16 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from carecase import classify, clues, evidence, identity, incidents, policy
+from carecase import classify, clues, evidence, identity, incidents, policy, render
 from carecase.config import Settings
 from carecase.model import Author, Case, Classification, Message, Outgoing
 from carecase.store import jsonb
 from carecase.store.queries import Q
 
 MAX_KEY_FANOUT = 50  # a blocking key shared by more customers is too common to load
+# characters: a shorter message ("ok", "Order 40512 ???") says nothing of its author's
+# language, nor of their case's
+READABLE_FROM = 20
 
 
 def rules_for(settings: Settings) -> classify.Rules:
@@ -216,9 +219,13 @@ class BatchState:
         return cid
 
     def case_for(self, customer: int, msg: Message, cls: Classification,
-                 decision: identity.Decision) -> tuple[Case | None, str | None]:
-        """The case the message joins, reopens or opens (or none: praise, machines)."""
-        if cls.machine is None and len(msg.text) >= 20:
+                 decision: identity.Decision, read: Classification | None = None
+                 ) -> tuple[Case | None, str | None]:
+        """The case the message joins, reopens or opens (or none: praise, machines).
+        ``read``: the message's classification before ``classify.with_language`` (what
+        its text told of its language), with which an open case moves to the language
+        the customer now writes in (``case_language``); None: it does not move."""
+        if cls.machine is None and len(msg.text) >= READABLE_FROM:
             self.languages[customer] = cls.language
         thread_case = next((self.threads[r][1] for r in _refs(msg)
                             if r in self.threads and self.threads[r][1]), None)
@@ -246,6 +253,12 @@ class BatchState:
                 self.rows["incidents"].append({"key": key, "title": title})
                 self.incident_cases.setdefault(key, set()).add(case.id)
                 self.dirty_cases.add(case.id)
+        if case is not None and read is not None and \
+                (language := case_language(case, read, cls, msg)):
+            self.event(case.id, "updated", language_moved(case, language, msg))
+            case = replace(case, language=language)
+            self.open[case.customer_id] = self.cases[case.id] = case  # an open case
+            self.dirty_cases.add(case.id)
         return case, how
 
     def _open(self, customer: int, msg: Message, cls: Classification) -> tuple[Case, str]:
@@ -428,6 +441,31 @@ def wants_case(msg: Message, cls: Classification) -> bool:
         return False  # a spammer is hidden, not cared for (nor counted in an incident)
     return raises_matter(msg, cls) or (
         (not msg.public or classify.unreadable(cls)) and cls.kind != "praise")
+
+
+def case_language(case: Case, read: Classification, cls: Classification, msg: Message
+                  ) -> str | None:
+    """The language a customer's message moves their open case to (P15), or None to keep
+    the case's: the message's language where its own text tells it (not the author's
+    earlier language or the business's default, which a short or unclear text falls back
+    to: ``read`` is the classification before ``classify.with_language``, ``cls`` after),
+    where it is one we write (not German: an agent reads that) and the case is in
+    another. Never once an agent chose the case's language (``cases set --language``)."""
+    if case.language_by_agent or case.status not in ("open", "waiting") or \
+            cls.machine is not None or len(msg.text) < READABLE_FROM:
+        return None
+    told = (read.language,) if read.language else read.between
+    if cls.language not in render.LANGUAGES or cls.language not in told or \
+            case.language in told:  # "Hvor er min pakke?" keeps a Norwegian case
+        return None
+    return cls.language
+
+
+def language_moved(case: Case, language: str, msg: Message) -> dict[str, Any]:
+    """The detail of the "updated" event of a case ``msg`` moved to ``language``."""
+    return {"language": language, "was": case.language,
+            "message": f"{msg.channel}:{msg.external_id}",
+            "why": f"the customer wrote in {language}"}
 
 
 def raises_matter(msg: Message, cls: Classification) -> bool:

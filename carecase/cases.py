@@ -12,7 +12,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from carecase import clues, engine, identity, moderation, policy
+from carecase import clues, engine, identity, moderation, policy, render
 from carecase.batch import rebuild_customer
 from carecase.errors import InputError, NotFound
 from carecase.model import CASE_STATUSES, CHANNELS, FAULTS
@@ -117,26 +117,41 @@ def unreachable(db: Any, settings: Any, case_id: int) -> str | None:
             f"{policy.contact_hint(case_id)}")
 
 
+_LANGUAGE_NAMES = {"da": "Danish", "sv": "Swedish", "nb": "Norwegian", "en": "English"}
+
+
 def set_case(db: Any, case_id: int, *, fault: str | None = None, agent: str | None = None,
              incident: str | None = None, gesture: str | None = None,
-             third_party: str | None = None, actor: str = "agent") -> None:
-    """Set what the templates need: fault (P5), agent, incident (P6), gesture (P10).
-    None keeps a field; an empty (or blank) text clears it."""
+             third_party: str | None = None, language: str | None = None,
+             actor: str = "agent") -> None:
+    """Set what the templates need: fault (P5), agent, incident (P6), gesture (P10), the
+    language the customer is written to in (P15: the updates, the follow-up). None keeps
+    a field; an empty (or blank) text clears it (not the language: one of
+    ``render.LANGUAGES``, which then stays whatever the customer writes after)."""
     if fault is not None and fault not in FAULTS:
         raise InputError(f"fault {fault!r} is not one of {', '.join(FAULTS)}")
+    if language is not None and language.strip() not in render.LANGUAGES:
+        known = ", ".join(f"{c} ({_LANGUAGE_NAMES.get(c, c)})" for c in render.LANGUAGES)
+        raise InputError(f"language {language!r} is not one carecase writes in: give one "
+                         f"of {known}")
     changes = {k: v.strip() for k, v in (("fault", fault), ("agent", agent),
                                          ("incident", incident), ("gesture", gesture),
-                                         ("third_party", third_party)) if v is not None}
+                                         ("third_party", third_party),
+                                         ("language", language)) if v is not None}
     incident = changes.get("incident")
     if not changes:
-        raise InputError("nothing to set: give --fault, --agent, --incident, --gesture "
-                         "or --third-party")
+        raise InputError("nothing to set: give --fault, --agent, --incident, --gesture, "
+                         "--third-party or --language")
     with db.connection() as conn, conn.transaction():
+        if language is not None:
+            # a batch in progress loaded the case, and would write the language of the
+            # customer's message back over the agent's choice: wait for it
+            engine.lock(conn)
         _require(conn, case_id)
         if incident:  # a new key is a new incident, named by its key until renamed
             conn.execute(Q["insert_incident"], {"key": incident, "title": incident})
         conn.execute(Q["set_case"], {"id": case_id, **{k: changes.get(k) for k in (
-            "fault", "agent", "incident", "gesture", "third_party")}})
+            "fault", "agent", "incident", "gesture", "third_party", "language")}})
         conn.execute(Q["insert_event"], {"case": case_id, "kind": "updated", "actor": actor,
                                          "detail": Jsonb(changes), "at": datetime.now(UTC)})
 

@@ -256,15 +256,16 @@ def cases_note(case_id: int, text: str,
 @cases_app.command("set")
 def cases_set(case_id: int, fault: str | None = None, agent: str | None = None,
               incident: str | None = None, gesture: str | None = None,
-              third_party: str | None = None) -> None:
-    """Set the fault, agent, incident, goodwill gesture or third party of a case.
+              third_party: str | None = None, language: str | None = None) -> None:
+    """Set the fault, agent, incident, goodwill gesture, third party or language of a case.
 
-    An empty value (e.g. --gesture "") clears it."""
+    An empty value (e.g. --gesture "") clears it. --language (da, sv, nb or en) is the
+    language the customer is written to in; their messages no longer change it."""
     from carecase import cases
 
     with _app() as opened:
         cases.set_case(opened.db, case_id, fault=fault, agent=agent, incident=incident,
-                       gesture=gesture, third_party=third_party)
+                       gesture=gesture, third_party=third_party, language=language)
     out.print(f"case {case_id} updated")
 
 

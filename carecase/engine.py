@@ -267,7 +267,8 @@ def _one(state: BatchState, message_id: int, prepared: Prepared, found: _Matched
         return
     decision, customer = found.decision, found.customer
     cls = classify.with_language(prepared.cls, state.rules, state.languages.get(customer))
-    case, how = state.case_for(customer, msg, cls, decision)
+    # the case (language included: P15) as this message leaves it, before deciding on it
+    case, how = state.case_for(customer, msg, cls, decision, read=prepared.cls)
     state.set_message(message_id, customer, case.id if case else None, cls)
     if how:
         report.add(f"cases_{how}")

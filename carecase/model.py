@@ -115,6 +115,8 @@ class Case:
     fault: str = "unknown"
     third_party: str | None = None
     language: str | None = None
+    # an agent chose ``language``: what the customer writes no longer changes it (P15)
+    language_by_agent: bool = False
     incident: str | None = None
     agent: str | None = None
     gesture: str | None = None

@@ -18,7 +18,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from carecase import classify, incidents
-from carecase.batch import message_from_row, rules_for
+from carecase.batch import case_language, language_moved, message_from_row, rules_for
 from carecase.config import Settings
 from carecase.engine import lock
 from carecase.errors import InputError, NotFound
@@ -63,6 +63,18 @@ def open_case(db: Any, settings: Settings, message: str, *, kind: str = "complai
         conn.execute(Q["insert_event"], {
             "case": case.id, "kind": how, "actor": actor, "at": now,
             "detail": Jsonb({"message": ref, "kind": kind, "read_as": read_as})})
+        # the case joined or reopened follows the language the customer now writes in,
+        # as in the engine (P15), unless they wrote to it since (a comment left behind
+        # is often older than the case it joins); an agent's choice of it stays
+        language = case_language(case, read, classify.with_language(read, rules,
+                                                                    case.language), msg)
+        if language and not conn.execute(Q["written_since"], {
+                "case": case.id, "at": msg.created_at}).fetchone()["written"]:
+            conn.execute(Q["set_language_read"], {"id": case.id, "language": language})
+            conn.execute(Q["insert_event"], {
+                "case": case.id, "kind": "updated", "actor": "carecase", "at": now,
+                "detail": Jsonb(language_moved(case, language, msg))})
+            case = replace(case, language=language)
         if kind == "complaint" and case.incident is None and how != "joined":
             topic = incidents.incident_for(msg.text, msg.created_at, settings)
             if topic:
@@ -72,7 +84,7 @@ def open_case(db: Any, settings: Settings, message: str, *, kind: str = "complai
             case = replace(case, agent=agent)
         conn.execute(Q["set_case"], {"id": case.id, "fault": None, "agent": case.agent,
                                      "incident": case.incident, "gesture": None,
-                                     "third_party": None})
+                                     "third_party": None, "language": None})
         # what the agent says it is; the rest (language, moderation) as read now
         cls = replace(classify.with_language(read, rules, case.language), kind=kind,
                       machine=None)

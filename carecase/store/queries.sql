@@ -65,8 +65,8 @@ SELECT c.id, c.name, c.language, c.profile,
 FROM customers c WHERE c.id = ANY(%(ids)s)
 
 -- load_cases --
-SELECT id, customer_id, status, fault, language, incident, agent, gesture, third_party,
-       opened_at, first_response_at, last_update_at, closed_at,
+SELECT id, customer_id, status, fault, language, language_by_agent, incident, agent,
+       gesture, third_party, opened_at, first_response_at, last_update_at, closed_at,
        (SELECT count(*) FROM case_events e
          WHERE e.case_id = cases.id AND e.kind IN ('opened', 'reopened')) AS openings,
        (SELECT jsonb_object_agg(o.key, o.channel) FROM outbox o
@@ -191,7 +191,11 @@ FROM jsonb_to_recordset(%(rows)s) AS r(id bigint, customer bigint, status text,
                                        language text, incident text,
                                        opened_at timestamptz, closed_at timestamptz)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at,
-    incident = coalesce(cases.incident, excluded.incident)
+    incident = coalesce(cases.incident, excluded.incident),
+    -- the language its customer's latest readable message was in (P15): the batch
+    -- changes it only where no agent chose it (batch.case_language), under the engine
+    -- lock that cases.set_case takes to choose it
+    language = excluded.language
 
 -- bulk_update_messages --
 UPDATE messages m SET customer_id = r.customer, case_id = r."case", language = r.language,
@@ -342,8 +346,11 @@ SELECT key, channel, action, status, attempts, last_error, template, external_id
 FROM outbox WHERE case_id = %(id)s ORDER BY id
 
 -- set_case --
--- A NULL parameter keeps the field; an empty string clears it.
+-- A NULL parameter keeps the field; an empty string clears it. A language given is the
+-- agent's choice: no message changes it after (batch.case_language).
 UPDATE cases SET fault = coalesce(%(fault)s, fault),
+    language = coalesce(%(language)s, language),
+    language_by_agent = language_by_agent OR %(language)s::text IS NOT NULL,
     agent = CASE WHEN %(agent)s::text IS NULL THEN agent ELSE nullif(%(agent)s, '') END,
     incident = CASE WHEN %(incident)s::text IS NULL THEN incident
                     ELSE nullif(%(incident)s, '') END,
@@ -382,6 +389,15 @@ WHERE (channel = %(channel)s AND external_id = %(external_id)s) OR id = %(id)s
 -- count_openings --
 SELECT count(*) AS n FROM case_events WHERE case_id = %(case)s
   AND kind IN ('opened', 'reopened')
+
+-- written_since --
+-- Whether a person wrote to the case after the given time.
+SELECT EXISTS (SELECT 1 FROM messages WHERE case_id = %(case)s AND direction = 'in'
+                 AND machine IS NULL AND created_at > %(at)s) AS written
+
+-- set_language_read --
+-- The language a customer's message moved its case to, unless an agent chose it.
+UPDATE cases SET language = %(language)s WHERE id = %(id)s AND NOT language_by_agent
 
 -- reopen_case --
 UPDATE cases SET status = 'open', closed_at = NULL WHERE id = %(id)s

@@ -169,6 +169,20 @@ def test_an_agent_records_the_address_a_reviewer_gave_on_the_phone(settings_env,
     assert taken.returncode == 1 and "already another customer's" in taken.stderr
 
 
+def test_an_agent_sets_a_cases_language_to_one_carecase_writes_in(settings_env, sample):
+    assert run(settings_env, "import", str(sample)).returncode == 0
+    refused = run(settings_env, "cases", "set", "1", "--language", "de")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    assert "carecase: language 'de' is not one carecase writes in: give one of da (Danish), " \
+        "sv (Swedish), nb (Norwegian), en (English)\n" in refused.stderr
+    chosen = run(settings_env, "cases", "set", "1", "--language", "en")
+    assert chosen.returncode == 0, chosen.stderr
+    shown = json.loads(run(settings_env, "cases", "show", "1", "--json").stdout)
+    assert shown["language"] == "en"
+    assert {"kind": "updated", "actor": "agent", "detail": {"language": "en"}} in \
+        [{k: e[k] for k in ("kind", "actor", "detail")} for e in shown["events"]]
+
+
 def test_an_agent_opens_a_case_for_a_comment_left_without_one(settings_env, tmp_path):
     path = tmp_path / "sarcasm.jsonl"
     path.write_text(json.dumps({**LINES[1], "external_id": "111_900", "thread_id": "111_900",
