@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +21,12 @@ REQUIRED = ("channel", "external_id", "text", "created_at")
 EXTRA = "_extra"  # where fields beyond the contract's are kept, in ``raw``
 KNOWN = {*REQUIRED, "thread_id", "parent_id", "author", "public", "url", "rating",
          "order_ref", "raw", "subject", "label"}
+# created_at: no channel carecase reads gave a time before 1970 (their APIs and e-mail
+# dates count from the Unix epoch), and a year such as 0001 or 9999 is a broken export.
+# The bounds also keep the engine's time arithmetic (hour windows back, days ahead, the
+# business's zone) far from Python's datetime range (years 1-9999), where it overflowed.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2201, 1, 1, tzinfo=UTC)  # exclusive: through the year 2200
 
 
 def read(path: str | Path) -> Iterator[tuple[int, Message | InputError]]:
@@ -109,6 +115,8 @@ def _time(value: Any) -> datetime:
         raise InputError(f"created_at {value!r} is not an ISO 8601 time") from None
     if parsed.tzinfo is None:
         raise InputError(f"created_at {value!r} has no time zone (add Z or +01:00)")
+    if not EARLIEST <= parsed < LATEST:
+        raise InputError(f"created_at {value!r} is not between 1970 and 2200")
     return parsed
 
 

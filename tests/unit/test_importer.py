@@ -25,3 +25,19 @@ def test_a_public_email_or_a_public_that_is_no_boolean_is_refused():
     with pytest.raises(InputError, match="public must be true or false, got 'no'"):
         parse({**LINE, "channel": "facebook", "public": "no"})
     assert parse({**LINE, "channel": "facebook", "public": False}).public is False  # a DM
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-12:00", "0001-01-01T02:30:00+01:00",
+                                "9999-12-31T23:00:00+00:00", "1969-12-31T23:59:59Z",
+                                "2201-01-01T00:00:00Z"])
+def test_a_time_outside_1970_to_2200_is_refused_before_it_overflows(at):
+    """Near the edges of Python's datetime range (years 1-9999) the engine's time
+    arithmetic overflowed after the line had passed, and the whole import failed."""
+    with pytest.raises(InputError) as info:
+        parse({**LINE, "channel": "email", "created_at": at})
+    assert str(info.value) == f"created_at '{at}' is not between 1970 and 2200"
+
+
+@pytest.mark.parametrize("at", ["1970-01-01T00:00:00Z", "2200-12-31T23:59:59+00:00"])
+def test_the_first_and_last_times_taken(at):
+    assert parse({**LINE, "channel": "email", "created_at": at}).created_at.year in (1970, 2200)
