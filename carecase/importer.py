@@ -9,6 +9,8 @@ program's ids, an evaluation label) are kept in ``raw["_extra"]``, not rejected.
 from __future__ import annotations
 
 import json
+import math
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,13 +49,34 @@ def read_stream(handle: IO[bytes]) -> Iterator[tuple[int, Message | InputError]]
         if not line.strip():
             continue
         try:
-            yield number, parse(json.loads(line))
-        except json.JSONDecodeError as exc:
-            yield number, InputError(f"not valid JSON: {exc.msg} (column {exc.colno})")
-        except RecursionError:
-            yield number, InputError("not valid JSON: nested too deeply")
+            yield number, parse(loads(line))
         except InputError as exc:
             yield number, exc
+
+
+def loads(line: str) -> Any:
+    """The JSON value of ``line``; InputError for what is not JSON or cannot be stored
+    (PostgreSQL's jsonb refuses NaN and Infinity: a batch with one was lost whole)."""
+    try:
+        return json.loads(line, parse_constant=_not_a_number, parse_float=_float)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError("not valid JSON: nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise InputError("a number of more than "
+                         f"{sys.get_int_max_str_digits()} digits") from None
+
+
+def _not_a_number(word: str) -> float:
+    raise InputError(f"not valid JSON: {word} is no JSON value (write null or a string)")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400: beyond a double, read as inf
+        raise InputError(f"the number {text[:40]} is too large to store")
+    return value
 
 
 def parse(obj: Any) -> Message:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 
 from carecase.errors import InputError
-from carecase.importer import parse
+from carecase.importer import parse, read_stream
 
 LINE = {"external_id": "m1", "text": "Please cancel my order 123456.",
         "created_at": "2026-11-21T08:05:00+01:00", "author": {"name": "Liam Berg"}}
@@ -41,3 +44,25 @@ def test_a_time_outside_1970_to_2200_is_refused_before_it_overflows(at):
 @pytest.mark.parametrize("at", ["1970-01-01T00:00:00Z", "2200-12-31T23:59:59+00:00"])
 def test_the_first_and_last_times_taken(at):
     assert parse({**LINE, "channel": "email", "created_at": at}).created_at.year in (1970, 2200)
+
+
+def _read(*lines: bytes) -> list[tuple[int, object]]:
+    return list(read_stream(io.BytesIO(b"".join(line + b"\n" for line in lines))))
+
+
+def _line(**fields) -> bytes:
+    return json.dumps({**LINE, "channel": "email", **fields}).encode()
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    (b'"raw": {"score": NaN}', "NaN is no JSON value"),
+    (b'"score": Infinity', "Infinity is no JSON value"),
+    (b'"raw": [-Infinity]', "-Infinity is no JSON value"),
+    (b'"raw": {"n": 1e400}', "the number 1e400 is too large to store"),
+    (b'"raw": {"n": ' + b"7" * 5000 + b"}", "a number of more than 4300 digits"),
+])
+def test_what_json_or_the_database_cannot_hold_is_refused_at_parse_time(text, reason):
+    """PostgreSQL's jsonb refused NaN later, and the whole batch with it."""
+    line = _line()[:-1] + b", " + text + b"}"
+    [(number, error)] = _read(line)
+    assert number == 1 and isinstance(error, InputError) and reason in str(error)
