@@ -23,6 +23,9 @@ REQUIRED = ("channel", "external_id", "text", "created_at")
 EXTRA = "_extra"  # where fields beyond the contract's are kept, in ``raw``
 KNOWN = {*REQUIRED, "thread_id", "parent_id", "author", "public", "url", "rating",
          "order_ref", "raw", "subject", "label"}
+# Far deeper than any channel's payload (a handful of levels), far shallower than the
+# ~900 at which cleaning the raw (prepare._clean, recursive) ran out of stack.
+MAX_DEPTH = 64
 # created_at: no channel carecase reads gave a time before 1970 (their APIs and e-mail
 # dates count from the Unix epoch), and a year such as 0001 or 9999 is a broken export.
 # The bounds also keep the engine's time arithmetic (hour windows back, days ahead, the
@@ -62,7 +65,7 @@ def loads(line: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
-        raise InputError("not valid JSON: nested too deeply") from None
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep") from None
     except ValueError:  # an integer of more digits than Python converts
         raise InputError("a number of more than "
                          f"{sys.get_int_max_str_digits()} digits") from None
@@ -83,6 +86,8 @@ def parse(obj: Any) -> Message:
     """One normalised message from its JSON object; InputError says what is wrong."""
     if not isinstance(obj, dict):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}")
+    if _deeper_than(obj, MAX_DEPTH):
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep")
     missing = [k for k in REQUIRED if obj.get(k) is None]
     if missing:
         raise InputError(f"missing {', '.join(missing)}")
@@ -114,6 +119,21 @@ def parse(obj: Any) -> Message:
         rating=rating, order_ref=_str(obj, "order_ref"), raw=raw,
         subject=_str(obj, "subject"),
     )
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests more than ``limit`` objects/arrays deep, walked without
+    recursion (the walk must not fail on what it is there to refuse)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _str(obj: dict[str, Any], key: str, required: bool = False) -> str | None:

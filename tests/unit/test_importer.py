@@ -9,6 +9,7 @@ import pytest
 
 from carecase.errors import InputError
 from carecase.importer import parse, read_stream
+from carecase.model import Message
 
 LINE = {"external_id": "m1", "text": "Please cancel my order 123456.",
         "created_at": "2026-11-21T08:05:00+01:00", "author": {"name": "Liam Berg"}}
@@ -66,3 +67,16 @@ def test_what_json_or_the_database_cannot_hold_is_refused_at_parse_time(text, re
     line = _line()[:-1] + b", " + text + b"}"
     [(number, error)] = _read(line)
     assert number == 1 and isinstance(error, InputError) and reason in str(error)
+
+
+def test_nesting_deeper_than_any_channel_payload_is_refused_without_recursion():
+    """~900 levels passed json.loads and then ran the cleaning's recursion out of stack."""
+    def nested(levels: int) -> bytes:
+        return b'{"a": ' * levels + b"1" + b"}" * levels
+
+    deep, fine = (_line()[:-1] + b', "raw": ' + nested(n) + b"}" for n in (900, 63))
+    [(_, error), (_, ok)] = _read(deep, fine)
+    assert isinstance(error, InputError) and str(error) == "nested more than 64 levels deep"
+    assert isinstance(ok, Message)
+    [(_, error)] = _read(_line()[:-1] + b', "raw": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    assert str(error) == "nested more than 64 levels deep"  # beyond json's own limit too
