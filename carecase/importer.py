@@ -32,6 +32,7 @@ MAX_DEPTH = 64
 # business's zone) far from Python's datetime range (years 1-9999), where it overflowed.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2201, 1, 1, tzinfo=UTC)  # exclusive: through the year 2200
+BOM = b"\xef\xbb\xbf"
 
 
 def read(path: str | Path) -> Iterator[tuple[int, Message | InputError]]:
@@ -44,6 +45,8 @@ def read_stream(handle: IO[bytes]) -> Iterator[tuple[int, Message | InputError]]
     """Lines are decoded one by one, so a line that is not UTF-8 is reported and skipped
     and the ones after it still import."""
     for number, raw in enumerate(handle, 1):
+        if number == 1:  # an editor's byte-order mark (Notepad writes one) is no text
+            raw = raw.removeprefix(BOM)
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:

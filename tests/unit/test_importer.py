@@ -80,3 +80,10 @@ def test_nesting_deeper_than_any_channel_payload_is_refused_without_recursion():
     assert isinstance(ok, Message)
     [(_, error)] = _read(_line()[:-1] + b', "raw": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
     assert str(error) == "nested more than 64 levels deep"  # beyond json's own limit too
+
+
+def test_a_byte_order_mark_at_the_start_of_the_file_is_read_past():
+    [(_, first), (_, second)] = _read(b"\xef\xbb\xbf" + _line(external_id="m1"),
+                                      _line(external_id="m2"))
+    assert isinstance(first, Message) and first.external_id == "m1"
+    assert isinstance(second, Message)
