@@ -118,7 +118,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
                 bad.add("bad lines")
                 _warn(f"{file}:{number}: skipped: {item}")
                 continue
-            if new := sorted(set(item.raw.get(importer.EXTRA, ())) - extra):
+            if new := [f for f in importer.extra_fields(item) if f not in extra]:
                 extra.update(new)
                 _warn(f"{file}:{number}: {', '.join(map(repr, new))} not part of the "
                       f"import shape: kept in raw.{importer.EXTRA}")

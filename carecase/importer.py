@@ -3,7 +3,12 @@
 The shape is design.md's "Message import" contract. Lines are read one at a time (a
 100k-line file never sits in memory); a bad line is reported with its number and
 reason and skipped, the others are imported. Fields beyond the contract (another
-program's ids, an evaluation label) are kept in ``raw["_extra"]``, not rejected.
+program's ids, an evaluation label, an author's phone) are kept in ``raw["_extra"]``
+(an author's under ``raw["_extra"]["author"]``), not rejected.
+
+A line is refused here, not later, for what would fail after it passed: what JSON is
+not (NaN, Infinity), a number no float holds, nesting deeper than ``MAX_DEPTH``, a time
+outside ``EARLIEST``-``LATEST``. Past this point one bad line would lose its batch.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from carecase.model import CHANNELS, Author, Message
 REQUIRED = ("channel", "external_id", "text", "created_at")
 EXTRA = "_extra"  # where fields beyond the contract's are kept, in ``raw``
 KNOWN = {*REQUIRED, "thread_id", "parent_id", "author", "public", "url", "rating",
-         "order_ref", "raw", "subject", "label"}
+         "order_ref", "raw", "subject"}
+AUTHOR = ("id", "name", "handle", "email")
 # Far deeper than any channel's payload (a handful of levels), far shallower than the
 # ~900 at which cleaning the raw (prepare._clean, recursive) ran out of stack.
 MAX_DEPTH = 64
@@ -112,16 +118,32 @@ def parse(obj: Any) -> Message:
     raw = obj.get("raw") or {}
     if not isinstance(raw, dict):
         raise InputError("raw must be a JSON object")
-    if extra := {k: obj[k] for k in sorted(set(obj) - KNOWN)}:
+    author, author_extra = _author(obj.get("author"))
+    extra = {k: obj[k] for k in sorted(set(obj) - KNOWN)}
+    if author_extra:
+        extra["author"] = author_extra  # no clash: "author" is a known field
+    if extra:
         raw = {**raw, EXTRA: extra}  # another program's fields: kept, not lost
     return Message(
         channel=channel, external_id=_str(obj, "external_id", required=True),
         text=_str(obj, "text", required=True), created_at=_time(obj["created_at"]),
-        author=_author(obj.get("author")), thread_id=_str(obj, "thread_id"),
+        author=author, thread_id=_str(obj, "thread_id"),
         parent_id=_str(obj, "parent_id"), public=public, url=_str(obj, "url"),
         rating=rating, order_ref=_str(obj, "order_ref"), raw=raw,
         subject=_str(obj, "subject"),
     )
+
+
+def extra_fields(msg: Message) -> list[str]:
+    """The names of the fields beyond the contract that ``msg`` keeps in ``raw._extra``
+    ("person_id", "author.phone"), for the import's warning."""
+    extra = msg.raw.get(EXTRA)
+    if not isinstance(extra, dict):  # a raw of the line's own with another "_extra"
+        return []
+    author = extra.get("author")
+    if not isinstance(author, dict):
+        return sorted(extra)
+    return sorted([k for k in extra if k != "author"] + [f"author.{k}" for k in author])
 
 
 def _deeper_than(value: Any, limit: int) -> bool:
@@ -166,15 +188,16 @@ def _time(value: Any) -> datetime:
     return parsed
 
 
-def _author(value: Any) -> Author:
+def _author(value: Any) -> tuple[Author, dict[str, Any]]:
+    """The author, and its fields beyond the contract's (kept in ``raw._extra``)."""
     if value is None:
-        return Author()
+        return Author(), {}
     if not isinstance(value, dict):
         raise InputError("author must be a JSON object")
     fields = {}
-    for key in ("id", "name", "handle", "email"):
+    for key in AUTHOR:
         v = value.get(key)
         if v is not None and not isinstance(v, str | int):
             raise InputError(f"author.{key} must be a string")
         fields[key] = str(v) if v is not None else None
-    return Author(**fields)
+    return Author(**fields), {k: value[k] for k in sorted(set(value) - set(AUTHOR))}

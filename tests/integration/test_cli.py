@@ -150,6 +150,45 @@ def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_e
         assert "greater than or equal to 1" in refused.stderr
 
 
+def test_lines_that_would_fail_later_are_skipped_and_the_rest_imported(settings_env,
+                                                                     database_url, tmp_path):
+    """Each of these passed the line's checks and then failed the whole import (or its
+    batch) in a later step: OverflowError near year 1 or 9999, PostgreSQL refusing NaN,
+    RecursionError in the cleaning. A byte-order mark lost line 1, and an author's
+    fields beyond the shape were dropped without a word."""
+    def line(n: int, **fields) -> str:
+        return json.dumps({**LINES[0], "external_id": f"e{n}", "thread_id": f"e{n}",
+                           "author": {"email": f"kund{n}@example.se"}, **fields})
+
+    deep = line(7)[:-1] + ', "raw": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}"
+    path = tmp_path / "in.jsonl"
+    path.write_text("\ufeff" + "\n".join([
+        line(1), line(2, created_at="9999-12-31T23:59:59-12:00"),
+        line(3, created_at="0001-01-01T02:30:00+01:00"),
+        line(4, created_at="9999-12-31T23:00:00+00:00"),
+        line(5)[:-1] + ', "raw": {"score": NaN}}', line(6)[:-1] + ', "score": Infinity}',
+        deep, line(8, label="person-8", author={"email": "kund8@example.se",
+                                                "phone": "+46701112233", "crm_id": "C-77"}),
+    ]) + "\n", encoding="utf-8")
+    result = run(settings_env, "import", str(path), "--batch-size", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    for number in (2, 3, 4):
+        assert f"in.jsonl:{number}: skipped: created_at '" in result.stderr
+    assert "in.jsonl:5: skipped: not valid JSON: NaN is no JSON value" in result.stderr
+    assert "in.jsonl:6: skipped: not valid JSON: Infinity is no JSON value" in result.stderr
+    assert "in.jsonl:7: skipped: nested more than 64 levels deep" in result.stderr
+    assert "in.jsonl:8: 'author.crm_id', 'author.phone', 'label' not part of the import " \
+        "shape: kept in raw._extra" in result.stderr
+    assert "in.jsonl:1:" not in result.stderr and "Traceback" not in result.stderr
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        stored = dict(conn.execute("SELECT external_id, raw FROM messages").fetchall())
+    assert sorted(stored) == ["e1", "e8"]
+    assert stored["e8"]["_extra"] == {"label": "person-8", "author": {
+        "crm_id": "C-77", "phone": "+46701112233"}}
+
+
 def test_an_agent_records_the_address_a_reviewer_gave_on_the_phone(settings_env, sample):
     assert run(settings_env, "import", str(sample)).returncode == 0
     jens = next(c for c in json.loads(run(settings_env, "cases", "list", "--json").stdout)

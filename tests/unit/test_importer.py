@@ -8,7 +8,7 @@ import json
 import pytest
 
 from carecase.errors import InputError
-from carecase.importer import parse, read_stream
+from carecase.importer import extra_fields, parse, read_stream
 from carecase.model import Message
 
 LINE = {"external_id": "m1", "text": "Please cancel my order 123456.",
@@ -87,3 +87,12 @@ def test_a_byte_order_mark_at_the_start_of_the_file_is_read_past():
                                       _line(external_id="m2"))
     assert isinstance(first, Message) and first.external_id == "m1"
     assert isinstance(second, Message)
+
+
+def test_fields_beyond_the_shape_are_kept_in_raw_extra_an_authors_too():
+    msg = parse({**LINE, "channel": "email", "label": "person-1", "raw": {"x": 1},
+                 "author": {"email": "a@x.se", "phone": "+46701112233", "crm_id": "C-77"}})
+    assert msg.raw == {"x": 1, "_extra": {
+        "label": "person-1", "author": {"crm_id": "C-77", "phone": "+46701112233"}}}
+    assert extra_fields(msg) == ["author.crm_id", "author.phone", "label"]
+    assert parse({**LINE, "channel": "email"}).raw == {}
