@@ -191,13 +191,23 @@ def status_updates(on: Annotated[str | None, typer.Option("--date", help="YYYY-M
 
 @cases_app.command("list")
 def cases_list(status: str | None = None,
+               limit: Annotated[int, typer.Option(
+                   min=1, help="At most this many cases, the oldest first.")] = 1000,
                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The cases, optionally of one status."""
+    """The cases, optionally of one status.
+
+    When there are more than --limit, a line on stderr says how many (the --json output
+    stays a plain list)."""
     from carecase import cases
 
     with _app() as opened:
-        rows = cases.list_cases(opened.db, status=status)
+        rows = cases.list_cases(opened.db, status=status, limit=limit + 1)
+        total = cases.count_cases(opened.db, status=status) if len(rows) > limit else 0
         tz = opened.settings.business.tz
+    rows = rows[:limit]
+    if total > limit:
+        _warn(f"showing the first {limit} of {total} cases: use --limit {total} to see "
+              "them all")
     if as_json:
         _json(rows)
         return

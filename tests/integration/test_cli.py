@@ -83,6 +83,25 @@ def test_import_then_list_and_show_as_json(settings_env, sample):
         in shown_text
 
 
+def test_cases_list_says_when_more_cases_exist_than_it_shows(settings_env, sample):
+    """`cases list` stopped at 1000 cases without a word; --limit sets how many, and a
+    line on stderr says when there are more (the --json output stays a plain list)."""
+    assert run(settings_env, "import", str(sample)).returncode == 0  # two cases
+    first = run(settings_env, "cases", "list", "--limit", "1", "--json")
+    assert first.returncode == 0, first.stderr
+    [case] = json.loads(first.stdout)
+    assert case["id"] == min(c["id"] for c in json.loads(
+        run(settings_env, "cases", "list", "--json").stdout))  # the oldest first
+    assert first.stderr == "showing the first 1 of 2 cases: use --limit 2 to see them all\n"
+    table = run(settings_env, "cases", "list", "--limit", "1")
+    assert table.returncode == 0 and "showing the first 1 of 2 cases" in table.stderr
+    assert "times in" in table.stdout and "showing" not in table.stdout
+    every = run(settings_env, "cases", "list", "--limit", "2", "--json")
+    assert len(json.loads(every.stdout)) == 2 and every.stderr == ""
+    refused = run(settings_env, "cases", "list", "--limit", "0")
+    assert refused.returncode == 2 and "greater than or equal to 1" in refused.stderr
+
+
 def test_importing_the_same_file_twice_changes_nothing(settings_env, sample):
     assert run(settings_env, "import", str(sample)).returncode == 0
     before = run(settings_env, "cases", "list", "--json").stdout
