@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -146,6 +147,37 @@ def test_what_customers_wrote_is_printed_as_written_never_as_markup(settings_env
     assert shown.returncode == 0, shown.stderr
     assert f"customer {name} (" in shown.stdout
     assert "outbox ack:x:555:" in shown.stdout and "\u274c" not in shown.stdout
+
+
+def test_control_characters_customers_wrote_never_reach_the_terminal(settings_env,
+                                                                     tmp_path):
+    """A name or text with terminal escapes (clear the screen, retitle the window, a
+    link to anywhere, C1's one-byte CSI) was printed raw by the read-outs; now every C0
+    and C1 control character is shown as \\xNN and a line break as a space. --json
+    gives the same strings back, escaped (json.dumps left DEL and C1 raw)."""
+    name = "Eve \x1b[2J\x1b[H\x1b]8;;http://evil.example\x07klick\x1b]8;;\x07 \x9b31mHacker"
+    text = "Mitt paket har inte kommit!\n\x1b]0;PWNED\x07 \x1b[31mRÖD\x1b[0m\x7f"
+    path = tmp_path / "esc.jsonl"
+    path.write_text(json.dumps({"channel": "facebook", "external_id": "esc1", "text": text,
+                                "created_at": "2026-03-07T10:00:00+01:00",
+                                "author": {"id": "6666", "name": name}}) + "\n")
+    assert run(settings_env, "import", str(path)).returncode == 0
+    wide = {**settings_env, "COLUMNS": "300"}  # each table row on one line
+    raw = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # all but the line ends
+    for args in (("cases", "list"), ("cases", "show", "1"), ("messages", "list"),
+                 ("cases", "list", "--json"), ("cases", "show", "1", "--json"),
+                 ("messages", "list", "--json")):
+        shown = run(wide, *args)
+        assert shown.returncode == 0, shown.stderr
+        assert not raw.search(shown.stdout), (args, raw.findall(shown.stdout))
+    assert "Eve \\x1b[2J\\x1b[H\\x1b]8;;http://evil.example\\x07klick" in \
+        run(wide, "cases", "list").stdout
+    assert "customer Eve \\x1b[2J\\x1b[H" in run(wide, "cases", "show", "1").stdout
+    listed = run(wide, "messages", "list").stdout
+    assert "kommit! \\x1b]0;PWNED\\x07 \\x1b[31mRÖD\\x1b[0m\\x7f" in listed
+    assert "\\x9b31mHacker" in listed
+    [msg] = json.loads(run(wide, "messages", "list", "--json").stdout)
+    assert (msg["author"], msg["text"]) == (name, text)  # the data itself is untouched
 
 
 def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_env, sample):
