@@ -8,12 +8,14 @@ the environment with ``__`` between levels: ``CARECASE_CARE__WEEKDAYS_ONLY=true`
 
 Secrets are never settings: a channel names the environment variable (``*_env``) or
 Prefect Secret block (``*_block``) that holds one, and ``resolve_secret`` loads it at run
-time. A bad file fails with the key and the problem named.
+time. A bad file fails with the key and the problem named, and the bad value only where
+it cannot be a secret (``_may_echo``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import time
@@ -34,6 +36,10 @@ from carecase.errors import ConfigError
 
 ENV_PREFIX = "CARECASE_"
 SECTIONS = ("business", "care", "matching", "channels")
+# Names of settings whose values are not echoed in an error even though carecase knows
+# them: references to secrets (token_env), where a secret itself is often pasted by
+# mistake, and the database URL, which may hold a password.
+SECRET_NAME = re.compile(r"token|secret|pass|key|auth|credential|database_url")
 
 
 def _address(value: str) -> str:
@@ -250,7 +256,24 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
         where = next((var for path, var in from_env.items() if loc[:len(path)] == path),
                      data["source"])
         problem = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{where}: {key}: {problem} (got {first.get('input')!r})") from exc
+        got = f"(got {first.get('input')!r})" if _may_echo(loc) else "(value not shown)"
+        raise ConfigError(f"{where}: {key}: {problem} {got}") from exc
+
+
+def _may_echo(loc: tuple[str, ...]) -> bool:
+    """Whether an error may show the value at ``loc``: only a setting carecase knows,
+    whose name says nothing of a secret. An unknown key may be a secret in the wrong place
+    (CARECASE_CHANNELS__FACEBOOK__TOKEN=EAAB...), and a whole section may hold one."""
+    model: type[BaseModel] = Settings
+    for part in loc:
+        field = model.model_fields.get(part)
+        if field is None:
+            return False
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            model = field.annotation  # a section: its keys follow
+            continue
+        return not SECRET_NAME.search(part)  # a setting; what follows are its items
+    return False
 
 
 def _find_file(path: str | Path | None, env: Mapping[str, str], home: Path) -> Path | None:

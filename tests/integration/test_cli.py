@@ -308,6 +308,11 @@ def test_bad_config_names_the_key(tmp_path):
                  "list")
     assert result.returncode == 1
     assert "care.first_response_minutes" in result.stderr
+    # a token set where carecase expects the name of its variable is never echoed
+    result = run({"CARECASE_CONFIG": str(_config(tmp_path)), "CARECASE_HOME": str(tmp_path),
+                  "CARECASE_CHANNELS__FACEBOOK__TOKEN": "EAAB-s3cret"}, "cases", "list")
+    assert result.returncode == 1 and "EAAB" not in result.stderr, result.stderr
+    assert "CARECASE_CHANNELS__FACEBOOK__TOKEN: channels.facebook.token: " in result.stderr
 
 
 def test_unreachable_database_url_fails_fast(tmp_path):

@@ -73,6 +73,33 @@ def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(tmp_pa
     assert config.load(path, env={"CARECASE_BUSINESS__EMAIL": ""}).business.email == ""
 
 
+@pytest.mark.parametrize("env", [
+    {"CARECASE_CHANNELS__FACEBOOK__TOKEN": "EAAB-s3cret"},  # the secret, not token_env
+    {"CARECASE_CHANNELS__EMAIL__PASSWORD": "EAAB-s3cret"},
+    {"CARECASE_CHANNELS__FACEBOOK": "EAAB-s3cret"},  # a whole section
+])
+def test_an_error_never_shows_a_value_that_may_be_a_secret(tmp_path, env):
+    with pytest.raises(ConfigError) as info:
+        config.load(env={"CARECASE_HOME": str(tmp_path), **env})
+    [var] = env
+    assert str(info.value).startswith(f"{var}: ") and "EAAB" not in str(info.value)
+    assert str(info.value).endswith("(value not shown)")
+
+
+def test_a_secret_in_the_file_is_not_shown_either(tmp_path):
+    path = tmp_path / "carecase.toml"
+    path.write_text('[channels.trustpilot]\napi_secret = "EAAB-s3cret"\n')
+    with pytest.raises(ConfigError) as info:
+        config.load(path, env={})
+    assert "channels.trustpilot.api_secret: Extra inputs are not permitted (value not " \
+        "shown)" in str(info.value) and "EAAB" not in str(info.value)
+    path.write_text('[channels.facebook]\ntoken_env = 12345\n')  # known, named for one
+    with pytest.raises(ConfigError) as info:
+        config.load(path, env={})
+    assert "channels.facebook.token_env" in str(info.value)
+    assert "12345" not in str(info.value)
+
+
 def test_invalid_toml_and_missing_file_are_clear(tmp_path):
     path = tmp_path / "carecase.toml"
     path.write_text("[care\n")
