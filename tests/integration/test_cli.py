@@ -322,6 +322,11 @@ def test_unreachable_database_url_fails_fast(tmp_path):
     assert result.returncode == 1
     assert "127.0.0.1:1/none" in result.stderr and "CARECASE_DATABASE_URL" in result.stderr
     assert not (tmp_path / "pgdata").exists()  # never starts an embedded server then
+    for url in ("host=127.0.0.1 port=1 user=nobody password=s3cretpw dbname=none",
+                "postgresql://nobody@127.0.0.1:1/none?password=s3cretpw"):
+        result = run({**env, "CARECASE_DATABASE_URL": url}, "cases", "list")
+        assert result.returncode == 1 and "password=***" in result.stderr, result.stderr
+        assert "s3cretpw" not in result.stderr
 
 
 def _config(tmp_path: Path) -> Path:
