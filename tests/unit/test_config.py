@@ -35,6 +35,25 @@ def test_environment_overrides_any_key_and_ignores_unrelated_variables(tmp_path)
     assert s.database_url == "postgresql://db.example/care" and s.home == tmp_path
 
 
+def test_a_list_is_set_from_the_environment_as_a_json_array(tmp_path):
+    """README: every key can be overridden; care.account_patterns said "Input should be
+    a valid tuple" whatever was written."""
+    path = tmp_path / "carecase.toml"
+    path.write_text('[care]\naccount_patterns = ["\\\\bOLD-\\\\d+\\\\b"]\n')
+    assert config.load(path, env={}).care.account_patterns == (r"\bOLD-\d+\b",)
+    var = "CARECASE_CARE__ACCOUNT_PATTERNS"  # as a shell sets it: '["\\bX-\\d+\\b"]'
+    s = config.load(path, env={var: r'["\\bX-\\d+\\b", "KD\\d{6}"]'})
+    assert s.care.account_patterns == (r"\bX-\d+\b", r"KD\d{6}")
+    assert config.load(path, env={var: "[]"}).care.account_patterns == ()
+    for bad, problem in ((r"\bX-\d+\b", "a list is written as a JSON array"),
+                         ('"one"', "a list is written as a JSON array"),
+                         ("[1, 2]", "Input should be a valid string")):
+        with pytest.raises(ConfigError) as info:
+            config.load(path, env={var: bad})
+        assert str(info.value).startswith(f"{var}: care.account_patterns") and \
+            problem in str(info.value)
+
+
 @pytest.mark.parametrize("body,key", [
     ('[business]\ntimezone = "Mars/Olympus"\n', "business.timezone"),
     ('[care]\nstatus_update_time = "five o\'clock"\n', "care.status_update_time"),
