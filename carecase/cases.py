@@ -24,12 +24,24 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def list_cases(db: Any, *, status: str | None = None, limit: int = 1000) -> list[dict]:
-    if status is not None and status not in CASE_STATUSES:
-        raise InputError(f"status {status!r} is not one of {', '.join(CASE_STATUSES)}")
+    """The first ``limit`` cases by id (the oldest first), optionally of one status."""
+    _check_status(status)
     with db.connection() as conn:
         rows = conn.execute(Q["list_cases"], {"status": status, "limit": limit}).fetchall()
     return [{**r, "opened_at": _iso(r["opened_at"]), "closed_at": _iso(r["closed_at"]),
              "first_response_at": _iso(r["first_response_at"])} for r in rows]
+
+
+def count_cases(db: Any, *, status: str | None = None) -> int:
+    """How many cases there are (of one status)."""
+    _check_status(status)
+    with db.connection() as conn:
+        return conn.execute(Q["count_cases"], {"status": status}).fetchone()["n"]
+
+
+def _check_status(status: str | None) -> None:
+    if status is not None and status not in CASE_STATUSES:
+        raise InputError(f"status {status!r} is not one of {', '.join(CASE_STATUSES)}")
 
 
 def list_messages(db: Any, *, without_case: bool = False, channel: str | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
@@ -40,6 +41,24 @@ app.add_typer(incidents_app, name="incidents")
 # codes (":x:" became a cross). Styling is asked for with Text.
 out = Console(markup=False, emoji=False, highlight=False)
 err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+# Nor may it drive the terminal: a name with ESC [2J cleared the agent's screen, OSC 0
+# retitled the window, OSC 8 made a link to anywhere. Every C0 and C1 control character
+# (and DEL) from the database is shown as \xNN, a line break or tab as a space (a table
+# cell or a read-out line is one line), in all that the human read-outs print.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# json.dumps escapes C0 but leaves DEL and C1 as they are (ensure_ascii=False)
+_JSON_UNESCAPED = re.compile(r"[\x7f-\x9f]")
+
+
+def _shown(value: Any) -> str:
+    """``value`` as text a terminal only displays ("" for None)."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub(lambda m: " " if m[0] in "\t\n\r" else f"\\x{ord(m[0]):02x}",
+                        text)
+
+
+def _row(table: Table, *cells: Any) -> None:
+    table.add_row(*map(_shown, cells))
 
 
 @contextmanager
@@ -55,15 +74,15 @@ def _print_report(report: Any) -> None:
     table.add_column("what")
     table.add_column("count", justify="right")
     for row in report.rows():
-        table.add_row(row["what"], str(row["count"]))
+        _row(table, row["what"], row["count"])
     out.print(table)
     for line in report.details[:50]:
-        out.print(f"  {line}")
+        out.print(f"  {_shown(line)}")
 
 
 def _warn(text: str) -> None:
     """One unwrapped line on stderr: scripts read these (file:line: reason)."""
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(_shown(text) + "\n")
 
 
 def _local(iso: str | None, tz: tzinfo) -> str:
@@ -74,7 +93,10 @@ def _local(iso: str | None, tz: tzinfo) -> str:
 
 
 def _json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    # only inside strings (JSON's own syntax is ASCII): "\u009b" is the same string
+    text = _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 @db_app.command("upgrade")
@@ -118,7 +140,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
                 bad.add("bad lines")
                 _warn(f"{file}:{number}: skipped: {item}")
                 continue
-            if new := sorted(set(item.raw.get(importer.EXTRA, ())) - extra):
+            if new := [f for f in importer.extra_fields(item) if f not in extra]:
                 extra.update(new)
                 _warn(f"{file}:{number}: {', '.join(map(repr, new))} not part of the "
                       f"import shape: kept in raw.{importer.EXTRA}")
@@ -191,13 +213,23 @@ def status_updates(on: Annotated[str | None, typer.Option("--date", help="YYYY-M
 
 @cases_app.command("list")
 def cases_list(status: str | None = None,
+               limit: Annotated[int, typer.Option(
+                   min=1, help="At most this many cases, the oldest first.")] = 1000,
                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The cases, optionally of one status."""
+    """The cases, optionally of one status.
+
+    When there are more than --limit, a line on stderr says how many (the --json output
+    stays a plain list)."""
     from carecase import cases
 
     with _app() as opened:
-        rows = cases.list_cases(opened.db, status=status)
+        rows = cases.list_cases(opened.db, status=status, limit=limit + 1)
+        total = cases.count_cases(opened.db, status=status) if len(rows) > limit else 0
         tz = opened.settings.business.tz
+    rows = rows[:limit]
+    if total > limit:
+        _warn(f"showing the first {limit} of {total} cases: use --limit {total} to see "
+              "them all")
     if as_json:
         _json(rows)
         return
@@ -206,9 +238,8 @@ def cases_list(status: str | None = None,
         table.add_column(col)
     table.add_column("opened_at", no_wrap=True, min_width=16)
     for r in rows:
-        table.add_row(str(r["id"]), r["status"], r["customer"] or "",
-                      ", ".join(r["channels"] or []), str(r["messages"]), r["fault"],
-                      r["incident"] or "", _local(r["opened_at"], tz))
+        _row(table, r["id"], r["status"], r["customer"], ", ".join(r["channels"] or []),
+             r["messages"], r["fault"], r["incident"], _local(r["opened_at"], tz))
     out.print(table)
 
 
@@ -226,16 +257,16 @@ def cases_show(case_id: int, as_json: Annotated[bool, typer.Option("--json")] = 
     c = data["customer"]
     idents = ", ".join(f"{i['kind']}:{i['value']}" for i in c["identities"])
     out.print(Text.assemble((f"case {data['id']}", "bold"),
-                            f" {data['status']} · fault {data['fault']} · "
-                            f"customer {c['name']} ({idents}) · times in {tz}"))
+                            _shown(f" {data['status']} · fault {data['fault']} · "
+                                   f"customer {c['name']} ({idents}) · times in {tz}")))
     for m in data["messages"]:
-        out.print(f"  {_local(m['created_at'], tz)} {m['direction']} {m['channel']}: "
-                  f"{m['text'][:100]!r}")
+        out.print(_shown(f"  {_local(m['created_at'], tz)} {m['direction']} "
+                         f"{m['channel']}: {m['text'][:100]!r}"))
     for e in data["events"]:
-        out.print(f"  {_local(e['at'], tz)} {e['kind']} by {e['actor']}: "
-                  f"{json.dumps(e['detail'], ensure_ascii=False)}")
+        out.print(_shown(f"  {_local(e['at'], tz)} {e['kind']} by {e['actor']}: "
+                         f"{json.dumps(e['detail'], ensure_ascii=False)}"))
     for o in data["outbox"]:
-        out.print(f"  outbox {o['key']}: {o['status']} ({o['attempts']} attempts)")
+        out.print(_shown(f"  outbox {o['key']}: {o['status']} ({o['attempts']} attempts)"))
 
 
 @cases_app.command("note")
@@ -250,7 +281,7 @@ def cases_note(case_id: int, text: str,
         why = for_customer and cases.unreachable(opened.db, opened.settings, case_id)
     out.print(f"noted on case {case_id}")
     if why:
-        err.print(f"warning: {why}")
+        err.print(_shown(f"warning: {why}"))
 
 
 @cases_app.command("set")
@@ -280,7 +311,8 @@ def cases_contact(case_id: int, email: str | None = None, phone: str | None = No
     with _app() as opened:
         added = cases.add_contact(opened.db, case_id, email=email, phone=phone,
                                   language=opened.settings.business.language)
-    out.print(f"case {case_id}: " + ", ".join(f"{kind} {value}" for kind, value in added))
+    out.print(_shown(f"case {case_id}: " + ", ".join(f"{kind} {value}"
+                                                     for kind, value in added)))
 
 
 @cases_app.command("link")
@@ -361,9 +393,9 @@ def messages_list(without_case: Annotated[bool, typer.Option(
         table.add_column(col)
     table.add_column("created_at", no_wrap=True, min_width=16)
     for r in rows:
-        table.add_row(f"{r['channel']}:{r['external_id']}", str(r["case_id"] or ""),
-                      f"machine ({r['machine']})" if r["machine"] else r["kind"] or "",
-                      r["author"] or "", (r["text"] or "")[:100], _local(r["created_at"], tz))
+        _row(table, f"{r['channel']}:{r['external_id']}", r["case_id"],
+             f"machine ({r['machine']})" if r["machine"] else r["kind"], r["author"],
+             (r["text"] or "")[:100], _local(r["created_at"], tz))
     out.print(table)
 
 
@@ -400,8 +432,7 @@ def incidents_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     for col in ("key", "title", "open", "cases", "prevention"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["key"], r["title"], str(r["open_cases"]), str(r["cases"]),
-                      r["prevention"] or "")
+        _row(table, r["key"], r["title"], r["open_cases"], r["cases"], r["prevention"])
     out.print(table)
 
 

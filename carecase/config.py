@@ -3,22 +3,26 @@
 Lookup: the file named by ``CARECASE_CONFIG``, else ``./carecase.toml``, else
 ``$CARECASE_HOME/carecase.toml``, else built-in defaults. Any key can be overridden from
 the environment with ``__`` between levels: ``CARECASE_CARE__WEEKDAYS_ONLY=true``,
-``CARECASE_CHANNELS__EMAIL__IMAP_PORT=1143``. ``CARECASE_DATABASE_URL`` and
+``CARECASE_CHANNELS__EMAIL__IMAP_PORT=1143``, a list as a JSON array:
+``CARECASE_CARE__ACCOUNT_PATTERNS='["\\bKD-\\d+\\b"]'``. ``CARECASE_DATABASE_URL`` and
 ``CARECASE_HOME`` are read directly.
 
 Secrets are never settings: a channel names the environment variable (``*_env``) or
 Prefect Secret block (``*_block``) that holds one, and ``resolve_secret`` loads it at run
-time. A bad file fails with the key and the problem named.
+time. A bad file fails with the key and the problem named, and the bad value only where
+it cannot be a secret (``_may_echo``).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -34,6 +38,11 @@ from carecase.errors import ConfigError
 
 ENV_PREFIX = "CARECASE_"
 SECTIONS = ("business", "care", "matching", "channels")
+# Names of settings whose values are not echoed in an error even though carecase knows
+# them: references to secrets (token_env), where a secret itself is often pasted by
+# mistake, and the database URL, which may hold a password.
+LISTS = (list, tuple)  # settings of these types are set from the environment as JSON
+SECRET_NAME = re.compile(r"token|secret|pass|key|auth|credential|database_url")
 
 
 def _address(value: str) -> str:
@@ -234,7 +243,7 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
         # Only CARECASE_<SECTION>__<KEY> is a setting; other CARECASE_* variables
         # (CARECASE_LOG_LEVEL, a secret's own name) belong to someone else.
         if name.startswith(ENV_PREFIX) and len(path) > 1 and path[0] in SECTIONS:
-            _set_path(data, path, value)
+            _set_path(data, path, _env_value(name, tuple(path), value))
             from_env[tuple(path)] = name
     data["home"] = home
     data["source"] = str(file) if file else "defaults"
@@ -250,7 +259,47 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
         where = next((var for path, var in from_env.items() if loc[:len(path)] == path),
                      data["source"])
         problem = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{where}: {key}: {problem} (got {first.get('input')!r})") from exc
+        got = f"(got {first.get('input')!r})" if _may_echo(loc) else "(value not shown)"
+        raise ConfigError(f"{where}: {key}: {problem} {got}") from exc
+
+
+def _may_echo(loc: tuple[str, ...]) -> bool:
+    """Whether an error may show the value at ``loc``: only a setting carecase knows,
+    whose name says nothing of a secret. An unknown key may be a secret in the wrong place
+    (CARECASE_CHANNELS__FACEBOOK__TOKEN=EAAB...), and a whole section may hold one."""
+    found = _setting(loc)
+    return found is not None and not SECRET_NAME.search(loc[found[0]])
+
+
+def _setting(loc: tuple[str, ...]) -> tuple[int, Any] | None:
+    """(its index in ``loc``, its annotation) of the setting ``loc`` names (what follows
+    it are positions in its value); None for an unknown key or a whole section."""
+    model: type[BaseModel] = Settings
+    for i, part in enumerate(loc):
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            model = field.annotation  # a section: its keys follow
+            continue
+        return i, field.annotation
+    return None
+
+
+def _env_value(name: str, path: tuple[str, ...], value: str) -> Any:
+    """A variable's text as its setting takes it: a list (care.account_patterns) as a
+    JSON array; anything else as text, which pydantic reads ("true", "1143", "17:00")."""
+    found = _setting(path)
+    if found is None or found[0] != len(path) - 1 or get_origin(found[1]) not in LISTS:
+        return value
+    try:
+        items = json.loads(value)
+    except json.JSONDecodeError:
+        items = None
+    if not isinstance(items, list):
+        raise ConfigError(f"{name}: {'.'.join(path)}: a list is written as a JSON array, "
+                          'e.g. ["first", "second"] ([] for none)')
+    return items
 
 
 def _find_file(path: str | Path | None, env: Mapping[str, str], home: Path) -> Path | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -26,9 +27,45 @@ from carecase.store import jsonb
 log = logging.getLogger(__name__)
 
 
+# Where a password stands in a connection string, for one libpq cannot parse: a URI's
+# user:password@ and ?password=; password=value up to the next key=value (an unquoted
+# password with a space in it is why libpq could not parse it)
+_URI_PASSWORDS = (re.compile(r"(://[^:/@]*:)[^@]*@"), re.compile(r"([?&]password=)[^&#]*"))
+_KEY_PASSWORD = re.compile(r"(\bpassword\s*=\s*)"
+                           r"(?:'(?:[^'\\]|\\.)*'?|\S+(?:\s+[^\s=]+(?=\s|$))*)")
+_URI_PREFIXES = ("postgresql://", "postgres://")
+
+
 def redact_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    """The connection string without its password, for messages.
+
+    A URI keeps its form (``user:***@``, ``?password=***``); a key=value string is
+    written anew by psycopg with ``password=***``; a string psycopg cannot parse is
+    redacted by pattern alone."""
+    uri = url.startswith(_URI_PREFIXES)
+    shown = _redact_patterns(url, uri)
+    try:
+        password = conninfo_to_dict(url).get("password")
+    except psycopg.ProgrammingError:
+        return shown  # nor can libpq read it: the patterns are all there is
+    if not password:
+        return shown
+    if uri:
+        try:
+            left = conninfo_to_dict(shown).get("password")
+        except psycopg.ProgrammingError:
+            left = password
+        if left in (None, "***"):
+            return shown
+    return make_conninfo(url, password="***")  # every form libpq reads, quoting and all
+
+
+def _redact_patterns(url: str, uri: bool) -> str:
+    if uri:
+        for pattern in _URI_PASSWORDS:
+            url = pattern.sub(r"\1***" + ("@" if pattern is _URI_PASSWORDS[0] else ""), url)
+        return url
+    return _KEY_PASSWORD.sub(r"\1***", url)
 
 
 @dataclass
@@ -106,7 +143,12 @@ def check(url: str, timeout: float = 5.0) -> None:
 
 
 def _unreachable(url: str, exc: Exception) -> str:
+    detail = str(exc).strip()
+    if isinstance(exc, psycopg.ProgrammingError):
+        # the string could not be parsed, and psycopg quotes the piece it stopped at,
+        # which may be part of the password ('missing "=" after "word"')
+        detail = re.sub(r'"([^"]*)"', lambda m: m[0] if m[1] == "=" else '"…"', detail)
     return (
-        f"cannot connect to the database at {redact_url(url)} ({exc}). "
+        f"cannot connect to the database at {redact_url(url)} ({detail}). "
         "Start that server or fix CARECASE_DATABASE_URL; unset it to use the embedded database"
     )

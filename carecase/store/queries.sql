@@ -303,6 +303,9 @@ WHERE %(status)s::text IS NULL OR c.status = %(status)s
 ORDER BY c.id
 LIMIT %(limit)s
 
+-- count_cases --
+SELECT count(*) AS n FROM cases WHERE %(status)s::text IS NULL OR status = %(status)s
+
 -- list_messages --
 -- A read-out for agents, LIMIT-ed: a scan of the messages at worst (no index is kept for
 -- it, which every message stored would pay for).

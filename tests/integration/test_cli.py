@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,25 @@ def test_import_then_list_and_show_as_json(settings_env, sample):
         in shown_text
 
 
+def test_cases_list_says_when_more_cases_exist_than_it_shows(settings_env, sample):
+    """`cases list` stopped at 1000 cases without a word; --limit sets how many, and a
+    line on stderr says when there are more (the --json output stays a plain list)."""
+    assert run(settings_env, "import", str(sample)).returncode == 0  # two cases
+    first = run(settings_env, "cases", "list", "--limit", "1", "--json")
+    assert first.returncode == 0, first.stderr
+    [case] = json.loads(first.stdout)
+    assert case["id"] == min(c["id"] for c in json.loads(
+        run(settings_env, "cases", "list", "--json").stdout))  # the oldest first
+    assert first.stderr == "showing the first 1 of 2 cases: use --limit 2 to see them all\n"
+    table = run(settings_env, "cases", "list", "--limit", "1")
+    assert table.returncode == 0 and "showing the first 1 of 2 cases" in table.stderr
+    assert "times in" in table.stdout and "showing" not in table.stdout
+    every = run(settings_env, "cases", "list", "--limit", "2", "--json")
+    assert len(json.loads(every.stdout)) == 2 and every.stderr == ""
+    refused = run(settings_env, "cases", "list", "--limit", "0")
+    assert refused.returncode == 2 and "greater than or equal to 1" in refused.stderr
+
+
 def test_importing_the_same_file_twice_changes_nothing(settings_env, sample):
     assert run(settings_env, "import", str(sample)).returncode == 0
     before = run(settings_env, "cases", "list", "--json").stdout
@@ -129,6 +149,37 @@ def test_what_customers_wrote_is_printed_as_written_never_as_markup(settings_env
     assert "outbox ack:x:555:" in shown.stdout and "\u274c" not in shown.stdout
 
 
+def test_control_characters_customers_wrote_never_reach_the_terminal(settings_env,
+                                                                     tmp_path):
+    """A name or text with terminal escapes (clear the screen, retitle the window, a
+    link to anywhere, C1's one-byte CSI) was printed raw by the read-outs; now every C0
+    and C1 control character is shown as \\xNN and a line break as a space. --json
+    gives the same strings back, escaped (json.dumps left DEL and C1 raw)."""
+    name = "Eve \x1b[2J\x1b[H\x1b]8;;http://evil.example\x07klick\x1b]8;;\x07 \x9b31mHacker"
+    text = "Mitt paket har inte kommit!\n\x1b]0;PWNED\x07 \x1b[31mRÖD\x1b[0m\x7f"
+    path = tmp_path / "esc.jsonl"
+    path.write_text(json.dumps({"channel": "facebook", "external_id": "esc1", "text": text,
+                                "created_at": "2026-03-07T10:00:00+01:00",
+                                "author": {"id": "6666", "name": name}}) + "\n")
+    assert run(settings_env, "import", str(path)).returncode == 0
+    wide = {**settings_env, "COLUMNS": "300"}  # each table row on one line
+    raw = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # all but the line ends
+    for args in (("cases", "list"), ("cases", "show", "1"), ("messages", "list"),
+                 ("cases", "list", "--json"), ("cases", "show", "1", "--json"),
+                 ("messages", "list", "--json")):
+        shown = run(wide, *args)
+        assert shown.returncode == 0, shown.stderr
+        assert not raw.search(shown.stdout), (args, raw.findall(shown.stdout))
+    assert "Eve \\x1b[2J\\x1b[H\\x1b]8;;http://evil.example\\x07klick" in \
+        run(wide, "cases", "list").stdout
+    assert "customer Eve \\x1b[2J\\x1b[H" in run(wide, "cases", "show", "1").stdout
+    listed = run(wide, "messages", "list").stdout
+    assert "kommit! \\x1b]0;PWNED\\x07 \\x1b[31mRÖD\\x1b[0m\\x7f" in listed
+    assert "\\x9b31mHacker" in listed
+    [msg] = json.loads(run(wide, "messages", "list", "--json").stdout)
+    assert (msg["author"], msg["text"]) == (name, text)  # the data itself is untouched
+
+
 def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_env, sample):
     shown = run(settings_env, "cases", "show", "999", "--json")
     assert shown.returncode == 1 and "there is no case 999" in shown.stderr
@@ -148,6 +199,45 @@ def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_e
         refused = run(settings_env, *args)  # a usage error (2), before any work is done
         assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
         assert "greater than or equal to 1" in refused.stderr
+
+
+def test_lines_that_would_fail_later_are_skipped_and_the_rest_imported(settings_env,
+                                                                     database_url, tmp_path):
+    """Each of these passed the line's checks and then failed the whole import (or its
+    batch) in a later step: OverflowError near year 1 or 9999, PostgreSQL refusing NaN,
+    RecursionError in the cleaning. A byte-order mark lost line 1, and an author's
+    fields beyond the shape were dropped without a word."""
+    def line(n: int, **fields) -> str:
+        return json.dumps({**LINES[0], "external_id": f"e{n}", "thread_id": f"e{n}",
+                           "author": {"email": f"kund{n}@example.se"}, **fields})
+
+    deep = line(7)[:-1] + ', "raw": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}"
+    path = tmp_path / "in.jsonl"
+    path.write_text("\ufeff" + "\n".join([
+        line(1), line(2, created_at="9999-12-31T23:59:59-12:00"),
+        line(3, created_at="0001-01-01T02:30:00+01:00"),
+        line(4, created_at="9999-12-31T23:00:00+00:00"),
+        line(5)[:-1] + ', "raw": {"score": NaN}}', line(6)[:-1] + ', "score": Infinity}',
+        deep, line(8, label="person-8", author={"email": "kund8@example.se",
+                                                "phone": "+46701112233", "crm_id": "C-77"}),
+    ]) + "\n", encoding="utf-8")
+    result = run(settings_env, "import", str(path), "--batch-size", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    for number in (2, 3, 4):
+        assert f"in.jsonl:{number}: skipped: created_at '" in result.stderr
+    assert "in.jsonl:5: skipped: not valid JSON: NaN is no JSON value" in result.stderr
+    assert "in.jsonl:6: skipped: not valid JSON: Infinity is no JSON value" in result.stderr
+    assert "in.jsonl:7: skipped: nested more than 64 levels deep" in result.stderr
+    assert "in.jsonl:8: 'author.crm_id', 'author.phone', 'label' not part of the import " \
+        "shape: kept in raw._extra" in result.stderr
+    assert "in.jsonl:1:" not in result.stderr and "Traceback" not in result.stderr
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        stored = dict(conn.execute("SELECT external_id, raw FROM messages").fetchall())
+    assert sorted(stored) == ["e1", "e8"]
+    assert stored["e8"]["_extra"] == {"label": "person-8", "author": {
+        "crm_id": "C-77", "phone": "+46701112233"}}
 
 
 def test_an_agent_records_the_address_a_reviewer_gave_on_the_phone(settings_env, sample):
@@ -232,6 +322,11 @@ def test_bad_config_names_the_key(tmp_path):
                  "list")
     assert result.returncode == 1
     assert "care.first_response_minutes" in result.stderr
+    # a token set where carecase expects the name of its variable is never echoed
+    result = run({"CARECASE_CONFIG": str(_config(tmp_path)), "CARECASE_HOME": str(tmp_path),
+                  "CARECASE_CHANNELS__FACEBOOK__TOKEN": "EAAB-s3cret"}, "cases", "list")
+    assert result.returncode == 1 and "EAAB" not in result.stderr, result.stderr
+    assert "CARECASE_CHANNELS__FACEBOOK__TOKEN: channels.facebook.token: " in result.stderr
 
 
 def test_unreachable_database_url_fails_fast(tmp_path):
@@ -241,6 +336,11 @@ def test_unreachable_database_url_fails_fast(tmp_path):
     assert result.returncode == 1
     assert "127.0.0.1:1/none" in result.stderr and "CARECASE_DATABASE_URL" in result.stderr
     assert not (tmp_path / "pgdata").exists()  # never starts an embedded server then
+    for url in ("host=127.0.0.1 port=1 user=nobody password=s3cretpw dbname=none",
+                "postgresql://nobody@127.0.0.1:1/none?password=s3cretpw"):
+        result = run({**env, "CARECASE_DATABASE_URL": url}, "cases", "list")
+        assert result.returncode == 1 and "password=***" in result.stderr, result.stderr
+        assert "s3cretpw" not in result.stderr
 
 
 def _config(tmp_path: Path) -> Path:

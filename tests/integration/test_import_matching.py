@@ -66,12 +66,13 @@ def test_carecase_import_of_a_labelled_file(settings_env, database_url, tmp_path
     done = subprocess.run([sys.executable, "-m", "carecase.cli", "import", str(path)],
                           env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "labelled.jsonl:1: 'person_id' not part of the import shape: kept in raw._extra" \
-        in done.stderr
+    # the evaluation label too: kept and named once, as any other field beyond the shape
+    assert "labelled.jsonl:1: 'label', 'person_id' not part of the import shape: kept in " \
+        "raw._extra" in done.stderr and "labelled.jsonl:2:" not in done.stderr
     assert "lines were older than a line before them" in done.stderr
     got = _engine_scores(database_url, lines)
     assert got["precision"] >= 0.99 and got["recall"] >= 0.90
     with psycopg.connect(database_url) as conn:
         raw = conn.execute("SELECT raw FROM messages WHERE external_id = %s",
                            (lines[0]["external_id"],)).fetchone()[0]
-    assert raw["_extra"] == {"person_id": "p-1"}
+    assert raw["_extra"] == {"label": lines[0]["label"], "person_id": "p-1"}

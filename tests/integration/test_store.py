@@ -139,6 +139,29 @@ def test_unreachable_database_fails_fast_naming_the_url(tmp_path):
     assert redact_url(url) == "postgresql://carecase:***@127.0.0.1:1/nowhere"
 
 
+@pytest.mark.parametrize(("url", "shown"), [
+    ("host=127.0.0.1 port=1 user=postgres password=s3cretpw dbname=x",
+     "user=postgres password=*** dbname=x host=127.0.0.1 port=1"),
+    ("host=127.0.0.1 port=1 password='s3cret pw\\'x' dbname=x",
+     "password=*** dbname=x host=127.0.0.1 port=1"),
+    ("postgresql://postgres@127.0.0.1:1/x?password=s3cretpw&sslmode=disable",
+     "postgresql://postgres@127.0.0.1:1/x?password=***&sslmode=disable"),
+    ("postgres://postgres:s3cret%40pw@127.0.0.1:1/x", "postgres://postgres:***@127.0.0.1:1/x"),
+    ("postgresql://postgres:s3cret/pw@127.0.0.1:1/x", "postgresql://postgres:***@127.0.0.1:1/x"),
+    ("postgresql://127.0.0.1:1/x?pass%77ord=s3cretpw",  # what no pattern reads: rewritten
+     "password=*** dbname=x host=127.0.0.1 port=1"),
+    ("host=127.0.0.1 port=1 password=s3cret pw dbname=x",  # libpq cannot parse it
+     "host=127.0.0.1 port=1 password=*** dbname=x"),
+    ("postgresql://postgres@127.0.0.1:1/x", "postgresql://postgres@127.0.0.1:1/x"),
+])
+def test_the_password_is_redacted_in_every_form_of_connection_string(tmp_path, url, shown):
+    assert redact_url(url) == shown
+    with pytest.raises(DatabaseUnavailable) as info:
+        open_database(url, tmp_path, timeout=3)
+    assert "s3cret" not in str(info.value) and "CARECASE_DATABASE_URL" in str(info.value)
+    assert '"pw"' not in str(info.value)  # nor psycopg's quote of where it stopped reading
+
+
 def test_migration_0003_keeps_only_the_last_days_keys(db):
     sql = Path(migrate.__file__).parent / "migrations" / "0003_current_keys_only.sql"
     with db.connection() as conn:

@@ -35,6 +35,25 @@ def test_environment_overrides_any_key_and_ignores_unrelated_variables(tmp_path)
     assert s.database_url == "postgresql://db.example/care" and s.home == tmp_path
 
 
+def test_a_list_is_set_from_the_environment_as_a_json_array(tmp_path):
+    """README: every key can be overridden; care.account_patterns said "Input should be
+    a valid tuple" whatever was written."""
+    path = tmp_path / "carecase.toml"
+    path.write_text('[care]\naccount_patterns = ["\\\\bOLD-\\\\d+\\\\b"]\n')
+    assert config.load(path, env={}).care.account_patterns == (r"\bOLD-\d+\b",)
+    var = "CARECASE_CARE__ACCOUNT_PATTERNS"  # as a shell sets it: '["\\bX-\\d+\\b"]'
+    s = config.load(path, env={var: r'["\\bX-\\d+\\b", "KD\\d{6}"]'})
+    assert s.care.account_patterns == (r"\bX-\d+\b", r"KD\d{6}")
+    assert config.load(path, env={var: "[]"}).care.account_patterns == ()
+    for bad, problem in ((r"\bX-\d+\b", "a list is written as a JSON array"),
+                         ('"one"', "a list is written as a JSON array"),
+                         ("[1, 2]", "Input should be a valid string")):
+        with pytest.raises(ConfigError) as info:
+            config.load(path, env={var: bad})
+        assert str(info.value).startswith(f"{var}: care.account_patterns") and \
+            problem in str(info.value)
+
+
 @pytest.mark.parametrize("body,key", [
     ('[business]\ntimezone = "Mars/Olympus"\n', "business.timezone"),
     ('[care]\nstatus_update_time = "five o\'clock"\n', "care.status_update_time"),
@@ -71,6 +90,33 @@ def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(tmp_pa
     assert str(info.value) == ("CARECASE_BUSINESS__TIMEZONE: business.timezone: unknown time "
                                "zone 'Mars/Base' (use an IANA name) (got 'Mars/Base')")
     assert config.load(path, env={"CARECASE_BUSINESS__EMAIL": ""}).business.email == ""
+
+
+@pytest.mark.parametrize("env", [
+    {"CARECASE_CHANNELS__FACEBOOK__TOKEN": "EAAB-s3cret"},  # the secret, not token_env
+    {"CARECASE_CHANNELS__EMAIL__PASSWORD": "EAAB-s3cret"},
+    {"CARECASE_CHANNELS__FACEBOOK": "EAAB-s3cret"},  # a whole section
+])
+def test_an_error_never_shows_a_value_that_may_be_a_secret(tmp_path, env):
+    with pytest.raises(ConfigError) as info:
+        config.load(env={"CARECASE_HOME": str(tmp_path), **env})
+    [var] = env
+    assert str(info.value).startswith(f"{var}: ") and "EAAB" not in str(info.value)
+    assert str(info.value).endswith("(value not shown)")
+
+
+def test_a_secret_in_the_file_is_not_shown_either(tmp_path):
+    path = tmp_path / "carecase.toml"
+    path.write_text('[channels.trustpilot]\napi_secret = "EAAB-s3cret"\n')
+    with pytest.raises(ConfigError) as info:
+        config.load(path, env={})
+    assert "channels.trustpilot.api_secret: Extra inputs are not permitted (value not " \
+        "shown)" in str(info.value) and "EAAB" not in str(info.value)
+    path.write_text('[channels.facebook]\ntoken_env = 12345\n')  # known, named for one
+    with pytest.raises(ConfigError) as info:
+        config.load(path, env={})
+    assert "channels.facebook.token_env" in str(info.value)
+    assert "12345" not in str(info.value)
 
 
 def test_invalid_toml_and_missing_file_are_clear(tmp_path):
