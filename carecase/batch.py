@@ -305,11 +305,15 @@ class BatchState:
 
     def private_ack(self, case: Case | None) -> tuple[str | None, str | None]:
         """The key of the case's private acknowledgment for its current opening, and
-        the channel it went by when it is already queued."""
+        the channel it went by when it is already queued ("email" once an e-mail of the
+        customer's was answered, ``policy.email_ack_key``)."""
         if case is None:
             return None, None
         key = policy.private_ack_key(case.id, self.openings.get(case.id, 1))
-        return key, self.acked.get(key)
+        by = self.acked.get(key)
+        if by and by != "email" and policy.email_ack_key(key) in self.acked:
+            by = "email"  # an e-mail of theirs was answered since
+        return key, by
 
     def others_affected(self, case: Case | None) -> bool:
         """Whether the case's incident holds another customer's case too (P6): only

@@ -165,6 +165,12 @@ def _decide(s: Situation, settings: Settings) -> Actions:
         private = _private(s, settings, "private_ack", lang, ctx, key=s.private_ack_key,
                            automatic=True)
         acked_by = private.channel if private else None
+    elif s.private_ack_key and acked_by != "email" and msg.channel == "email" \
+            and s.customer_email and settings.channels.email.enabled:
+        # acknowledged by Messenger or X (asking for an e-mail, perhaps), and now an
+        # e-mail from them, maybe written first but read later: it is answered, once
+        private = _private(s, settings, "private_ack", lang, ctx,
+                           key=email_ack_key(s.private_ack_key), automatic=True)
     if msg.public and msg.channel in REPLYABLE:
         thread = msg.thread_id or msg.external_id
         # "I have e-mailed you" only when the acknowledgment went by e-mail: it may have
@@ -202,6 +208,12 @@ def contact_hint(case_id: int) -> str:
 def private_ack_key(case_id: int, opening: int) -> str:
     """The key of a case's private acknowledgment for its ``opening``-th opening."""
     return f"private-ack:{case_id}:{opening}"
+
+
+def email_ack_key(ack_key: str) -> str:
+    """The key of the e-mail that answers a customer's e-mail when the acknowledgment
+    (``ack_key``) went by Messenger or X: once an opening."""
+    return f"{ack_key}:email"
 
 
 def _moderate(s: Situation, settings: Settings, lang: str, ctx: dict[str, Any],

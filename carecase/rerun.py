@@ -37,6 +37,9 @@ def standing(conn: Any, case: Case) -> tuple[str, str | None, bool]:
     opening = conn.execute(Q["count_openings"], {"case": case.id}).fetchone()["n"] or 1
     ack_key = policy.private_ack_key(case.id, opening)
     acked = conn.execute(Q["outbox_channel"], {"key": ack_key}).fetchone()
+    if acked and acked["channel"] != "email" and conn.execute(
+            Q["outbox_channel"], {"key": policy.email_ack_key(ack_key)}).fetchone():
+        acked = {"channel": "email"}  # an e-mail of theirs was answered since
     others_affected = False
     if case.incident:
         stored = conn.execute(Q["incident_cases"], {"key": case.incident}).fetchone()

@@ -243,18 +243,25 @@ def test_the_public_reply_says_we_e_mailed_only_when_the_acknowledgment_went_by_
                                                 email="karin.sjoberg@example.se"))
     again = msg("facebook", "111_8", "Fortfarande inget svar. Bedrövligt.", 180, author=karin,
                 thread_id="111_8")
-    run(db, settings, first, mailed, again)
+    run(db, settings, first, again)
     [case] = cases.list_cases(db)
-    assert case["messages"] == 3
     rows = outbox(db)
     assert [(r["channel"], r["template"]) for r in rows if r["template"] == "private_ack"] \
-        == [("facebook", "private_ack")]  # by Messenger: her address came later
+        == [("facebook", "private_ack")]  # by Messenger: we know no address
     later = next(r for r in rows if r["target"] == "111_8")
     # so no "I have e-mailed you" (we have not): our address instead
     assert "mejl till dig" not in later["body"] and "care@nordicshoes.example" in later["body"]
+    # her e-mail (written before, read later) is answered by e-mail, once
+    run(db, settings, mailed)
+    run(db, settings, msg("email", "k2@mail.example", "Och order 482211 är fortfarande fel.",
+                          200, author=Author(name="Karin Sjöberg",
+                                             email="karin.sjoberg@example.se")))
+    assert cases.list_cases(db)[0]["messages"] == 4
+    acks = [(r["channel"], r["recipient"]) for r in outbox(db) if r["template"] == "private_ack"]
+    assert acks == [("facebook", None), ("email", "karin.sjoberg@example.se")], acks
     run(db, settings, msg("facebook", "111_9", "Hallå? Fel färg fortfarande!", 240,
                           author=karin, thread_id="111_9"))  # a later batch reads the outbox
-    assert "mejl till dig" not in next(r for r in outbox(db) if r["target"] == "111_9")["body"]
+    assert "mejl till dig" in next(r for r in outbox(db) if r["target"] == "111_9")["body"]
     # with the acknowledgment e-mailed, every public reply of the opening may say so
     run(db, settings, ANNA_MAIL, ANNA_FB)
     anna_fb = next(r for r in outbox(db) if r["target"] == ANNA_FB.external_id)
