@@ -2,7 +2,8 @@
 
 Starts, in order: the embedded PostgreSQL (in a demo folder), a Prefect server with its UI
 on http://127.0.0.1:4200 (its own SQLite in the demo folder), the sandbox channels with a
-local IMAP/SMTP pair, plays the story of ``sandbox/scenarios/demo.py``, runs ingest and
+local IMAP/SMTP pair, plays the story of ``sandbox/scenarios/demo.py`` (each demo afresh:
+the last one's data is removed first), runs ingest and
 sla-watch once so the UI has runs, artifacts and the case board at once, then serves all
 deployments on their schedules. Ctrl-C or SIGTERM stops everything: the served runs, the
 Prefect server, the sandbox, and the embedded database (which is left clean).
@@ -99,10 +100,24 @@ Ctrl-C stops everything.
 """
 
 
+def fresh_home(home: str | Path, port: int) -> Path:
+    """The demo's folder, emptied: every demo plays the story anew (the fakes post the
+    same comments again, which a kept database would take for ones it has seen). Refused
+    while a demo runs, as its Prefect server's port shows, so its database is kept."""
+    home = Path(home).resolve()
+    if not _port_free(HOST, port):
+        raise SystemExit(f"port {port} is in use: is a demo running already? Stop it "
+                         "(Ctrl-C) or stop what runs there, then start this one")
+    if home.exists():
+        print(f"starting afresh: the last demo's data in {home} is removed")
+        clean(home)
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
 def run_demo(home: str | Path | None = None, *, port: int = 4200) -> None:
     """Run the demo until Ctrl-C / SIGTERM (see the module docstring)."""
-    home = Path(home or ".carecase/demo").resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = fresh_home(home or ".carecase/demo", port)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     os.environ.pop("CARECASE_DATABASE_URL", None)  # the demo uses the embedded database
     os.environ.update({

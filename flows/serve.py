@@ -68,12 +68,29 @@ def deployments(settings: Settings) -> list:
     ]
 
 
+def require_server() -> None:
+    """Refuse to serve without a Prefect server to schedule the runs: with no
+    PREFECT_API_URL, Prefect starts a temporary one whose services never schedule a
+    run, so nothing would ever run (and Ctrl-C would then hang on it)."""
+    from prefect.settings import get_current_settings
+
+    from carecase.errors import InputError
+
+    if not get_current_settings().api.url:
+        raise InputError(
+            "carecase serve needs a Prefect server to schedule its runs: start one "
+            "(`prefect server start`, its UI on http://127.0.0.1:4200) and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api, or point PREFECT_API_URL at "
+            "yours (`make demo` does all of this for you)")
+
+
 def serve_all(settings: Settings | None = None, *, limit: int | None = None) -> None:
     """Serve all deployments until SIGINT/SIGTERM (blocks)."""
     from prefect import serve
 
     from carecase import config
 
+    require_server()
     settings = settings or config.load()
     serve(*deployments(settings), limit=limit, prefetch_seconds=prefetch_seconds(settings))
 

@@ -110,3 +110,16 @@ def test_forms_are_typed() -> None:
     params = schema["definitions"]["CloseCaseParams"]["properties"]
     assert {"case_id", "agent", "happened", "done", "fault", "gesture", "note"} <= set(params)
     assert "NoteParams" in note_case_flow.parameters.model_dump()["definitions"]
+
+
+def test_serve_refuses_to_start_without_a_prefect_server_to_schedule_its_runs() -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from carecase.errors import InputError
+    from flows.serve import require_server, serve_all
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with pytest.raises(InputError, match="carecase serve needs a Prefect server"):
+            serve_all(Settings())  # refused before anything is served
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        require_server()  # a server to talk to: served
