@@ -306,14 +306,22 @@ _TRADE = re.compile(
 # ham ihjel", "Jag kommer och tänder eld på det", "stikker jeg en kniv i". Not "I'll
 # shoot you an e-mail", "I'll kill it in these boots" (no person), nor a threat reported
 # ("he said he'd kill me").
+_STAFF_EN = r"(?:driver|courier|staff|owner|manager|clerk|postman|guy|boss|ceo)"
 _WHOM_EN = (r"(?:you|u|ya|him|her|y'all|your\s+(?:face|head|legs?|kids?|family|staff|"
-            r"driver|courier)|(?:his|her|their)\s+(?:face|head|legs?)|the\s+(?:driver|courier|"
-            r"staff|owner|manager|clerk|postman|guy|boss))")
+            r"driver|courier)|(?:his|her|their)\s+(?:face|head|legs?)|"
+            # "the manager's legs", "your driver's face"
+            rf"(?:the|your|that)\s+{_STAFF_EN}(?:'s|’s)\s+(?:face|head|legs?|arms?|neck|"
+            rf"kneecaps?|nose|jaw)|the\s+{_STAFF_EN})")
 _THREAT = re.compile(
     r"\bi(?:'ll|’ll|\s+will|\s+shall|'m|’m|\s+am)?\s+(?:going\s+to\s+|gonna\s+|coming\s+to\s+|"
-    r"come\s+and\s+|(?:find|get)\s+(?:you|him|her)\s+and\s+)+"
+    r"come\s+and\s+|(?:find|get)\s+(?:you|him|her|the\s+\w+|that\s+\w+)\s+and\s+|"
+    # "I'll come to your shop and ...", "I'll come down to the store and ..."
+    r"come\s+(?:down\s+|over\s+|round\s+)?(?:to|by)\s+(?:your|the)\s+\w+\s+and\s+)+"
     rf"(?:kill|murder|stab|shoot(?!\s+you\s+an?\b)|strangle|punch|smash|break|hurt|slap|"
     rf"beat\s+(?:the\s+shit\s+out\s+of|up))\s+{_WHOM_EN}\b"
+    # "I will find the driver and beat him up"
+    rf"|\bi(?:'ll|’ll|\s+will|'m\s+going\s+to|’m\s+going\s+to|\s+am\s+going\s+to)\s+"
+    rf"(?:\w+\s+){{0,6}}?beat\s+{_WHOM_EN}\s+up\b"
     rf"|\bi(?:'ll|’ll|\s+will)\s+(?:kill|murder|stab|strangle|punch|smash|break|hurt|slap)\s+"
     rf"{_WHOM_EN}\b"
     r"|\bi(?:'ll|’ll|\s+will|'m\s+going\s+to|’m\s+going\s+to|'m\s+coming\s+to|\s+am\s+coming\s+to)"

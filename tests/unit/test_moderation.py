@@ -493,6 +493,13 @@ def test_a_link_to_our_own_site_promotes_nothing(text: str, spam: bool) -> None:
         ("Dont bomb your feet with cheap shoes, buy these", False),
         ("Neste gang skal jeg knuse kjeven hans", True),
         ("Jag tänder eld på hela skiten", True),
+        # the staff's legs, a visit to the shop first, a beating promised
+        ("I'll come to your shop and break the manager's legs", True),
+        ("I will break your manager's legs", True),
+        ("I will find the driver and beat him up", True),
+        ("I'll come to your store and buy three pairs", False),
+        ("I'll find the receipt and send it", False),
+        ("I'm going to beat the price up elsewhere", False),
         # killing someone with a look or an outfit is slang for impressing them
         ("Gonna kill you with my new look lol", False),
         ("Killing everyone with these heels at the party tonight", False),
