@@ -244,7 +244,7 @@ def test_the_public_reply_says_we_e_mailed_only_when_the_acknowledgment_went_by_
     again = msg("facebook", "111_8", "Fortfarande inget svar. Bedrövligt.", 180, author=karin,
                 thread_id="111_8")
     run(db, settings, first, again)
-    [case] = cases.list_cases(db)
+    assert len(cases.list_cases(db)) == 1
     rows = outbox(db)
     assert [(r["channel"], r["template"]) for r in rows if r["template"] == "private_ack"] \
         == [("facebook", "private_ack")]  # by Messenger: we know no address
