@@ -55,7 +55,7 @@ def status_updates(db: Any, settings: Settings, *, on: date | None = None,
             news = [n["text"] for n in row["news"] or []]
             ctx = policy.context(settings, case=case, customer_name=row["name"],
                                  channel="email", now=now, update_day=day, news=news,
-                                 prevention=row["prevention"])
+                                 prevention=row["prevention"], asking=row["asking"])
             out = closing.private_message(settings, case, "status_update", lang, ctx,
                                           key=key, email=row["email"], x_id=row["x_id"])
             if out is None:

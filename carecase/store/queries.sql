@@ -468,6 +468,11 @@ SELECT c.id, c.customer_id, c.status, c.fault, c.language, c.incident, c.agent, 
            AND e.at > coalesce((SELECT max(o.created_at) FROM outbox o
                                  WHERE o.case_id = c.id AND o.template = 'status_update'
                                    AND o.status = 'sent'), '-infinity')) AS news,
+       -- whether its customer only asked (no complaint, nothing said in anger): the
+       -- update then says no "I understand that waiting is frustrating"
+       NOT EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.direction = 'in'
+                     AND m.machine IS NULL AND (m.kind NOT IN ('question', 'other')
+                                                OR m.sentiment = 'negative')) AS asking,
        -- when we last opened or reopened it (opened_at is when the customer wrote)
        (SELECT max(e.at) FROM case_events e
          WHERE e.case_id = c.id AND e.kind IN ('opened', 'reopened')) AS opened_by_us_at

@@ -191,6 +191,19 @@ def test_an_update_is_only_ever_for_today(db, settings):
                                   now=evening).counts == {"queued": 1}
 
 
+def test_an_update_to_someone_who_only_asked_says_no_waiting_is_frustrating(db, settings):
+    ingest(db, settings, complaint("a1@x"),
+           complaint("q1@x", email="per@example.se",
+                     text="Hej! Finns de bruna kängorna i storlek 44 någon gång i vinter?"))
+    updates.status_updates(db, settings, now=datetime(2026, 11, 23, 16, 0, tzinfo=UTC))
+    with db.connection() as conn:
+        bodies = {r["recipient"]: r["body"] for r in conn.execute(
+            "SELECT recipient, body FROM outbox WHERE template = 'status_update'")}
+    assert "din fråga" in bodies["per@example.se"]
+    assert "frustrerande" not in bodies["per@example.se"]
+    assert "frustrerande" in bodies["anna@example.se"]  # she complained
+
+
 def test_an_update_sent_by_hand_in_the_morning_promises_the_next_for_tomorrow(db, settings):
     # today's is sent: the 17:00 run will skip it, so the next comes tomorrow
     ingest(db, settings, complaint("a1@x"))

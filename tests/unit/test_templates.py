@@ -207,7 +207,7 @@ def test_a_question_is_offered_help_not_told_we_understand_its_frustration(langu
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_private_ack_promises_daily_update_at_status_time(language: str) -> None:
     out = render("private_ack", language, status_time="16:30")
-    assert "16:30" in out.text
+    assert ("16.30" if language == "da" else "16:30") in out.text  # Danish: "kl. 16.30"
 
 
 # How the customer answers each private message: e-mail, an X direct message, or not at
@@ -238,7 +238,7 @@ def test_private_messages_say_how_to_answer_them_on_their_channel(language: str)
                        business=BUSINESS).text
     assert not any(REPLY_HERE_ACK[v][language] in messenger for v in REPLY_HERE_ACK)
     assert BUSINESS["email"] in messenger and BUSINESS["phone"] in messenger
-    assert "16:30" in messenger
+    assert ("16.30" if language == "da" else "16:30") in messenger
 
 
 INCIDENT_WORDS = {"en": "problems with deliveries", "sv": "problem med leveranserna",
@@ -272,6 +272,12 @@ def test_a_moderation_notice_says_hidden_or_removed_as_was_done(language) -> Non
         removed = render("moderation_notice", language, reason=reason, removed=True).text
         assert HIDDEN[language][0] in hidden and HIDDEN[language][1] not in hidden
         assert HIDDEN[language][1] in removed and HIDDEN[language][0] not in removed
+
+
+def test_danish_writes_the_time_of_day_with_a_full_stop_as_its_dates_do() -> None:
+    for name in ("private_ack", "status_update"):
+        text = render(name, "da").text
+        assert "kl. 17.00" in text and "17:00" not in text, text
 
 
 WELCOME = {"en": "criticism", "sv": "kritik", "da": "kritik", "nb": "ritikk"}
