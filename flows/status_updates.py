@@ -7,7 +7,7 @@ a retried run or a run on the day of a daylight-saving change sends nothing twic
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -41,6 +41,17 @@ def run_name() -> str:
     return f"status-updates-{flow_run.parameters.get('on') or 'today'}"
 
 
+def scheduled_for() -> datetime:
+    """When this run was scheduled, not when it started: a 17:00 run started after
+    midnight (no worker was up) is Monday's, whose updates are then too late to send
+    (dispatch cancels them), not Tuesday's sent at night with Tuesday's 17:00 run then
+    finding them sent. A run started by hand is scheduled when it was asked for."""
+    from prefect.runtime import flow_run
+
+    at = flow_run.scheduled_start_time
+    return datetime.fromtimestamp(at.timestamp(), UTC)
+
+
 @flow(name="status-updates", flow_run_name=run_name, log_prints=True)
 def status_updates_flow(on: date | None = None, now: datetime | None = None,
                         database_url_block: str | None = None) -> dict[str, int]:
@@ -49,12 +60,12 @@ def status_updates_flow(on: date | None = None, now: datetime | None = None,
     Args:
         on: the local day to run for; today in the business's time zone, the only day
             an update may be for (a missed day's news go with the next update).
-        now: the moment to act as (default: now).
+        now: the moment to act as (default: when the run was scheduled).
         database_url_block: name of a Prefect Secret block holding the database URL
             (default: carecase.toml / CARECASE_DATABASE_URL).
     """
     with run_app(database_url_block) as app:
-        report = queue_updates(app, on, now)
+        report = queue_updates(app, on, now or scheduled_for())
         publish(report)
         dispatch_flow(database_url_block=database_url_block)
         publish_board(open_case_board(app))

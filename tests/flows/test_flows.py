@@ -137,6 +137,33 @@ def test_ingest_of_one_channel_refuses_an_unknown_or_disabled_one(flow_app, sand
     assert "no channel is enabled: set enabled = true under [channels.NAME]" in caplog.text
 
 
+def test_a_17_oclock_run_started_after_midnight_sends_nothing_at_night(
+        flow_app, sandbox) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.flow_engine import run_flow
+    from prefect.states import Scheduled
+
+    from flows.ingest import ingest_flow
+    from flows.status_updates import status_updates_flow
+
+    yesterday = datetime.now(STOCKHOLM).date() - timedelta(days=1)
+    story.play(sandbox, now=datetime.combine(yesterday, datetime.min.time(), STOCKHOLM)
+               + timedelta(hours=9))
+    ingest_flow()
+    sent = len(sandbox.smtp.messages)
+    # yesterday's 17:00 run, started only now: a flow run scheduled then, run here
+    at_five = datetime.combine(yesterday, flow_app.settings.care.status_update_time, STOCKHOLM)
+    with get_client(sync_client=True) as client:
+        late_run = client.create_flow_run(status_updates_flow,
+                                          state=Scheduled(scheduled_time=at_five))
+    assert run_flow(status_updates_flow, flow_run=late_run)["queued"] >= 1  # yesterday's
+    late = outbox(flow_app, "template = 'status_update'")
+    assert late and {r["key"][-10:] for r in late} == {yesterday.isoformat()}
+    assert {r["status"] for r in late} == {"cancelled"}  # ... too late to send
+    assert len(sandbox.smtp.messages) == sent
+    assert status_updates_flow()["queued"] == len(late)  # today's run is not taken by it
+
+
 def test_status_updates_once_per_case_per_local_day_across_dst(flow_app, sandbox) -> None:
     from flows.ingest import ingest_flow
     from flows.status_updates import status_updates_flow
