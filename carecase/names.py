@@ -6,7 +6,7 @@ name and surname tokens, and for handles a ``blob`` of their letters, because
 "annaandersson" cannot be split without knowing the name it is compared with.
 ``compare`` says how well two forms agree; ``name_keys`` and ``lookup_keys`` give the
 blocking keys a customer is indexed and a message looks up by.
-Pure functions, no I/O beyond reading the packaged nickname table once.
+Pure functions, no I/O beyond reading the packaged word lists once.
 """
 
 from __future__ import annotations
@@ -194,6 +194,35 @@ def parse_name(raw: str | None, source: str = "name") -> NameForm | None:
 
 
 MAX_FIRST_NAME = 30  # letters; the longest in the name lists has 11 ("christopher")
+# Titles in da/sv/nb/en, with or without a dot: the word after one is mostly a surname.
+GREETING_TITLES = TITLES | {"mx", "prof", "professor", "sir", "froken", "froeken", "fr",
+                            "dame", "doktor", "doctor", "madam", "madame"}
+_AND = frozenset({"&", "+", "and", "og", "och"})  # "Mr & Mrs Smith", "Hr. og Fru Nielsen"
+# Company forms after a name ("Berg AB", "Hansen ApS", "Smith Ltd."). Written before
+# one ("AB Volvo") they are capitals the rule for initials turns down already.
+COMPANY_FORMS = frozenset({"ab", "hb", "kb", "aps", "a/s", "as", "asa", "ivs", "i/s", "k/s",
+                           "p/s", "amba", "ans", "enk", "ltd", "llc", "llp", "plc", "inc",
+                           "corp", "co", "gmbh", "oy"})
+_WORD = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    """Folded words that say a display name names no one (data/not_names.txt)."""
+    text = resources.files("carecase").joinpath("data/not_names.txt").read_text("utf-8")
+    return frozenset(fold(w.strip()) for line in text.splitlines()
+                     for w in line.split("#", 1)[0].split(",") if w.strip())
+
+
+def _key(word: str) -> str:
+    return fold(word).strip(".,;:!?\"'")
+
+
+def _names_no_one(words: list[str], keys: list[str]) -> bool:
+    """A label, a family or a company: 'Ikke oplyst', 'The Johnsons', 'Berg AB'."""
+    return words[0].lower() == "the" or not _not_names().isdisjoint(keys) or any(
+        k in COMPANY_FORMS and (w.isupper() or not is_first_name(k))  # "Berg Åsa" is Åsa
+        for w, k in zip(words[1:], keys[1:], strict=True))
 
 
 def greeting(raw: str | None) -> str:
@@ -202,13 +231,38 @@ def greeting(raw: str | None) -> str:
     when the display name gives none: anonymous ("A Google User"), an initial, a handle,
     an address or a link ("@someone", "anna@example.se", "fjord251", "www.shop.example"),
     or a word too long to be a first name. Replies are often public, so they must never
-    repeat a mention, an address or a link a commenter put in their name."""
-    form = parse_name(raw)
+    repeat a mention, an address or a link a commenter put in their name.
+
+    Nor a title's surname ("Mr. Smith", "Fru Hansen": after a title only a known first
+    name followed by a surname is greeted, "Dr. Anna Berg" -> "Anna"), a family ("Familjen
+    Svensson", "The Johnsons"), a label or a company ("Ikke oplyst", "Kundservice", "Berg
+    AB", see data/not_names.txt), or initials: a word of two or three capitals ("KB",
+    "DJ Khaled") is a name only in a name written all in capitals ("BO BERG" -> "Bo").
+    """
+    if not raw:
+        return ""
+    text = _BRACKETS.sub(" ", raw)
+    found = list(_WORD.finditer(text))
+    words = [m.group() for m in found]
+    keys = [_key(w) for w in words]
+    if not words or _names_no_one(words, keys):
+        return ""
+    titled = 0
+    while titled < len(keys) and (keys[titled] in GREETING_TITLES
+                                  or (titled and keys[titled] in _AND)):
+        titled += 1
+    rest = text[found[titled].start():] if titled < len(found) else ""
+    form = parse_name(rest)
     if form is None or not 2 <= len(form.first) <= MAX_FIRST_NAME:
         return ""
-    for word in (raw or "").replace(",", " ").split():
+    if titled and not (form.last and is_first_name(form.first)):
+        return ""  # "Mr. Smith", "Fru Hansen", "Hr. Møller Jensen": a surname
+    for word in rest.replace(",", " ").split():
         letters = word.replace("-", "").replace("'", "").replace("’", "")
         if letters.isalpha() and fold(letters) == form.first:
+            if len(letters) <= 3 and word.isupper() and \
+                    (any(c.islower() for c in rest) or not is_first_name(form.first)):
+                return ""  # initials or an acronym: "KB", "DJ Khaled" (but "BO BERG")
             if word.isupper() or word.islower():
                 word = "-".join(part.capitalize() for part in word.split("-"))
             return word

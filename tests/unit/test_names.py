@@ -154,3 +154,66 @@ def test_a_form_pickled_by_another_process_hashes_as_this_ones_own():
 ])
 def test_greeting_is_a_first_name_as_written_or_nothing(raw, greet):
     assert greeting(raw) == greet
+
+
+@pytest.mark.parametrize("raw,greet", [
+    # a surname after a title is no first name: greet no one
+    ("Mr. Smith", ""), ("Fru Hansen", ""), ("Hr. Nielsen", ""), ("Mrs Smith", ""),
+    ("Ms. Jones", ""), ("Miss Brown", ""), ("Mx Taylor", ""), ("Prof Berg", ""),
+    ("Sir Paul", ""), ("Herr Nilsson", ""), ("Frk. Jensen", ""), ("Fröken Ek", ""),
+    ("Frøken Dahl", ""), ("Fr Holm", ""), ("Dame Judi", ""), ("Fru", ""),
+    ("Mr & Mrs Smith", ""), ("Hr. og Fru Nielsen", ""),
+    ("Hr. Møller Jensen", ""),  # a double surname: the first is no first name either
+    # a known first name and a surname after a title: the first name, never the title
+    ("Frøken Ida Dahl", "Ida"), ("Mx Kim Larsen", "Kim"), ("Prof. Dr. Hans Berg", "Hans"),
+])
+def test_a_title_is_never_greeted_nor_the_surname_after_it(raw, greet):
+    assert greeting(raw) == greet
+
+
+@pytest.mark.parametrize("raw", [
+    "Familjen Svensson", "The Johnsons", "Familien Jensen", "Familie Hansen", "Fam Berg",
+    "Fam. Berg", "Smith Family", "The Smith Family",
+])
+def test_a_family_is_greeted_by_no_one(raw):
+    assert greeting(raw) == ""
+
+
+@pytest.mark.parametrize("raw", [
+    "Ikke oplyst", "Ikke angivet", "Ej angivet", "Okänd", "Ukjent", "Unknown", "Unknown user",
+    "N/A", "Anonym", "Anonym kunde", "Kunde", "Kunde 4711", "Kund", "Kund 123", "Customer",
+    "Customer Service", "Google User 12", "Privat", "Info", "Admin", "Support", "Shop",
+    "Kundservice", "Nordic Shoes Kundeservice",
+    # companies
+    "Hansen ApS", "Berg AB", "Nordic AS", "Nordic ASA", "Smith Ltd", "Smith Ltd.", "Berg A/S",
+])
+def test_a_label_or_a_company_is_greeted_by_no_one(raw):
+    assert greeting(raw) == ""
+
+
+@pytest.mark.parametrize("raw,greet", [
+    # two or three capitals are initials or an acronym ...
+    ("KB", ""), ("DJ Khaled", ""), ("NA", ""), ("AB Volvo", ""), ("KIM Larsen", ""),
+    # ... unless the whole name is in capitals and the word is a first name
+    ("BO SVENSSON", "Bo"), ("EVA", "Eva"), ("bo ek", "Bo"),
+])
+def test_short_capitals_are_initials_unless_the_whole_name_is_in_capitals(raw, greet):
+    assert greeting(raw) == greet
+
+
+@pytest.mark.parametrize("raw,greet", [
+    ("Kim", "Kim"), ("Bo", "Bo"), ("Ole", "Ole"), ("Ida", "Ida"), ("Eva", "Eva"),
+    ("Bo Ek", "Bo"), ("Hr. Bo Jensen", "Bo"), ("Fru Anna Hansen", "Anna"),
+    ("Åsa Berg", "Åsa"), ("Berg Åsa", "Åsa"),  # Åsa folds to asa, a company form
+    ("Emily Post", "Emily"), ("Christopher Guest", "Christopher"),
+    ("Jonas Gahr Støre", "Jonas"), ("Anna da Silva", "Anna"), ("Anna Berg (privat)", "Anna"),
+    ("Theo Berg", "Theo"), ("Thé Berg", "Thé"),
+])
+def test_first_names_like_those_words_are_still_greeted(raw, greet):
+    assert greeting(raw) == greet
+
+
+def test_no_word_that_names_no_one_is_a_first_name():
+    from carecase.names import GREETING_TITLES, _not_names, is_first_name
+
+    assert not {w for w in _not_names() | GREETING_TITLES if is_first_name(w)}
