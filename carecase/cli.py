@@ -119,8 +119,22 @@ def db_upgrade() -> None:
         out.print(f"blocking keys written anew for {rekeyed} customers")
 
 
+def _file_or_dash(value: str) -> str:
+    """A readable file, or - (standard input). Checked here: typer's allow_dash has no
+    effect on a Path argument (it compares Path("-") with "-")."""
+    path = Path(value)
+    problem = ("" if value == "-" else "does not exist" if not path.exists()
+               else "is a directory" if path.is_dir()
+               else "is not readable" if not os.access(path, os.R_OK) else "")
+    if problem:
+        raise typer.BadParameter(f"file {value!r} {problem}.")
+    return value
+
+
 @app.command("import")
-def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+def import_(file: Annotated[str, typer.Argument(
+                metavar="FILE", callback=_file_or_dash,
+                help="The JSONL file, or - for standard input.")],
             batch_size: Annotated[int, typer.Option(min=1)] = 500) -> None:
     """Run the engine on normalised messages from a JSONL file (one per line)."""
     from rich.progress import Progress
@@ -130,6 +144,7 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
     from carecase.report import Report
 
     bad = Report("import")
+    name = "<stdin>" if file == "-" else file  # in the FILE:LINE: warnings
     extra: set[str] = set()
     newest, backwards = None, 0
 
@@ -138,11 +153,11 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
         for number, item in importer.read(file):
             if isinstance(item, CarecaseError):
                 bad.add("bad lines")
-                _warn(f"{file}:{number}: skipped: {item}")
+                _warn(f"{name}:{number}: skipped: {item}")
                 continue
             if new := [f for f in importer.extra_fields(item) if f not in extra]:
                 extra.update(new)
-                _warn(f"{file}:{number}: {', '.join(map(repr, new))} not part of the "
+                _warn(f"{name}:{number}: {', '.join(map(repr, new))} not part of the "
                       f"import shape: kept in raw.{importer.EXTRA}")
             at = utc(item.created_at)
             backwards += newest is not None and at < newest
@@ -157,9 +172,11 @@ def import_(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
     report.merge(bad)
     _print_report(report)
     if backwards:
-        _warn(f"{backwards} lines were older than a line before them: each batch of "
-              f"{batch_size} is decided in time order, but who wrote first across "
-              "batches counts too; sort the file by created_at for the best matching")
+        lines = "1 line was older than a line before it" if backwards == 1 else \
+            f"{backwards} lines were older than a line before them"
+        _warn(f"{lines}: each batch of {batch_size} is decided in time order, but who "
+              "wrote first across batches counts too; sort the file by created_at for "
+              "the best matching")
 
 
 @app.command()
@@ -285,15 +302,22 @@ def cases_note(case_id: int, text: str,
 
 
 @cases_app.command("set")
-def cases_set(case_id: int, fault: str | None = None, agent: str | None = None,
+def cases_set(case_id: int,
+              fault: Annotated[str | None, typer.Option(
+                  help='ours, third_party, none or unknown; "" sets it back to unknown.')
+              ] = None,
+              agent: str | None = None,
               incident: str | None = None, gesture: str | None = None,
               third_party: str | None = None, language: str | None = None) -> None:
     """Set the fault, agent, incident, goodwill gesture, third party or language of a case.
 
-    An empty value (e.g. --gesture "") clears it. --language (da, sv, nb or en) is the
-    language the customer is written to in; their messages no longer change it."""
+    An empty value (e.g. --gesture "") clears it; an empty --fault is "unknown" again.
+    --language (da, sv, nb or en) is the language the customer is written to in; their
+    messages no longer change it."""
     from carecase import cases
 
+    if fault is not None and not fault.strip():
+        fault = "unknown"  # a case's fault is never empty: unknown is where it starts
     with _app() as opened:
         cases.set_case(opened.db, case_id, fault=fault, agent=agent, incident=incident,
                        gesture=gesture, third_party=third_party, language=language)
@@ -374,12 +398,17 @@ def cases_rerun(case_id: int) -> None:
 @messages_app.command("list")
 def messages_list(without_case: Annotated[bool, typer.Option(
                       "--without-case", help="Only what carecase gave no case.")] = False,
-                  channel: str | None = None, kind: str | None = None,
+                  channel: str | None = None,
+                  kind: Annotated[str | None, typer.Option(
+                      help="complaint, question, praise or other")] = None,
                   limit: Annotated[int, typer.Option(min=1)] = 50,
                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What customers wrote, newest first."""
     from carecase import cases
+    from carecase.model import KINDS
 
+    if kind is not None and kind not in KINDS:  # else a misspelled kind lists nothing
+        raise InputError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
     with _app() as opened:
         rows = cases.list_messages(opened.db, without_case=without_case, channel=channel,
                                    kind=kind, limit=limit)
@@ -448,11 +477,11 @@ def incidents_set(key: str, prevention: Annotated[str, typer.Option()]) -> None:
 
 @app.command()
 def announce(channel: str, text: str,
-             at: Annotated[str, typer.Option(help="ISO time with zone, e.g. "
-                                                  "2026-11-27T19:30+01:00")]) -> None:
+             at: Annotated[str, typer.Option(help=(
+                 "ISO 8601 time, e.g. 2026-11-27T19:30+01:00; without a zone "
+                 "(2026-11-27T19:30) in the business's time zone (business.timezone)."))]
+             ) -> None:
     """Schedule a public post before an expected surge, e.g. a TV programme (P13)."""
-    from datetime import datetime
-
     from carecase import incidents
 
     try:
@@ -460,8 +489,10 @@ def announce(channel: str, text: str,
     except ValueError:
         raise InputError(f"--at {at!r} is not an ISO 8601 time") from None
     with _app() as opened:
-        key = incidents.announce(opened.db, channel, text, when)
-    out.print(f"scheduled {key} for {when.isoformat()}: dispatch posts it then")
+        tz = opened.settings.business.tz
+        key = incidents.announce(opened.db, channel, text, when, tz=tz)
+    out.print(f"scheduled {key} for {incidents.zoned(when, tz).isoformat()}: dispatch "
+              "posts it then")
 
 
 @app.command()
@@ -489,8 +520,10 @@ def demo() -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=os.environ.get("CARECASE_LOG_LEVEL", "WARNING"))
+    from carecase.config import log_level
+
     try:
+        logging.basicConfig(level=log_level())
         app()
     except CarecaseError as exc:
         _warn(f"carecase: {exc}")

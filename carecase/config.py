@@ -4,8 +4,10 @@ Lookup: the file named by ``CARECASE_CONFIG``, else ``./carecase.toml``, else
 ``$CARECASE_HOME/carecase.toml``, else built-in defaults. Any key can be overridden from
 the environment with ``__`` between levels: ``CARECASE_CARE__WEEKDAYS_ONLY=true``,
 ``CARECASE_CHANNELS__EMAIL__IMAP_PORT=1143``, a list as a JSON array:
-``CARECASE_CARE__ACCOUNT_PATTERNS='["\\bKD-\\d+\\b"]'``. ``CARECASE_DATABASE_URL`` and
-``CARECASE_HOME`` are read directly.
+``CARECASE_CARE__ACCOUNT_PATTERNS='["\\bKD-\\d+\\b"]'``; an unknown section or key there is
+an error, as in the file. ``CARECASE_DATABASE_URL``, ``CARECASE_HOME``, ``CARECASE_CONFIG``
+and ``CARECASE_LOG_LEVEL`` (``log_level``) are read directly; a variable without ``__`` in
+its name, or one a ``*_env`` setting names, is no setting.
 
 Secrets are never settings: a channel names the environment variable (``*_env``) or
 Prefect Secret block (``*_block``) that holds one, and ``resolve_secret`` loads it at run
@@ -16,6 +18,7 @@ it cannot be a secret (``_may_echo``).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tomllib
@@ -43,6 +46,8 @@ SECTIONS = ("business", "care", "matching", "channels")
 # mistake, and the database URL, which may hold a password.
 LISTS = (list, tuple)  # settings of these types are set from the environment as JSON
 SECRET_NAME = re.compile(r"token|secret|pass|key|auth|credential|database_url")
+LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
+              "error": logging.ERROR, "critical": logging.CRITICAL}
 
 
 def _address(value: str) -> str:
@@ -238,13 +243,23 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
         except OSError as exc:
             raise ConfigError(f"{file}: cannot read it: {exc.strerror}") from exc
     from_env: dict[tuple[str, ...], str] = {}  # a setting's path -> the variable that set it
+    elsewhere: list[str] = []  # CARECASE_<NOT A SECTION>__...
     for name, value in env.items():
-        path = name[len(ENV_PREFIX):].lower().split("__")
         # Only CARECASE_<SECTION>__<KEY> is a setting; other CARECASE_* variables
         # (CARECASE_LOG_LEVEL, a secret's own name) belong to someone else.
-        if name.startswith(ENV_PREFIX) and len(path) > 1 and path[0] in SECTIONS:
-            _set_path(data, path, _env_value(name, tuple(path), value))
-            from_env[tuple(path)] = name
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        path = name[len(ENV_PREFIX):].lower().split("__")
+        if path[0] not in SECTIONS:
+            elsewhere.append(name)
+            continue
+        _set_path(data, path, _env_value(name, tuple(path), value))
+        from_env[tuple(path)] = name
+    # a misspelled section, unless a *_env setting names the variable (a secret's own)
+    if stray := sorted(set(elsewhere) - _named_variables(data)):
+        section = stray[0][len(ENV_PREFIX):].lower().split("__")[0]
+        raise ConfigError(f"{stray[0]}: there is no section {section!r}: the sections are "
+                          f"{', '.join(SECTIONS)} (value not shown)")
     data["home"] = home
     data["source"] = str(file) if file else "defaults"
     if env.get("CARECASE_DATABASE_URL"):
@@ -259,8 +274,27 @@ def load(path: str | Path | None = None, env: Mapping[str, str] | None = None) -
         where = next((var for path, var in from_env.items() if loc[:len(path)] == path),
                      data["source"])
         problem = first["msg"].removeprefix("Value error, ")
-        got = f"(got {first.get('input')!r})" if _may_echo(loc) else "(value not shown)"
-        raise ConfigError(f"{where}: {key}: {problem} {got}") from exc
+        shown = repr(first.get("input"))
+        if not _may_echo(loc):
+            got = " (value not shown)"
+        elif shown in problem:  # "unknown time zone 'Mars/Olympus'": named once is enough
+            got = ""
+        else:
+            got = f" (got {shown})"
+        raise ConfigError(f"{where}: {key}: {problem}{got}") from exc
+
+
+def log_level(env: Mapping[str, str] | None = None) -> int:
+    """The ``logging`` level ``CARECASE_LOG_LEVEL`` names, in any case (unset or empty:
+    warning); ConfigError names the variable and the levels."""
+    env = os.environ if env is None else env
+    value = env.get("CARECASE_LOG_LEVEL", "")
+    level = LOG_LEVELS.get(value.strip().lower() or "warning")
+    if level is None:
+        *first, last = LOG_LEVELS
+        raise ConfigError(f"CARECASE_LOG_LEVEL: {value!r} is not a log level: use "
+                          f"{', '.join(first)} or {last}")
+    return level
 
 
 def _may_echo(loc: tuple[str, ...]) -> bool:
@@ -314,6 +348,17 @@ def _find_file(path: str | Path | None, env: Mapping[str, str], home: Path) -> P
         if candidate.is_file():
             return candidate
     return None
+
+
+def _named_variables(data: Mapping[str, Any]) -> set[str]:
+    """The environment variables the ``*_env`` settings in ``data`` name."""
+    names: set[str] = set()
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            names |= _named_variables(value)
+        elif key.endswith("_env") and isinstance(value, str):
+            names.add(value)
+    return names
 
 
 def _set_path(data: dict[str, Any], parts: list[str], value: str) -> None:

@@ -1,10 +1,10 @@
 """``carecase import FILE.jsonl``: normalised messages, one JSON object per line.
 
-The shape is design.md's "Message import" contract. Lines are read one at a time (a
-100k-line file never sits in memory); a bad line is reported with its number and
-reason and skipped, the others are imported. Fields beyond the contract (another
-program's ids, an evaluation label, an author's phone) are kept in ``raw["_extra"]``
-(an author's under ``raw["_extra"]["author"]``), not rejected.
+The shape is design.md's "Message import" contract. Lines are read one at a time, from
+the file or (``-``) standard input (a 100k-line file never sits in memory); a bad line
+is reported with its number and reason and skipped, the others are imported. Fields
+beyond the contract (another program's ids, an evaluation label, an author's phone) are
+kept in ``raw["_extra"]`` (an author's under ``raw["_extra"]["author"]``), not rejected.
 
 A line is refused here, not later, for what would fail after it passed: what JSON is
 not (NaN, Infinity), a number no float holds, nesting deeper than ``MAX_DEPTH``, a time
@@ -42,7 +42,11 @@ BOM = b"\xef\xbb\xbf"
 
 
 def read(path: str | Path) -> Iterator[tuple[int, Message | InputError]]:
-    """(line number, message) for good lines, (line number, error) for bad ones."""
+    """(line number, message) for good lines, (line number, error) for bad ones; ``-``
+    reads standard input."""
+    if str(path) == "-":
+        yield from read_stream(sys.stdin.buffer)
+        return
     with open(path, "rb") as handle:
         yield from read_stream(handle)
 

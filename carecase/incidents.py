@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -65,9 +65,11 @@ def incident_for(text: str, at: datetime, settings: Settings) -> tuple[str, str]
 
 
 def list_incidents(db: Any) -> list[dict[str, Any]]:
-    """Incidents with how many cases (open and all) each groups (P6)."""
+    """Incidents with how many cases (open and all) each groups (P6); times in ISO 8601,
+    as ``cases.list_cases`` gives them (the ``--json`` read-out)."""
     with db.connection() as conn:
-        return conn.execute(Q["list_incidents"]).fetchall()
+        rows = conn.execute(Q["list_incidents"]).fetchall()
+    return [{**r, "created_at": r["created_at"].isoformat()} for r in rows]
 
 
 def set_prevention(db: Any, key: str, prevention: str) -> None:
@@ -78,18 +80,27 @@ def set_prevention(db: Any, key: str, prevention: str) -> None:
             raise NotFound(f"there is no incident {key!r} (see `carecase incidents list`)")
 
 
-def announce(db: Any, channel: str, text: str, at: datetime) -> str:
+def zoned(at: datetime, tz: tzinfo) -> datetime:
+    """``at`` as it is, or read in ``tz`` when it has no zone of its own."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=tz)
+
+
+def announce(db: Any, channel: str, text: str, at: datetime, *,
+             tz: tzinfo | None = None) -> str:
     """Schedule a public post before an expected surge (P13); returns its outbox key.
 
     It is an ordinary outbox row with ``not_before``: dispatch posts it at its time,
-    and the replies it draws are ingested like any others.
+    and the replies it draws are ingested like any others. A time without a zone is read
+    in ``tz`` (the business's, ``settings.business.tz``); with no ``tz`` it is refused.
     """
     if channel not in ("facebook", "x"):
         raise InputError(f"announcements can be posted on facebook or x, not {channel!r}")
     if not text.strip():
         raise InputError("the announcement is empty")
     if at.tzinfo is None:
-        raise InputError("give the time with its zone, e.g. 2026-11-27T19:30+01:00")
+        if tz is None:
+            raise InputError("give the time with its zone, e.g. 2026-11-27T19:30+01:00")
+        at = zoned(at, tz)
     digest = hashlib.sha256(f"{channel}\n{at.isoformat()}\n{text}".encode()).hexdigest()
     key = f"announce:{channel}:{digest[:16]}"
     with db.connection() as conn:

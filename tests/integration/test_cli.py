@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -30,10 +31,11 @@ LINES = [
 ]
 
 
-def run(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(env: dict[str, str], *args: str, cwd: Path | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess:
     full = {**{k: v for k, v in os.environ.items() if not k.startswith("CARECASE_")}, **env}
     return subprocess.run([sys.executable, "-m", "carecase.cli", *args], env=full, cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+                          input=stdin, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture
@@ -101,6 +103,33 @@ def test_cases_list_says_when_more_cases_exist_than_it_shows(settings_env, sampl
     assert len(json.loads(every.stdout)) == 2 and every.stderr == ""
     refused = run(settings_env, "cases", "list", "--limit", "0")
     assert refused.returncode == 2 and "greater than or equal to 1" in refused.stderr
+
+
+def test_import_dash_reads_standard_input(settings_env, sample):
+    """`carecase import -` said "file '-' does not exist"."""
+    result = run(settings_env, "import", "-", "--batch-size", "2",
+                 stdin=sample.read_text())
+    assert result.returncode == 0, result.stderr
+    assert "<stdin>:2: skipped: not valid JSON" in result.stderr
+    assert "<stdin>:6: skipped: rating must be" in result.stderr
+    assert len(json.loads(run(settings_env, "cases", "list", "--json").stdout)) == 2
+    for path, problem in ((sample.with_name("nope.jsonl"), "does not exist"),
+                          (sample.parent, "is a directory")):
+        refused = run({**settings_env, "COLUMNS": "300"}, "import", str(path))
+        assert refused.returncode == 2 and f"file '{path}' {problem}" in refused.stderr
+
+
+def test_import_warns_of_lines_back_in_time_in_good_english(settings_env, tmp_path):
+    """ "1 lines were older than a line before them" """
+    path = tmp_path / "late.jsonl"
+    path.write_text(json.dumps(LINES[1]) + "\n" + json.dumps(LINES[0]) + "\n")
+    one = run(settings_env, "import", str(path))
+    assert one.returncode == 0, one.stderr
+    assert "\n1 line was older than a line before it: each batch of 500 is decided" in \
+        one.stderr
+    path.write_text("\n".join(json.dumps(line) for line in (LINES[2], LINES[1], LINES[0])))
+    two = run(settings_env, "import", str(path))
+    assert "\n2 lines were older than a line before them: each batch" in two.stderr
 
 
 def test_importing_the_same_file_twice_changes_nothing(settings_env, sample):
@@ -195,6 +224,10 @@ def test_unknown_case_status_channel_and_bad_numbers_are_clear_errors(settings_e
     assert disabled.returncode == 1 and "Traceback" not in disabled.stderr, disabled.stderr
     assert "channel 'facebook' is not enabled: set enabled = true under " \
         "[channels.facebook]" in disabled.stderr
+    kind = run(settings_env, "messages", "list", "--kind", "bogus", "--json")
+    assert kind.returncode == 1 and kind.stdout == "", kind.stdout  # no [] as if none
+    assert kind.stderr == "carecase: kind 'bogus' is not one of complaint, question, " \
+        "praise, other\n"
     for args in (("import", str(sample), "--batch-size", "0"), ("dispatch", "--limit", "-1")):
         refused = run(settings_env, *args)  # a usage error (2), before any work is done
         assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
@@ -271,6 +304,66 @@ def test_an_agent_sets_a_cases_language_to_one_carecase_writes_in(settings_env, 
     assert shown["language"] == "en"
     assert {"kind": "updated", "actor": "agent", "detail": {"language": "en"}} in \
         [{k: e[k] for k in ("kind", "actor", "detail")} for e in shown["events"]]
+
+
+def test_an_empty_fault_sets_it_back_to_unknown(settings_env, sample):
+    """README says "" clears a field; `--fault ""` was refused as no fault."""
+    assert run(settings_env, "import", str(sample)).returncode == 0
+    assert run(settings_env, "cases", "set", "1", "--fault", "ours").returncode == 0
+    assert json.loads(run(settings_env, "cases", "show", "1", "--json").stdout)["fault"] \
+        == "ours"
+    cleared = run(settings_env, "cases", "set", "1", "--fault", "")
+    assert cleared.returncode == 0, cleared.stderr
+    assert json.loads(run(settings_env, "cases", "show", "1", "--json").stdout)["fault"] \
+        == "unknown"
+    helped = run({**settings_env, "COLUMNS": "200"}, "cases", "set", "--help")
+    assert '"" sets it back to unknown' in helped.stdout
+
+
+def test_incidents_list_json_gives_iso_8601_times(settings_env, sample):
+    """It printed "2026-12-06 13:47:39.288501+00:00" (str) where the other read-outs
+    give ISO 8601."""
+    assert run(settings_env, "import", str(sample)).returncode == 0
+    listed = run(settings_env, "incidents", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [incident] = json.loads(listed.stdout)
+    assert incident["key"] == "courier-2026-11-21" and "T" in incident["created_at"]
+    assert datetime.fromisoformat(incident["created_at"]).tzinfo is not None
+
+
+def test_an_announcement_at_a_time_without_a_zone_is_in_the_businesss_zone(settings_env,
+                                                                        database_url):
+    """--at 2026-12-24T18:00 was refused with "give the time with its zone"."""
+    import psycopg
+
+    wide = {**settings_env, "COLUMNS": "200"}  # the line unwrapped
+    made = run(wide, "announce", "facebook", "Vi är på TV ikväll!", "--at",
+               "2026-12-24T18:00")
+    assert made.returncode == 0, made.stderr
+    assert "for 2026-12-24T18:00:00+01:00: dispatch posts it then" in made.stdout
+    again = run(wide, "announce", "facebook", "Vi är på TV ikväll!", "--at",
+                "2026-12-24T18:00")
+    assert again.stdout == made.stdout  # scheduled twice: one post
+    zoned = run(wide, "announce", "x", "Vi är på TV ikväll!", "--at", "2026-12-24T18:00Z")
+    assert zoned.returncode == 0 and "for 2026-12-24T18:00:00+00:00" in zoned.stdout
+    with psycopg.connect(database_url) as conn:
+        posts = conn.execute("SELECT channel, not_before FROM outbox ORDER BY id").fetchall()
+    assert posts == [("facebook", datetime(2026, 12, 24, 17, tzinfo=UTC)),
+                     ("x", datetime(2026, 12, 24, 18, tzinfo=UTC))]
+    helped = run(wide, "announce", "--help")
+    assert "without a zone" in helped.stdout and "business.timezone" in helped.stdout
+
+
+def test_the_log_level_is_taken_in_any_case_and_a_bad_one_is_one_line(tmp_path):
+    """CARECASE_LOG_LEVEL=debug, or a bad value, was a ValueError traceback before any
+    command ran."""
+    env = {"CARECASE_HOME": str(tmp_path), "CARECASE_CONFIG": str(_config(tmp_path))}
+    lower = run({**env, "CARECASE_LOG_LEVEL": "debug"}, "--help")
+    assert lower.returncode == 0 and "Traceback" not in lower.stderr, lower.stderr
+    bad = run({**env, "CARECASE_LOG_LEVEL": "loud"}, "--help")
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert bad.stderr == "carecase: CARECASE_LOG_LEVEL: 'loud' is not a log level: use " \
+        "debug, info, warning, error or critical\n"
 
 
 def test_an_agent_opens_a_case_for_a_comment_left_without_one(settings_env, tmp_path):

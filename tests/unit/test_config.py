@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import time
 from pathlib import Path
 
@@ -88,8 +89,88 @@ def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(tmp_pa
         config.load(path, env={"CARECASE_CARE__WEEKDAYS_ONLY": "true",
                                "CARECASE_BUSINESS__TIMEZONE": "Mars/Base"})
     assert str(info.value) == ("CARECASE_BUSINESS__TIMEZONE: business.timezone: unknown time "
-                               "zone 'Mars/Base' (use an IANA name) (got 'Mars/Base')")
+                               "zone 'Mars/Base' (use an IANA name)")  # named once, not twice
     assert config.load(path, env={"CARECASE_BUSINESS__EMAIL": ""}).business.email == ""
+
+
+@pytest.mark.parametrize("body,message", [
+    ('[business]\ntimezone = "Mars/Olympus"\n',
+     "business.timezone: unknown time zone 'Mars/Olympus' (use an IANA name)"),
+    ('[business]\nemail = "care.example"\n',
+     "business.email: 'care.example' is not an e-mail address"),
+    ('[channels.x]\nbase_url = "api.x.com"\n',
+     "channels.x.base_url: 'api.x.com' is not an http:// or https:// address"),
+    # a message that does not name the value still gets it
+    ('[care]\nmoderation_action = "shred"\n',
+     "care.moderation_action: Input should be 'hide' or 'delete' (got 'shred')"),
+    ('[channels.email]\nimap_port = 99993\n',
+     "channels.email.imap_port: Input should be less than or equal to 65535 (got 99993)"),
+])
+def test_a_bad_value_is_named_once(tmp_path, body, message):
+    """"unknown time zone 'Mars/Olympus' (use an IANA name) (got 'Mars/Olympus')": the
+    value was repeated where the message already named it."""
+    path = tmp_path / "carecase.toml"
+    path.write_text(body)
+    with pytest.raises(ConfigError) as info:
+        config.load(path, env={})
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_a_misspelled_section_in_a_variable_is_an_error_as_a_misspelled_key_is(tmp_path):
+    """CARECASE_CAER__WEEKDAYS_ONLY=true was ignored without a word."""
+    env = {"CARECASE_HOME": str(tmp_path)}
+    with pytest.raises(ConfigError) as info:
+        config.load(env={**env, "CARECASE_CARE__WEEKDAYZ_ONLY": "true"})
+    assert str(info.value).startswith("CARECASE_CARE__WEEKDAYZ_ONLY: care.weekdayz_only: ")
+    with pytest.raises(ConfigError) as info:
+        config.load(env={**env, "CARECASE_CAER__WEEKDAYS_ONLY": "true"})
+    assert str(info.value) == (
+        "CARECASE_CAER__WEEKDAYS_ONLY: there is no section 'caer': the sections are "
+        "business, care, matching, channels (value not shown)")
+    with pytest.raises(ConfigError) as info:  # its value may be a secret set by mistake
+        config.load(env={**env, "CARECASE_CHANELS__FACEBOOK__TOKEN": "EAAB-s3cret"})
+    assert str(info.value).startswith("CARECASE_CHANELS__FACEBOOK__TOKEN: ") and \
+        "EAAB" not in str(info.value)
+
+
+def test_variables_that_are_not_settings_still_work_beside_the_check(tmp_path):
+    """Only CARECASE_<SECTION>__<KEY> is checked: the variables carecase and its tests
+    read directly, a secret's own variable, and one a *_env setting names even with a
+    double underscore in it are no section."""
+    path = tmp_path / "carecase.toml"
+    path.write_text('[channels.email]\npassword_env = "CARECASE_MAIL__PASSWORD"\n')
+    env = {"CARECASE_CONFIG": str(path), "CARECASE_HOME": str(tmp_path),
+           "CARECASE_DATABASE_URL": "postgresql://db.example/care",
+           "CARECASE_LOG_LEVEL": "debug", "CARECASE_SOAK": "1", "CARECASE_REL_SEED": "7",
+           "CARECASE_UPDATE_GOLDEN": "1", "CARECASE_IMAP_PASSWORD": "s3cret",
+           "CARECASE_MAIL__PASSWORD": "s3cret", "CARECASE_CARE__WEEKDAYS_ONLY": "true"}
+    s = config.load(env=env)
+    assert s.source == str(path) and s.home == tmp_path and s.care.weekdays_only
+    assert s.database_url == "postgresql://db.example/care"
+    assert config.resolve_secret(s.channels.email, "password", env=env) == "s3cret"
+    # named from the environment instead of the file
+    path.write_text("")
+    assert config.load(env={**env, "CARECASE_CHANNELS__EMAIL__PASSWORD_ENV":
+                            "CARECASE_MAIL__PASSWORD"}).care.weekdays_only
+
+
+@pytest.mark.parametrize(("value", "level"), [
+    (None, logging.WARNING), ("", logging.WARNING), ("DEBUG", logging.DEBUG),
+    ("debug", logging.DEBUG), ("Info", logging.INFO), (" error ", logging.ERROR),
+    ("critical", logging.CRITICAL),
+])
+def test_the_log_level_is_read_in_any_case(value, level):
+    """CARECASE_LOG_LEVEL=debug failed with a ValueError traceback before any command."""
+    env = {} if value is None else {"CARECASE_LOG_LEVEL": value}
+    assert config.log_level(env) == level
+
+
+@pytest.mark.parametrize("value", ["loud", "10", "warn ing"])
+def test_a_bad_log_level_names_the_variable_and_the_levels(value):
+    with pytest.raises(ConfigError) as info:
+        config.log_level({"CARECASE_LOG_LEVEL": value})
+    assert str(info.value) == (f"CARECASE_LOG_LEVEL: {value!r} is not a log level: use "
+                               "debug, info, warning, error or critical")
 
 
 @pytest.mark.parametrize("env", [

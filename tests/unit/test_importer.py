@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
 from carecase.errors import InputError
-from carecase.importer import extra_fields, parse, read_stream
+from carecase.importer import extra_fields, parse, read, read_stream
 from carecase.model import Message
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LINE = {"external_id": "m1", "text": "Please cancel my order 123456.",
         "created_at": "2026-11-21T08:05:00+01:00", "author": {"name": "Liam Berg"}}
@@ -96,3 +102,43 @@ def test_fields_beyond_the_shape_are_kept_in_raw_extra_an_authors_too():
         "label": "person-1", "author": {"crm_id": "C-77", "phone": "+46701112233"}}}
     assert extra_fields(msg) == ["author.crm_id", "author.phone", "label"]
     assert parse({**LINE, "channel": "email"}).raw == {}
+
+
+def test_dash_reads_standard_input_a_line_at_a_time(monkeypatch):
+    """`carecase import -` said "file '-' does not exist". Standard input is read as a
+    file is, line by line: the first message comes before the input has ended."""
+    read_end, write_end = os.pipe()
+    with open(read_end, "rb") as reader, open(write_end, "wb", buffering=0) as writer:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(reader))
+        lines = read("-")
+        got: list[object] = []
+
+        def first() -> None:
+            try:
+                got.append(next(lines))
+            except Exception as exc:  # the assertions below say what went wrong
+                got.append(exc)
+
+        writer.write(_line(external_id="m1") + b"\n")
+        waiting = threading.Thread(target=first, daemon=True)
+        waiting.start()
+        waiting.join(10)  # a reader that waits for the end of the input is still waiting
+        [(number, msg)] = got
+        writer.write(b"not json\n" + _line(external_id="m3") + b"\n")
+        writer.close()
+        assert number == 1 and isinstance(msg, Message) and msg.external_id == "m1"
+        rest = list(lines)
+        assert [n for n, _ in rest] == [2, 3] and isinstance(rest[0][1], InputError)
+        assert rest[1][1].external_id == "m3"
+
+
+def test_the_readmes_import_example_imports_as_it_is_pasted():
+    """The README showed its example message over three lines, and each of them was
+    skipped as a bad line when pasted into a file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The command line", 1)[1]
+    example = section.split("```json\n", 1)[1].split("```", 1)[0]
+    [(_, msg)] = list(read_stream(io.BytesIO(example.encode())))
+    assert isinstance(msg, Message), msg
+    assert (msg.channel, msg.external_id, msg.author.name) == ("facebook", "111_222",
+                                                               "Anna Andersson")
