@@ -48,15 +48,33 @@ def to_outgoing(row: dict[str, Any]) -> Outgoing:
 
 def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker: str,
              limit: int = 200, now: datetime | None = None) -> Report:
-    """Claim and send up to ``limit`` due rows for the given channels."""
+    """Claim and send up to ``limit`` due rows for the given channels: claimed again
+    while rows come, so a row due once another is sent (a hidden comment's notice) goes
+    in the same run."""
     report = Report("dispatch")
     now = now or datetime.now(UTC)
-    with db.connection() as conn, conn.transaction():
-        rows = conn.execute(Q["claim_due"], {"now": now, "lease": now - LEASE, "limit": limit,
-                                             "worker": worker,
-                                             "channels": sorted(channels)}).fetchall()
-    report.add("claimed", len(rows))
     blocked: dict[str, datetime] = {}  # channel -> rate limited until
+    seen: list[int] = []  # claimed in this run: a retry waits for the next run
+    while len(seen) < limit:
+        with db.connection() as conn, conn.transaction():
+            rows = conn.execute(Q["claim_due"], {
+                "now": now, "lease": now - LEASE, "limit": limit - len(seen), "seen": seen,
+                "worker": worker, "channels": sorted(channels)}).fetchall()
+        if rows or not seen:
+            report.add("claimed", len(rows))
+        if not rows:
+            break
+        seen += [r["id"] for r in rows]
+        sent = report.counts.get("sent", 0)
+        _send_claimed(db, settings, channels, rows, blocked, report, now)
+        if report.counts.get("sent", 0) == sent:
+            break  # nothing sent, so nothing waited on it
+    return report
+
+
+def _send_claimed(db: Any, settings: Settings, channels: Mapping[str, Any],
+                  rows: list[dict[str, Any]], blocked: dict[str, datetime], report: Report,
+                  now: datetime) -> None:
     for row in rows:
         out = to_outgoing(row)
         if out.channel in blocked:
@@ -92,7 +110,6 @@ def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker
                 _fail(db, out, f"{type(exc).__name__}: {exc}", report)
             continue
         _record(db, out, external_id, report)
-    return report
 
 
 def _stale(out: Outgoing, case_status: str | None, settings: Settings,

@@ -244,6 +244,7 @@ WITH due AS (
     WHERE channel = ANY(%(channels)s)
       AND ((status = 'queued' AND not_before <= %(now)s)
         OR (status = 'sending' AND claimed_at < %(lease)s))
+      AND NOT id = ANY(%(seen)s)  -- claimed earlier in this run: once a run
       -- a row to send after another waits until that one is sent
       AND (after_key IS NULL OR EXISTS (SELECT 1 FROM outbox earlier
                                         WHERE earlier.key = outbox.after_key
