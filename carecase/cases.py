@@ -226,6 +226,14 @@ def link(db: Any, case_id: int, other_id: int, *, actor: str = "agent") -> None:
         # them back over this change: wait for it
         engine.lock(conn)
         keep, gone = _require(conn, case_id), _require(conn, other_id)
+        if keep["status"] == "closed" and gone["status"] != "closed":
+            # its messages, and the answers queued for them, would go into a case that
+            # is over: the customer would get an acknowledgment for a closed case
+            raise InputError(f"case {case_id} is closed and case {other_id} is not: link "
+                             f"the closed one into the open one (`carecase cases link "
+                             f"{other_id} {case_id}`), or reopen it first")
+        if (into := conn.execute(Q["linked_into"], {"id": other_id}).fetchone()) is not None:
+            raise InputError(f"case {other_id} was linked into case {into['case']} already")
         conn.execute(Q["move_messages"], {"from": other_id, "to": case_id,
                                           "customer": keep["customer_id"]})
         conn.execute(Q["move_outbox"], {"from": other_id, "to": case_id})

@@ -334,6 +334,12 @@ SELECT id, channel, external_id, direction, created_at, public, text, kind, lang
        moderation, machine, author, thread_id, parent_id, url, subject, raw
 FROM messages WHERE case_id = %(id)s ORDER BY created_at, id
 
+-- linked_into --
+-- The case a case was linked into (``cases link``), if it was.
+SELECT (detail->>'case')::bigint AS "case" FROM case_events
+WHERE case_id = %(id)s AND kind = 'linked_into'
+ORDER BY at DESC, id DESC LIMIT 1
+
 -- agent_kinds --
 -- What an agent said a case's messages are (``cases open``), newest last: a re-run keeps it.
 SELECT detail->>'message' AS message, detail->>'kind' AS kind

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from carecase import batch, cases, engine, evidence, model, rerun
+from carecase import batch, cases, closing, engine, evidence, model, rerun
+from carecase.errors import InputError
 from carecase.model import Author, Message
 from carecase.store.queries import Q
 
@@ -638,6 +639,17 @@ def test_link_merges_two_cases_and_records_it(db, settings):
     assert len(cases.show(db, first)["messages"]) == 2
     assert cases.show(db, second)["status"] == "closed"
     assert any(e["kind"] == "linked" for e in cases.show(db, first)["events"])
+    with pytest.raises(InputError, match=f"case {second} was linked into case {first} "
+                                         "already"):
+        cases.link(db, first, second)  # twice: nothing more happens
+    # an open case is never linked into a closed one (its answers would follow it)
+    run(db, settings, msg("facebook", "111_667", "Min order 555123 kom aldrig fram!", 10,
+                          author=Author(id="78", name="Per Holm"), thread_id="111_667"))
+    closing.close_case(db, settings, first, agent="Lisa", happened="h", done="d")
+    [third] = [c["id"] for c in cases.list_cases(db) if c["id"] not in (first, second)]
+    with pytest.raises(InputError, match=f"case {first} is closed and case {third} is not"):
+        cases.link(db, first, third)
+    assert cases.show(db, third)["status"] == "open"
 
 
 @pytest.mark.parametrize("text,lang", [
