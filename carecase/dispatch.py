@@ -69,6 +69,10 @@ def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker
         _send_claimed(db, settings, channels, rows, blocked, report, now)
         if report.counts.get("sent", 0) == sent:
             break  # nothing sent, so nothing waited on it
+    with db.connection() as conn:  # due, but for a channel not enabled (or not opened)
+        for r in conn.execute(Q["due_elsewhere"], {"now": now, "channels": sorted(channels)}):
+            report.details.append(f"{r['n']} due for {r['channel']}, which is not enabled "
+                                  "or could not be opened here: they wait")
     return report
 
 

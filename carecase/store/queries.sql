@@ -259,6 +259,11 @@ FROM due WHERE o.id = due.id
 RETURNING o.*, (o.attempts > 1) AS retry,
     (SELECT c.status FROM cases c WHERE c.id = o.case_id) AS case_status
 
+-- due_elsewhere --
+SELECT channel, count(*) AS n FROM outbox
+WHERE status = 'queued' AND not_before <= %(now)s AND NOT channel = ANY(%(channels)s)
+GROUP BY channel ORDER BY channel
+
 -- mark_sent --
 UPDATE outbox SET status = 'sent', external_id = %(external_id)s, sent_at = %(now)s,
     last_error = NULL

@@ -58,6 +58,15 @@ def test_dispatch_sends_each_row_once_and_records_the_first_response(db, setting
     assert case["first_response_at"] is not None  # P3: measured when it was sent
 
 
+def test_rows_due_for_a_channel_not_enabled_are_named_not_dropped(db, settings):
+    ingest(db, settings, complaint("111_5", channel="facebook", email=None))
+    report = dispatch.dispatch(db, settings, channels("email"), worker="w1")
+    assert report.counts == {"claimed": 0}
+    assert report.details == ["2 due for facebook, which is not enabled or could not be "
+                              "opened here: they wait"]
+    assert set(statuses(db).values()) == {"queued"}
+
+
 def test_transient_failures_back_off_then_fail_visibly_on_the_case(db, settings):
     ingest(db, settings, complaint("a1@x"))
     chans = channels("email")
