@@ -529,13 +529,23 @@ WHERE NOT EXISTS (SELECT 1 FROM case_events WHERE case_id = %(case)s AND kind = 
                   AND detail = %(detail)s)
 
 -- case_public_threads --
--- The first inbound public message of each thread of a case: where P9's note goes.
+-- The first inbound public message of each thread of a case: where P9's note goes; on
+-- a second close, only the threads written on since the case was last closed (the
+-- others were told how it ended then).
 SELECT DISTINCT ON (channel, coalesce(thread_id, external_id))
        channel, external_id, coalesce(thread_id, external_id) AS thread,
        author->>'handle' AS handle
-FROM messages
+FROM messages m
 WHERE case_id = %(case)s AND direction = 'in' AND public AND machine IS NULL
   AND cardinality(moderation) = 0
+  AND EXISTS (SELECT 1 FROM messages later
+              WHERE later.case_id = m.case_id AND later.channel = m.channel
+                AND later.direction = 'in' AND later.public
+                AND coalesce(later.thread_id, later.external_id)
+                    = coalesce(m.thread_id, m.external_id)
+                AND later.received_at > coalesce(
+                    (SELECT max(e.at) FROM case_events e
+                      WHERE e.case_id = m.case_id AND e.kind = 'closed'), '-infinity'))
 ORDER BY channel, coalesce(thread_id, external_id), created_at
 
 -- close_case --

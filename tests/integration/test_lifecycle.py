@@ -501,6 +501,23 @@ def test_close_sends_a_personal_follow_up_and_public_notes_never_a_survey(db, se
     assert "anna@example.se" not in rows["public_resolution"]["body"]  # no private details
 
 
+def test_a_second_close_tells_only_the_threads_written_on_since_the_first(db, settings):
+    ingest(db, settings, complaint("a1@x"),
+           complaint("111_1", 30, channel="facebook", text="Mitt paket har inte kommit!!"))
+    [case] = cases.list_cases(db)
+    close = {"agent": "Maria", "happened": "PostNord lost it", "done": "we sent a new pair"}
+    closing.close_case(db, settings, case["id"], **close)
+    # she writes again by e-mail: reopened, and closed again; nothing new on Facebook
+    ingest(db, settings, complaint("a2@x", 90, text="Nu är skorna trasiga, vad gör jag?"))
+    assert cases.show(db, case["id"])["status"] == "open"
+    report = closing.close_case(db, settings, case["id"], **close)
+    assert report.counts["public_notes"] == 0
+    with db.connection() as conn:
+        notes = [r["key"] for r in conn.execute(
+            "SELECT key FROM outbox WHERE template = 'public_resolution'")]
+    assert notes == [f"resolution:{case['id']}:0:facebook:111_1"]  # told once
+
+
 def test_closing_a_closed_case_is_refused(db, settings):
     ingest(db, settings, complaint("a1@x"))
     [case] = cases.list_cases(db)
