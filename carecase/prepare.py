@@ -173,12 +173,16 @@ class Prefetch:
 # --- cleaning ------------------------------------------------------------------------
 def sanitize(msg: Message) -> Message:
     """Text PostgreSQL can store: no NUL, no lone surrogates (from JSON "\\udcff" escapes
-    or undecodable bytes); overlong texts and names are cut (the raw keeps the rest)."""
-    msg.text = _clean(msg.text or "")[:MAX_TEXT]
+    or undecodable bytes); overlong texts and names are cut. A connector's raw payload
+    keeps a cut text whole; raw["_cut"] says how long it was, for any message."""
+    text = _clean(msg.text or "")
+    msg.text = text[:MAX_TEXT]
     msg.external_id = _clean(msg.external_id)
     msg.thread_id, msg.parent_id = _clean(msg.thread_id), _clean(msg.parent_id)
     msg.url, msg.order_ref = _clean(msg.url), _clean(msg.order_ref)
     msg.raw = _clean(msg.raw)
+    if len(text) > MAX_TEXT:
+        msg.raw = {**msg.raw, "_cut": {"text": len(text), "kept": MAX_TEXT}}
     if msg.subject:
         msg.subject = _clean(msg.subject)[:1000]
     a = msg.author

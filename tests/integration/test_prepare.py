@@ -141,3 +141,17 @@ def test_release_free_memory_gives_the_freed_holes_back():
                          text=True, check=True).stdout
     before, after = map(int, out.split())
     assert before - after > 120, (before, after)  # of about 200 MB freed in the holes
+
+
+def test_a_text_cut_to_what_is_stored_says_how_long_it_was():
+    from carecase.prepare import MAX_TEXT, sanitize
+
+    long = Message(channel="email", external_id="long@x", text="Paketet kom aldrig. " * 6000,
+                   created_at=T0, author=Author(email="a@example.se"), public=False,
+                   raw={"from": "a@example.se"})
+    cut = sanitize(long)
+    assert len(cut.text) == MAX_TEXT
+    assert cut.raw == {"from": "a@example.se", "_cut": {"text": 120_000, "kept": MAX_TEXT}}
+    short = sanitize(Message(channel="email", external_id="s@x", text="Hej", created_at=T0,
+                             author=Author(email="a@example.se"), public=False))
+    assert "_cut" not in short.raw
