@@ -113,7 +113,7 @@ def test_outbox_claims_by_two_workers_are_disjoint(db):
             conn.execute("BEGIN")
             barrier.wait()
             rows = conn.execute(Q["claim_due"], {"now": now, "lease": now - timedelta(minutes=5),
-                                                 "limit": 60, "worker": worker,
+                                                 "limit": 60, "worker": worker, "seen": [],
                                                  "channels": ["email"]}).fetchall()
             barrier.wait()  # both hold their claims at the same time
             conn.commit()
