@@ -43,7 +43,7 @@ def to_outgoing(row: dict[str, Any]) -> Outgoing:
                     language=row["language"], target=row["target"],
                     recipient=row["recipient"], subject=row["subject"], html=row["html"],
                     headers=dict(row["headers"] or {}), after=row["after_key"],
-                    id=row["id"], attempts=row["attempts"])
+                    queued_at=row["created_at"], id=row["id"], attempts=row["attempts"])
 
 
 def dispatch(db: Any, settings: Settings, channels: Mapping[str, Any], *, worker: str,

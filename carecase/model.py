@@ -161,6 +161,9 @@ class Outgoing:
     headers: dict[str, str] = field(default_factory=dict)
     not_before: datetime | None = None
     after: str | None = None  # the key of a row this one is sent after (never if it fails)
+    # when the row was queued: an earlier send of it (``find_sent``) cannot be older, so
+    # yesterday's identical "no news" update is never taken for today's
+    queued_at: datetime | None = None
     id: int | None = None
     attempts: int = 0
     # The wording still to render: policy.decide(defer=True) leaves it to the caller,

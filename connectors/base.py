@@ -28,13 +28,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from carecase.errors import CarecaseError
 from carecase.model import Message, Outgoing
 
 Cursor = dict[str, Any]
+
+
+# How far a channel's clock may be behind ours: an earlier send found on the channel
+# may be stamped this much before its outbox row was queued.
+CLOCK_SLACK = timedelta(minutes=2)
+
+
+def too_old(out: Outgoing, created: datetime | None) -> bool:
+    """Whether something the channel stamped ``created`` is older than ``out`` was
+    queued, so cannot be an earlier send of it (the same words sent yesterday)."""
+    return out.queued_at is not None and created is not None and \
+        created < out.queued_at - CLOCK_SLACK
 
 
 class ChannelError(CarecaseError):

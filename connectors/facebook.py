@@ -49,6 +49,7 @@ from connectors.base import (
     RateLimited,
     Transient,
     Unsupported,
+    too_old,
 )
 from connectors.http import DEFAULT_RATE_WAIT, HighWater, HttpClient, status_error
 
@@ -58,6 +59,7 @@ AUTH_CODES = {102, 104, 190}
 RATE_CODES = {4, 17, 32, 613, *range(80001, 80015)}
 TRANSIENT_CODES = {1, 2}
 ALREADY_REPLIED = 10900
+GONE = (100, 33)  # the object does not exist (any more): a deleted comment
 
 
 class PrivateReplyAlreadySent(PermissionDenied):
@@ -112,7 +114,9 @@ def graph_error(response: httpx.Response) -> ChannelError | None:
         return Transient(what)
     if code == ALREADY_REPLIED:
         return PrivateReplyAlreadySent(what)
-    return PermissionDenied(what)
+    denied = PermissionDenied(what)
+    denied.gone = (code, subcode) == GONE  # type: ignore[attr-defined]
+    return denied
 
 
 def _field(body: Any, key: str) -> str:
@@ -234,7 +238,9 @@ class FacebookChannel:
                                     data={"is_hidden": "true" if action == "hide" else "false"})
             return None
         if action == "delete":
-            self._http.request_json("DELETE", f"{self._v}/{target}")
+            # not retried here: a retry after a timeout that hid a success is told the
+            # comment does not exist; dispatch retries after find_sent looked (GONE: done)
+            self._http.request_json("DELETE", f"{self._v}/{target}", retry=False)
             return None
         raise Unsupported(f"{self.name}: cannot {action!r} on Facebook")
 
@@ -250,26 +256,33 @@ class FacebookChannel:
         if out.action == "post":
             for post in self._recent_posts():
                 if (post.get("from") or {}).get("id") == self.page_id and \
-                        (post.get("message") or "").strip() == out.body.strip():
+                        (post.get("message") or "").strip() == out.body.strip() and \
+                        not too_old(out, parse_graph_time(post["created_time"])):
                     return post["id"]
             return None
         target = self._target(out)
         try:
             comment = self._http.request_json(
                 "GET", f"{self._v}/{target}", params={"fields": "id,is_hidden,parent{id}"})
-        except PermissionDenied:  # Graph's answer for a deleted comment (100/33)
-            return target if out.action == "delete" else None
+        except PermissionDenied as exc:
+            if getattr(exc, "gone", False):  # a deleted comment (100/33)
+                return target if out.action == "delete" else None
+            if out.action != "reply":
+                raise  # a permission error is no sign of an earlier send
+            comment = {}  # a visitor's post has no parent field: it is its own thread
         if out.action in ("hide", "unhide"):
             return target if bool(comment.get("is_hidden")) == (out.action == "hide") else None
         if out.action != "reply":
             return None
         thread = (comment.get("parent") or {}).get("id") or target
         for page in self._pages(f"{self._v}/{thread}/comments", {
-                "fields": "id,message,from{id,name}", "filter": "stream",
+                "fields": "id,message,from{id,name},created_time", "filter": "stream",
                 "limit": self.page_size}):
             for reply in page:
                 if (reply.get("from") or {}).get("id") == self.page_id and \
-                        (reply.get("message") or "").strip() == out.body.strip():
+                        (reply.get("message") or "").strip() == out.body.strip() and \
+                        not too_old(out, parse_graph_time(reply["created_time"])
+                                    if reply.get("created_time") else None):
                     return reply["id"]
         return None
 

@@ -31,7 +31,9 @@ reached its limit the channel raises ``BudgetExceeded`` instead of calling the A
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -51,6 +53,7 @@ from connectors.base import (
     RateLimited,
     Transient,
     Unsupported,
+    too_old,
 )
 
 log = logging.getLogger(__name__)
@@ -336,21 +339,24 @@ class XChannel:
         return str(resp.data["dm_event_id"])
 
     def find_sent(self, out: Outgoing) -> str | None:
-        """Look on X for an earlier send of ``out`` (our timeline, or the DM thread)."""
-        body = out.body.strip()
+        """Look on X for an earlier send of ``out`` (our timeline, or the DM thread): the
+        same words (as X stores them: ``same_text``), not older than ``out`` was queued."""
+        body = out.body
         if out.action in ("reply", "post"):
             token = None
             for _ in range(2):  # our 200 latest posts: a retry comes soon after a crash
                 self._check("reads", self.read_limit)
                 resp = self._call("reading our timeline", self._client.get_users_tweets,
                                   self.user_id, max_results=100, pagination_token=token,
-                                  tweet_fields=["referenced_tweets", "conversation_id"])
+                                  tweet_fields=["referenced_tweets", "conversation_id",
+                                                "created_at"])
                 self._spend("reads", len(resp.data or []))
                 for tweet in resp.data or []:
                     parent = next((str(r["id"]) for r in tweet.data.get("referenced_tweets")
                                    or [] if r.get("type") == "replied_to"), None)
                     wanted = out.target if out.action == "reply" else None
-                    if tweet.text.strip() == body and parent == wanted:
+                    if parent == wanted and same_text(tweet.text, body) and \
+                            not too_old(out, tweet.created_at):
                         return str(tweet.id)
                 token = resp.meta.get("next_token")
                 if not token:
@@ -365,10 +371,24 @@ class XChannel:
                               user_auth=self._user_auth)
             self._spend("reads", len(resp.data or []))
             for event in resp.data or []:
-                if str(event.sender_id) == self.user_id and (event.text or "").strip() == body:
+                if str(event.sender_id) == self.user_id and same_text(event.text, body) \
+                        and not too_old(out, event.created_at):
                     return str(event.id)
         return None  # hides are idempotent: doing one again is harmless
 
     def close(self) -> None:
         """Release the HTTP connection pool."""
         self._client.session.close()
+
+
+# A link as written (with or without its scheme) or as X stores it (t.co)
+_LINK = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
+
+
+def same_text(stored: str | None, sent: str) -> bool:
+    """Whether the text X stores is the text we sent: X gives &, < and > back as HTML
+    entities and wraps every link, with or without its scheme, in a t.co link, so links
+    on both sides are compared as links."""
+    def norm(text: str) -> str:
+        return " ".join(_LINK.sub("<link>", text).split())
+    return norm(html.unescape(stored or "")) == norm(sent)

@@ -388,6 +388,10 @@ class GraphAPI(FakeAPI):
         obj = request.params["obj"]
         with self.lock:
             if obj in self.posts:
+                # a Post has no "parent" field (it has parent_id): Graph refuses to read it
+                if "parent" in field_names(request.query.get("fields"), ()):
+                    return graph_error(400, 100, "(#100) Tried accessing nonexisting field "
+                                       "(parent) on node type (Post)")
                 return self._strip(self.posts[obj])
             comment = self._live(obj)
             if comment is None:

@@ -6,6 +6,7 @@ import itertools
 import time
 import traceback
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -329,6 +330,40 @@ def test_find_sent_recognises_what_was_done(graph: GraphAPI, channel: FacebookCh
     assert channel.find_sent(post) is None
     post_id = channel.send(post)
     assert channel.find_sent(post) == post_id
+
+
+def test_an_earlier_send_is_never_one_from_before_the_row_was_queued(
+        graph: GraphAPI, channel: FacebookChannel) -> None:
+    # yesterday's post with the same words is not today's: it would be recorded as sent
+    admin(graph, "posts", {"message": "Status: all parcels shipped.",
+                           "created_time": ago(days=1)})
+    post = replace(out("post", body="Status: all parcels shipped."),
+                   queued_at=datetime.now(UTC))
+    assert channel.find_sent(post) is None
+    post_id = channel.send(post)
+    assert channel.find_sent(post) == post_id
+
+
+def test_a_delete_whose_answer_timed_out_is_found_done_not_failed(graph: GraphAPI,
+                                                                  story: dict[str, Any]) -> None:
+    ch = make_channel(graph, timeout=0.3, retries=2)
+    target = story["comments"]["bob"]["id"]
+    admin(graph, "faults", {"endpoint": "delete", "mode": "timeout", "seconds": 0.8,
+                            "count": 1})
+    with pytest.raises(Transient, match="timed out"):  # not retried into "does not exist"
+        ch.send(out("delete", target))
+    time.sleep(0.8)  # the fake did the work before it answered
+    assert ch.find_sent(out("delete", target)) == target  # dispatch records it as done
+    ch.close()
+
+
+def test_a_reply_to_a_visitors_post_is_found_again(graph: GraphAPI,
+                                                   channel: FacebookChannel) -> None:
+    visitor = admin(graph, "posts", {"message": "My boots fell apart!", "from": BOB})
+    reply = out("reply", visitor["id"], "Sorry Bob, we are on it.")
+    assert channel.find_sent(reply) is None
+    sent = channel.send(reply)
+    assert channel.find_sent(reply) == sent
 
 
 def test_unknown_action_and_missing_target(channel: FacebookChannel) -> None:

@@ -18,7 +18,7 @@ from connectors.base import (
     RateLimited,
     Transient,
 )
-from connectors.x import XChannel
+from connectors.x import XChannel, same_text
 from sandbox.x_api import XAPI
 
 BRAND = {"id": "1800000000000000001", "name": "Carecase Shop", "username": "carecase_shop"}
@@ -162,6 +162,34 @@ def test_reply_hide_and_dm_show_in_the_fake_and_are_found_again(api):
     other = Outgoing(key="k4", channel="x", action="reply", body="Sorry, Anna!", target=ours["id"])
     assert ch.find_sent(other) is None  # same text, different target
     ch.close()
+
+
+def test_yesterdays_direct_message_with_the_same_words_is_not_todays(api):
+    # a daily "no news" update reads the same every day: a retry of today's must not
+    # take yesterday's for it, or today's is recorded as sent and never goes
+    words = "No news yet, but we are still on it. Next update: tomorrow at 17:00."
+    admin(api, "dms", {"text": words, "sender": BRAND, "recipient_id": ANNA["id"],
+                       "created_at": "2026-11-23T16:00:05.000Z"})
+    ch = channel(api)
+    today = Outgoing(key="status:7:2026-11-24", channel="x", action="send", body=words,
+                     recipient=ANNA["id"], queued_at=datetime(2026, 11, 24, 16, tzinfo=UTC))
+    assert ch.find_sent(today) is None
+    unknown = Outgoing(key="k-dm-old", channel="x", action="send", body=words,
+                       recipient=ANNA["id"])  # when queued unknown: yesterday's would do
+    assert ch.find_sent(unknown) is not None
+    ch.close()
+
+
+@pytest.mark.parametrize(("stored", "sent", "same"), [
+    # X gives &, < and > back as entities, and wraps links, with or without a scheme
+    ("@annab Sorry! Sko &amp; Støvler &lt;3", "@annab Sorry! Sko & Støvler <3", True),
+    ("@annab Track it: https://t.co/Ab12Cd34Ef", "@annab Track it: sko.dk/spor", True),
+    ("@annab See https://t.co/x1 and https://t.co/x2", "@annab See a.se/1 and b.se/2", True),
+    ("@annab Track it: https://t.co/Ab12Cd34Ef", "@annab Follow it: sko.dk/spor", False),
+    ("@annab Sorry, Anna!", "@bob Sorry, Anna!", False),
+])
+def test_a_reply_is_recognised_as_x_stores_it(stored, sent, same):
+    assert same_text(stored, sent) is same
 
 
 def test_only_a_reply_to_our_own_post_is_offensive_content_we_hide(api):
