@@ -85,6 +85,12 @@ def _send_claimed(db: Any, settings: Settings, channels: Mapping[str, Any],
             _retry(db, out, blocked[out.channel], "rate limited", report, count=False)
             continue
         stale = _stale(out, row.get("case_status"), settings, now)
+        if not stale and (until := _loop_guard(db, out, settings)):
+            _retry(db, out, until, f"{settings.channels.email.rate_limit_per_hour} e-mails "
+                   f"to {out.recipient} in the last hour (a mail loop?)", report, count=False)
+            report.details.append(f"{out.key}: held until {until:%Y-%m-%d %H:%M}Z, "
+                                  f"e-mail rate limit for {out.recipient}")
+            continue
         try:
             if stale:
                 _cancel(db, out, channels[out.channel], stale, retry=row["retry"],
@@ -114,6 +120,21 @@ def _send_claimed(db: Any, settings: Settings, channels: Mapping[str, Any],
                 _fail(db, out, f"{type(exc).__name__}: {exc}", report)
             continue
         _record(db, out, external_id, report)
+
+
+def _loop_guard(db: Any, out: Outgoing, settings: Settings) -> datetime | None:
+    """When an e-mail to ``out.recipient`` may go, if ``channels.email.rate_limit_per_hour``
+    were sent to it in the last hour: the backstop against a mail loop, counted in the
+    outbox, so it holds across runs and workers (the connector's own count lasts one run).
+    None: it may go now."""
+    limit = settings.channels.email.rate_limit_per_hour
+    if out.channel != "email" or not out.recipient or limit <= 0:
+        return None
+    now = datetime.now(UTC)
+    with db.connection() as conn:
+        row = conn.execute(Q["recipient_sent"], {"recipient": out.recipient,
+                                                 "since": now - timedelta(hours=1)}).fetchone()
+    return row["first"] + timedelta(hours=1) if row["n"] >= limit else None
 
 
 def _stale(out: Outgoing, case_status: str | None, settings: Settings,

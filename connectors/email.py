@@ -17,7 +17,9 @@ Out: ``send`` composes (``connectors.email_compose``) and submits over SMTP, the
 a copy to the Sent folder so ``find_sent`` (SEARCH HEADER Message-ID) recognises a
 retried outbox key. It refuses (``Unsupported``) our own and robot addresses, and after
 ``rate_limit_per_hour`` mails to one address within an hour raises
-``RecipientRateLimited`` (a ``RateLimited``: retry later) as a backstop against loops.
+``RecipientRateLimited`` (a ``RateLimited``: retry later) as a backstop against loops;
+this count lasts as long as the connector (one flow run), so dispatch also counts the
+outbox's sent e-mails before each (``carecase.dispatch._loop_guard``).
 
 Errors: bad credentials -> ``AuthFailed`` naming the account, never the password;
 network trouble, timeouts, IMAP aborts, SMTP 4xx -> ``Transient``; SMTP 5xx and

@@ -259,6 +259,12 @@ FROM due WHERE o.id = due.id
 RETURNING o.*, (o.attempts > 1) AS retry,
     (SELECT c.status FROM cases c WHERE c.id = o.case_id) AS case_status
 
+-- recipient_sent --
+-- E-mails sent to one address since a time (the loop backstop: dispatch._loop_guard).
+SELECT count(*) AS n, min(sent_at) AS first FROM outbox
+WHERE channel = 'email' AND status = 'sent' AND recipient = %(recipient)s
+  AND sent_at > %(since)s
+
 -- due_elsewhere --
 SELECT channel, count(*) AS n FROM outbox
 WHERE status = 'queued' AND not_before <= %(now)s AND NOT channel = ANY(%(channels)s)

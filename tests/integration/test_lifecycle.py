@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from carecase import cases, closing, dispatch, engine, incidents, rerun, updates
+from carecase.batch import outbox_row
 from carecase.errors import InputError, NotFound
-from carecase.model import Author, Message
+from carecase.model import Author, Message, Outgoing
+from carecase.store.queries import Q
 from tests.fakes import RecordingChannel
 
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)  # a Saturday, 09:00 in Stockholm
@@ -65,6 +67,24 @@ def test_rows_due_for_a_channel_not_enabled_are_named_not_dropped(db, settings):
     assert report.details == ["2 due for facebook, which is not enabled or could not be "
                               "opened here: they wait"]
     assert set(statuses(db).values()) == {"queued"}
+
+
+def test_the_mail_loop_backstop_holds_across_dispatch_runs(db, settings):
+    email = settings.channels.email.model_copy(update={"rate_limit_per_hour": 2})
+    settings = settings.model_copy(update={"channels": settings.channels.model_copy(
+        update={"email": email})})
+    with db.connection() as conn:  # a robot that answers every mail in a new thread
+        for i in range(3):
+            conn.execute(Q["insert_outbox"], outbox_row(Outgoing(
+                key=f"loop-{i}", channel="email", action="send", body="Hej igen",
+                recipient="robot@example.se"), datetime.now(UTC)))
+    sent = []
+    for run in range(3):  # each run opens its own channel, as the flows do
+        chans = channels("email")
+        dispatch.dispatch(db, settings, chans, worker=f"w{run}")
+        sent += chans["email"].sent
+    assert [o.key for o in sent] == ["loop-0", "loop-1"]
+    assert statuses(db)["loop-2"] == "queued"  # held for the hour, not failed
 
 
 def test_transient_failures_back_off_then_fail_visibly_on_the_case(db, settings):
