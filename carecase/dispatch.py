@@ -85,6 +85,12 @@ def _send_claimed(db: Any, settings: Settings, channels: Mapping[str, Any],
             _retry(db, out, blocked[out.channel], "rate limited", report, count=False)
             continue
         stale = _stale(out, row.get("case_status"), settings, now)
+        if not stale and (until := _budget_guard(db, out, settings)):
+            _retry(db, out, until, "the X post budget for this month is spent "
+                   "(channels.x.monthly_post_budget)", report, count=False)
+            report.details.append(f"{out.key}: held until {until:%Y-%m-%d}, the X post "
+                                  "budget for this month is spent")
+            continue
         if not stale and (until := _loop_guard(db, out, settings)):
             _retry(db, out, until, f"{settings.channels.email.rate_limit_per_hour} e-mails "
                    f"to {out.recipient} in the last hour (a mail loop?)", report, count=False)
@@ -135,6 +141,22 @@ def _loop_guard(db: Any, out: Outgoing, settings: Settings) -> datetime | None:
         row = conn.execute(Q["recipient_sent"], {"recipient": out.recipient,
                                                  "since": now - timedelta(hours=1)}).fetchone()
     return row["first"] + timedelta(hours=1) if row["n"] >= limit else None
+
+
+def _budget_guard(db: Any, out: Outgoing, settings: Settings) -> datetime | None:
+    """The start of next month (UTC, as X counts), if this month's X post budget is
+    spent: counted in the outbox, so it holds across runs and workers (the connector's
+    own count lasts one run). None: it may go now."""
+    budget = settings.channels.x.monthly_post_budget
+    if out.channel != "x" or budget is None or out.action not in (
+            "reply", "post", "send", "private_reply"):
+        return None
+    month = datetime.now(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    with db.connection() as conn:
+        n = conn.execute(Q["channel_sent"], {"channel": "x", "since": month}).fetchone()["n"]
+    if n < budget:
+        return None
+    return (month + timedelta(days=32)).replace(day=1)
 
 
 def _stale(out: Outgoing, case_status: str | None, settings: Settings,

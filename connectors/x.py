@@ -26,7 +26,9 @@ Monthly budget (X bills per post read and written): ``reads`` counts the posts a
 events fetched, ``posts`` every write that creates something (tweets, replies, DMs). The
 counts travel in the cursor, so they are persisted with the messages they paid for; give
 ``budget_store`` (a dict you persist) to count sends between polls too. Once a count has
-reached its limit the channel raises ``BudgetExceeded`` instead of calling the API.
+reached its limit the channel raises ``BudgetExceeded`` instead of calling the API. The
+flows build a channel each run, so dispatch counts the month's posts in the outbox as
+well, and holds the next until the month is over (``carecase.dispatch._budget_guard``).
 """
 
 from __future__ import annotations

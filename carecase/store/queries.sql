@@ -265,6 +265,13 @@ SELECT count(*) AS n, min(sent_at) AS first FROM outbox
 WHERE channel = 'email' AND status = 'sent' AND recipient = %(recipient)s
   AND sent_at > %(since)s
 
+-- channel_sent --
+-- What one channel sent since a time (X's monthly post budget: dispatch._budget_guard);
+-- hides and unhides cost no post.
+SELECT count(*) AS n FROM outbox
+WHERE channel = %(channel)s AND status = 'sent' AND sent_at >= %(since)s
+  AND action IN ('reply', 'post', 'send', 'private_reply')
+
 -- due_elsewhere --
 SELECT channel, count(*) AS n FROM outbox
 WHERE status = 'queued' AND not_before <= %(now)s AND NOT channel = ANY(%(channels)s)

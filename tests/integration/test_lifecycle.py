@@ -87,6 +87,26 @@ def test_the_mail_loop_backstop_holds_across_dispatch_runs(db, settings):
     assert statuses(db)["loop-2"] == "queued"  # held for the hour, not failed
 
 
+def test_the_x_post_budget_holds_across_dispatch_runs(db, settings):
+    x = settings.channels.x.model_copy(update={"monthly_post_budget": 2})
+    settings = settings.model_copy(update={"channels": settings.channels.model_copy(
+        update={"x": x})})
+    with db.connection() as conn:
+        for i in range(3):
+            conn.execute(Q["insert_outbox"], outbox_row(Outgoing(
+                key=f"x-{i}", channel="x", action="reply", body=f"@anna Thanks {i}",
+                target=f"18600{i}"), datetime.now(UTC)))
+        conn.execute(Q["insert_outbox"], outbox_row(Outgoing(
+            key="x-hide", channel="x", action="hide", target="186009"), datetime.now(UTC)))
+    sent = []
+    for run in range(3):  # each run opens its own channel, as the flows do
+        chans = channels("x")
+        dispatch.dispatch(db, settings, chans, worker=f"w{run}")
+        sent += chans["x"].sent
+    assert [o.key for o in sent] == ["x-0", "x-1", "x-hide"]  # a hide costs no post
+    assert statuses(db)["x-2"] == "queued"  # held until next month, not failed
+
+
 def test_transient_failures_back_off_then_fail_visibly_on_the_case(db, settings):
     ingest(db, settings, complaint("a1@x"))
     chans = channels("email")
