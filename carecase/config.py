@@ -107,6 +107,10 @@ class Care(_Section):
     account_patterns: tuple[str, ...] = ()
     order_pattern: str | None = None
     max_attempts: int = Field(5, ge=1)
+    # On an account's first poll (no cursor yet), what was written more than this many
+    # days ago is stored and matched but never answered: connecting a Trustpilot account
+    # with years of reviews must not answer them all. 0: everything is answered.
+    first_poll_days: int = Field(0, ge=0)
     # How often `carecase serve` runs ingest (prefect.yaml sets its own interval). A
     # comment waits for the next pass, so the time to a public acknowledgment is about
     # this interval at worst; each pass polls every channel's API, and 15 s keeps well

@@ -14,8 +14,8 @@ import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -77,12 +77,33 @@ def ingest(db: Any, settings: Settings, channel: Any, *, account: str | None = N
     with db.connection() as conn:
         row = conn.execute(Q["get_cursor"], {"account": account}).fetchone()
     cursor = row["position"] if row else None
+    # the account's first poll reads its history: stored and matched, never answered
+    before = datetime.now(UTC) - timedelta(days=settings.care.first_poll_days) \
+        if cursor is None and settings.care.first_poll_days else None
     for batch in channel.poll(cursor):
         report.add("polled", len(batch.messages))
+        items: Sequence[Message] | list[Prepared] = batch.messages
+        if before is not None:
+            items = _as_history(prepare(batch.messages, rules_for(settings),
+                                        _pattern(settings)), before, report)
         with db.connection() as conn:
-            report.merge(process(conn, settings, batch.messages, account=account,
+            report.merge(process(conn, settings, items, account=account,
                                  cursor=batch.cursor))
     return report
+
+
+HISTORY = "history"  # the machine reason of what an account's first poll found old
+
+
+def _as_history(prepared: list[Prepared], before: datetime, report: Report
+                ) -> list[Prepared]:
+    """Mark what was written before ``before`` as history: kept, never answered (the way
+    machines' messages are, P16), counted in the report."""
+    for p in prepared:
+        if p.cls is not None and p.cls.machine is None and p.msg.created_at < before:
+            p.cls = replace(p.cls, machine=HISTORY)
+            report.add("history")
+    return prepared
 
 
 def import_messages(db: Any, settings: Settings, messages: Iterable[Message], *,

@@ -628,6 +628,36 @@ def test_split_separates_and_is_never_merged_again(db, settings):
     assert "split" in kinds
 
 
+def test_an_accounts_first_poll_answers_nothing_older_than_first_poll_days(db, settings):
+    from tests.fakes import RecordingChannel
+
+    settings = settings.model_copy(update={"care": settings.care.model_copy(
+        update={"first_poll_days": 30})})
+    now = datetime.now(UTC)
+    old = Message(channel="trustpilot", external_id="tp-old", rating=1, created_at=now
+                  - timedelta(days=400), text="Paketet kom aldrig, usel service.",
+                  author=Author(id="c-1", name="Eva Lind"))
+    new = Message(channel="trustpilot", external_id="tp-new", rating=1, created_at=now
+                  - timedelta(hours=2), text="Paketet kom aldrig, usel service.",
+                  author=Author(id="c-2", name="Bo Berg"))
+    channel = RecordingChannel("trustpilot", inbox=[old, new])
+    report = engine.ingest(db, settings, channel)  # connecting an account with a past
+    assert report.counts["history"] == 1
+    with db.connection() as conn:
+        rows = {r["external_id"]: r for r in conn.execute(
+            "SELECT external_id, machine, case_id, customer_id FROM messages")}
+    assert rows["tp-old"]["machine"] == "history" and rows["tp-old"]["case_id"] is None
+    assert rows["tp-old"]["customer_id"] is not None  # kept and matched, not answered
+    assert {r["target"] for r in outbox(db)} == {"tp-new"}
+    # once the account has a cursor, an old-dated message is read as any other
+    late = Message(channel="trustpilot", external_id="tp-late", rating=1, created_at=now
+                   - timedelta(days=90), text="Fortfarande ingen återbetalning!",
+                   author=Author(id="c-3", name="Per Holm"))
+    channel.inbox.append(late)
+    assert "history" not in engine.ingest(db, settings, channel).counts
+    assert "tp-late" in {r["target"] for r in outbox(db)}
+
+
 def test_link_merges_two_cases_and_records_it(db, settings):
     a = msg("google", "g-1", "Väldigt dålig service, ingen svarar.", author=Author(name="Kim"),
             rating=1)
