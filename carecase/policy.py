@@ -261,23 +261,49 @@ def _reply(s: Situation, template: str, lang: str, ctx: dict[str, Any], *, key: 
 
 X_LIMIT = 280
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# As X counts a post (its counting-characters guide): a link, with or without its
+# scheme, is 23 whatever its length; a character in these ranges (Latin, Nordic, Greek,
+# Cyrillic, general punctuation) is 1, any other (emoji, CJK) 2. An address's domain
+# ("care@shop.dk") is no link.
+X_LINK_WEIGHT = 23
+_X_LINK = re.compile(r"https?://\S+|(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?\b",
+                     re.IGNORECASE)
+_X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def x_length(text: str) -> int:
+    """The length X gives ``text`` (``X_LIMIT`` at most for a post)."""
+    total, last = 0, 0
+    for m in _X_LINK.finditer(text):
+        total += _x_weight(text[last:m.start()]) + X_LINK_WEIGHT
+        last = m.end()
+    return total + _x_weight(text[last:])
+
+
+def _x_weight(text: str) -> int:
+    return sum(1 if any(a <= ord(c) <= b for a, b in _X_LIGHT) else 2 for c in text)
 
 
 def fit_for_x(text: str, handle: str | None) -> str:
     """An X reply: addressed to the author's @handle (which also keeps replies to
-    different people from being refused as duplicate posts) and within 280 characters,
-    shortened by whole sentences: the sign-off first, then the middle ones."""
+    different people from being refused as duplicate posts) and within 280 characters as
+    X counts them (``x_length``), shortened by whole sentences: the sign-off first, then
+    the middle ones."""
     lead = f"@{handle.lstrip('@')} " if handle else ""
     body = " ".join(text.split())
-    if len(lead + body) <= X_LIMIT:
+    if x_length(lead + body) <= X_LIMIT:
         return lead + body
     lines = [line for line in text.strip().splitlines() if line.strip()]
     message = lines[:-1] if len(lines) > 1 else lines  # the last line is the sign-off
     sentences = _SENTENCE.split(" ".join(" ".join(message).split()))
-    while len(sentences) > 2 and len(lead + " ".join(sentences)) > X_LIMIT:
+    while len(sentences) > 2 and x_length(lead + " ".join(sentences)) > X_LIMIT:
         del sentences[-2]  # keep the greeting and the invitation at the end
     fitted = lead + " ".join(sentences)
-    return fitted if len(fitted) <= X_LIMIT else fitted[:X_LIMIT - 1].rstrip() + "…"
+    if x_length(fitted) <= X_LIMIT:
+        return fitted
+    while fitted and x_length(fitted.rstrip() + "…") > X_LIMIT:  # no sentence left to drop
+        fitted = fitted[:-1]
+    return fitted.rstrip() + "…"
 
 
 def _private(s: Situation, settings: Settings, template: str, lang: str,
