@@ -93,18 +93,17 @@ def draft_close(db: Any, settings: Settings, case_id: int, *, agent: str, happen
     _require_story(happened=happened, done=done)
     _refuse_numbers(happened=happened, done=done, note=note)
     with db.connection() as conn:
-        _, row, lang, ctx = _prepare(conn, settings, case_id, agent=agent,
-                                     happened=happened, done=done, fault=fault,
-                                     gesture=gesture, note=note)
+        case, row, lang, ctx = _prepare(conn, settings, case_id, agent=agent,
+                                        happened=happened, done=done, fault=fault,
+                                        gesture=gesture, note=note)
     # as close_case will send it: by e-mail, else as an X direct message ("reply to this
-    # message", not "to this e-mail"), else not at all
-    route = policy.private_route(settings, row["email"], row["x_id"])
-    if route == "x":
-        rendered = render.render("followup_close", lang, **{**ctx, "via": "dm"})
-        return Draft(case_id, lang, "", rendered.text, row["x_id"])
-    rendered = render.render("followup_close", lang, **{**ctx, "emailed": True})
-    return Draft(case_id, lang, rendered.subject or "", rendered.text,
-                 row["email"] if route == "email" else None)
+    # message", not "to this e-mail")
+    out = private_message(settings, case, "followup_close", lang, ctx, key="draft",
+                          email=row["email"], x_id=row["x_id"])
+    if out is None:  # no private channel: the words, for an agent to pass on
+        rendered = render.render("followup_close", lang, **{**ctx, "emailed": True})
+        return Draft(case_id, lang, rendered.subject or "", rendered.text, None)
+    return Draft(case_id, lang, out.subject or "", out.body, out.recipient)
 
 
 def close_case(db: Any, settings: Settings, case_id: int, *, agent: str, happened: str,
